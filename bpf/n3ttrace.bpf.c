@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * n3ttrace kernel side: socket births and deaths of active TCP opens, and the
+ * process events (fork, exec, exit) that let user space keep exact lineage.
+ *
+ * It only does what must happen at the moment of the event: stamp the time,
+ * take the connecting task's identity while it is current, and copy what will
+ * be gone later (argv, environment, cwd, exe of a process that may exit a
+ * millisecond after connecting). Everything else is done in C#.
+ *
+ * Every hook exists twice: tp_btf (default) and raw_tp (for kernels whose
+ * tp_btf attach fails); the loader enables one set. Bodies are shared.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "n3ttrace.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+#define IPPROTO_TCP 6
+#define USER_HZ_NS (1000000000ULL / 100)
+#define PATH_DEPTH_MAX 64
+#define NAME_MAX_ 256
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 32 * 1024 * 1024);
+} n3t_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, N3T_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} n3t_stats SEC(".maps");
+
+/* Identity of the task that called connect(), keyed by socket, until the socket closes. */
+struct conn_start {
+	__u64 connect_ns;
+	__u64 start_ticks;
+	__u64 cgroup_id;
+	__u32 tgid;
+	__u32 tid;
+	__u32 uid;
+	__u32 established;
+	char comm[N3T_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 262144);
+	__type(key, __u64);
+	__type(value, struct conn_start);
+} n3t_conns SEC(".maps");
+
+/* Exec records are too large for the BPF stack: one scratch slot per CPU.
+ * Tracepoints run with preemption disabled, so a slot is never shared. */
+#define SCRATCH_MASK (65536 - 1) /* > N3T_EXEC_DATA_MAX; offsets are masked with it */
+struct exec_scratch {
+	struct n3t_exec hdr;
+	__u8 data[2 * 65536]; /* masked offset + largest single copy always fits */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* the loader sets it to the number of possible CPUs */
+	__type(key, __u32);
+	__type(value, struct exec_scratch);
+} n3t_exec_scratch SEC(".maps");
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&n3t_stats, &idx);
+	if (v)
+		*v += 1;
+}
+
+/* User space drains the ring on a short timer: no wake-up per record keeps
+ * the cost of a connect storm low (libbpf-tools wakes the reader per event). */
+static __always_inline __u64 submit_flags(void)
+{
+	return BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline __u64 start_ticks_of(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, group_leader, start_boottime) / USER_HZ_NS;
+}
+
+/* ---- sockets ---------------------------------------------------------------- */
+
+static __always_inline void fill_addrs(struct n3t_conn *e, const struct sock *sk)
+{
+	e->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	e->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	e->dport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	/* Explicit sizes: BPF_CORE_READ_INTO on an array would copy one element. */
+	if (e->family == AF_INET) {
+		bpf_core_read(e->saddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(e->daddr, 4, &sk->__sk_common.skc_daddr);
+	} else {
+		bpf_core_read(e->saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(e->daddr, 16, &sk->__sk_common.skc_v6_daddr);
+	}
+}
+
+static __always_inline void emit_conn(__u32 kind, const struct sock *sk, __u64 key,
+				      struct conn_start *cs, int oldstate, __u64 now)
+{
+	struct n3t_conn *e = bpf_ringbuf_reserve(&n3t_events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(N3T_STAT_DROPPED);
+		return;
+	}
+	e->kind = kind;
+	e->tgid = cs->tgid;
+	e->tid = cs->tid;
+	e->uid = cs->uid;
+	e->ts_ns = now;
+	e->connect_ns = cs->connect_ns;
+	e->sock_id = key;
+	e->start_ticks = cs->start_ticks;
+	e->cgroup_id = cs->cgroup_id;
+	e->oldstate = oldstate;
+	__builtin_memcpy(e->comm, cs->comm, sizeof(e->comm));
+	fill_addrs(e, sk);
+	if (kind == N3T_CONN_DEATH) {
+		const struct tcp_sock *tp = (const struct tcp_sock *)sk;
+		e->bytes_acked = BPF_CORE_READ(tp, bytes_acked);
+		e->bytes_received = BPF_CORE_READ(tp, bytes_received);
+	} else {
+		e->bytes_acked = 0;
+		e->bytes_received = 0;
+	}
+	bpf_ringbuf_submit(e, submit_flags());
+	stat_inc(N3T_STAT_EMITTED);
+}
+
+static __always_inline int on_set_state(const struct sock *sk, int oldstate, int newstate)
+{
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	__u64 key = (__u64)sk;
+	__u64 now = bpf_ktime_get_boot_ns();
+
+	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
+		/* Inside connect(): the current task is the one that asked for this socket. */
+		struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+		__u64 pid_tgid = bpf_get_current_pid_tgid();
+		struct conn_start cs = {};
+		cs.connect_ns = now;
+		cs.tgid = pid_tgid >> 32;
+		cs.tid = (__u32)pid_tgid;
+		cs.uid = (__u32)bpf_get_current_uid_gid();
+		cs.start_ticks = start_ticks_of(task);
+		cs.cgroup_id = bpf_get_current_cgroup_id();
+		bpf_get_current_comm(cs.comm, sizeof(cs.comm));
+		if (bpf_map_update_elem(&n3t_conns, &key, &cs, BPF_ANY))
+			stat_inc(N3T_STAT_MAP_FULL);
+		return 0;
+	}
+
+	/* Every other transition: one lookup; passive sockets end here. */
+	struct conn_start *cs = bpf_map_lookup_elem(&n3t_conns, &key);
+	if (!cs)
+		return 0;
+
+	if (oldstate == TCP_SYN_SENT && newstate == TCP_ESTABLISHED) {
+		cs->established = 1;
+		emit_conn(N3T_CONN_BIRTH, sk, key, cs, oldstate, now);
+	} else if (newstate == TCP_CLOSE) {
+		emit_conn(cs->established ? N3T_CONN_DEATH : N3T_CONN_FAIL, sk, key, cs, oldstate, now);
+		bpf_map_delete_elem(&n3t_conns, &key);
+	}
+	return 0;
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(n3t_sock_state_btf, const struct sock *sk, const int oldstate, const int newstate)
+{
+	return on_set_state(sk, oldstate, newstate);
+}
+
+SEC("raw_tp/inet_sock_set_state")
+int BPF_PROG(n3t_sock_state_raw, const struct sock *sk, const int oldstate, const int newstate)
+{
+	return on_set_state(sk, oldstate, newstate);
+}
+
+/* ---- processes --------------------------------------------------------------- */
+
+static __always_inline int on_fork(struct task_struct *parent, struct task_struct *child)
+{
+	/* Threads share their process's identity: only new thread groups matter. */
+	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
+		return 0;
+	struct n3t_fork *e = bpf_ringbuf_reserve(&n3t_events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(N3T_STAT_DROPPED);
+		return 0;
+	}
+	e->kind = N3T_PROC_FORK;
+	e->ts_ns = bpf_ktime_get_boot_ns();
+	e->parent_tgid = BPF_CORE_READ(parent, tgid);
+	e->parent_start_ticks = start_ticks_of(parent);
+	e->child_tgid = BPF_CORE_READ(child, tgid);
+	e->_pad0 = 0;
+	e->child_start_ticks = BPF_CORE_READ(child, start_boottime) / USER_HZ_NS;
+	BPF_CORE_READ_STR_INTO(&e->comm, child, comm);
+	bpf_ringbuf_submit(e, submit_flags());
+	stat_inc(N3T_STAT_EMITTED);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(n3t_fork_btf, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child);
+}
+
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(n3t_fork_raw, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child);
+}
+
+static __always_inline int on_exit(struct task_struct *task, bool group_dead)
+{
+	if (!group_dead)
+		return 0;
+	struct n3t_exit *e = bpf_ringbuf_reserve(&n3t_events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(N3T_STAT_DROPPED);
+		return 0;
+	}
+	e->kind = N3T_PROC_EXIT;
+	e->ts_ns = bpf_ktime_get_boot_ns();
+	e->tgid = BPF_CORE_READ(task, tgid);
+	e->start_ticks = start_ticks_of(task);
+	e->exit_code = BPF_CORE_READ(task, exit_code);
+	e->_pad0 = 0;
+	bpf_ringbuf_submit(e, submit_flags());
+	stat_inc(N3T_STAT_EMITTED);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(n3t_exit_btf, struct task_struct *task, bool group_dead)
+{
+	return on_exit(task, group_dead);
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(n3t_exit_raw, struct task_struct *task, bool group_dead)
+{
+	return on_exit(task, group_dead);
+}
+
+struct path_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	__u32 cpu;
+	__u32 off;
+	__u32 len;
+	bool trunc;
+};
+
+/* One step of the upward dentry walk; bpf_loop keeps verification linear in depth. */
+static long path_step(__u64 index, void *ctx)
+{
+	struct path_walk *w = ctx;
+	/* Plain locals: CO-RE relocations must not apply to this struct's own fields. */
+	struct dentry *dentry = w->dentry;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct mount *mnt = w->mnt;
+	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	if (dentry == mnt_root || dentry == parent) {
+		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+		if (dentry != mnt_root || mnt == mnt_parent) {
+			w->trunc = false; /* reached the root of the mount tree */
+			return 1;
+		}
+		/* Cross to the mount point in the parent mount. */
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = mnt_parent;
+		w->vfsmnt = &mnt_parent->mnt;
+		return 0;
+	}
+	if (w->len >= N3T_PATH_MAX - NAME_MAX_)
+		return 1;
+	struct exec_scratch *s = bpf_map_lookup_elem(&n3t_exec_scratch, &w->cpu);
+	if (!s)
+		return 1;
+	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+	__u32 pos = (w->off + w->len) & SCRATCH_MASK;
+	long n = bpf_probe_read_kernel_str(&s->data[pos], NAME_MAX_, name);
+	if (n <= 0)
+		return 1;
+	/* n counts the NUL; it becomes the separator. */
+	s->data[(pos + n - 1) & (2 * 65536 - 1)] = '/';
+	w->len += n;
+	w->dentry = parent;
+	return 0;
+}
+
+/*
+ * Writes the path of (dentry, vfsmount) leaf first, components separated by '/',
+ * at data[off..] of this CPU's scratch slot. Returns the bytes written; sets
+ * *trunc when the walk was cut short.
+ */
+static __always_inline __u32 read_path(__u32 cpu, __u32 off, struct dentry *dentry,
+				       struct vfsmount *vfsmnt, bool *trunc)
+{
+	struct path_walk w = {
+		.dentry = dentry,
+		.vfsmnt = vfsmnt,
+		.mnt = container_of(vfsmnt, struct mount, mnt),
+		.cpu = cpu,
+		.off = off,
+		.len = 0,
+		.trunc = true,
+	};
+	bpf_loop(PATH_DEPTH_MAX, path_step, &w, 0);
+	*trunc = w.trunc;
+	/* Drop the trailing separator. */
+	return w.len ? w.len - 1 : 0;
+}
+
+static __always_inline __u32 read_user_block(__u8 *data, __u32 off, unsigned long start,
+					     unsigned long end, __u32 max, __u32 *full,
+					     __u32 trunc_flag, __u32 fault_flag, __u32 *flags)
+{
+	unsigned long n = end > start ? end - start : 0;
+	*full = n;
+	if (n > max) {
+		n = max;
+		*flags |= trunc_flag;
+	}
+	if (n == 0)
+		return 0;
+	__u32 len = n;
+	if (len > max)
+		len = max;
+	if (bpf_probe_read_user(&data[off & SCRATCH_MASK], len, (void *)start)) {
+		*flags |= fault_flag;
+		return 0;
+	}
+	return len;
+}
+
+static __always_inline int on_exec(struct task_struct *task)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct exec_scratch *s = bpf_map_lookup_elem(&n3t_exec_scratch, &cpu);
+	if (!s)
+		return 0;
+	struct n3t_exec *h = &s->hdr;
+	__u32 flags = 0;
+	bool trunc;
+
+	h->kind = N3T_PROC_EXEC;
+	h->ts_ns = bpf_ktime_get_boot_ns();
+	h->tgid = BPF_CORE_READ(task, tgid);
+	h->start_ticks = start_ticks_of(task);
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+	h->parent_tgid = BPF_CORE_READ(parent, tgid);
+	h->parent_start_ticks = start_ticks_of(parent);
+	h->uid = BPF_CORE_READ(task, cred, uid.val);
+	h->gid = BPF_CORE_READ(task, cred, gid.val);
+	if (bpf_core_field_exists(task->loginuid))
+		h->loginuid = BPF_CORE_READ(task, loginuid.val);
+	else
+		h->loginuid = (__u32)-1;
+	h->sid = BPF_CORE_READ(task, signal, pids[PIDTYPE_SID], numbers[0].nr);
+	BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
+	h->tty[0] = 0;
+	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+	if (tty)
+		bpf_probe_read_kernel_str(h->tty, sizeof(h->tty), &tty->name);
+
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	/* Layout of data: [argv slot N3T_ARGV_MAX][env slot N3T_ENV_MAX][cwd][exe]; packed by user space reading lengths. */
+	__u32 off = 0;
+	h->argv_len = read_user_block(s->data, off, BPF_CORE_READ(mm, arg_start),
+				      BPF_CORE_READ(mm, arg_end), N3T_ARGV_MAX, &h->argv_full_len,
+				      N3T_EXEC_ARGV_TRUNC, N3T_EXEC_ARGV_FAULT, &flags);
+	off += h->argv_len;
+	h->env_len = read_user_block(s->data, off, BPF_CORE_READ(mm, env_start),
+				     BPF_CORE_READ(mm, env_end), N3T_ENV_MAX, &h->env_full_len,
+				     N3T_EXEC_ENV_TRUNC, N3T_EXEC_ENV_FAULT, &flags);
+	off += h->env_len;
+
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	h->cwd_len = read_path(cpu, off, BPF_CORE_READ(fs, pwd.dentry),
+			       BPF_CORE_READ(fs, pwd.mnt), &trunc);
+	if (trunc)
+		flags |= N3T_EXEC_CWD_TRUNC;
+	off += h->cwd_len;
+
+	struct file *exe = BPF_CORE_READ(mm, exe_file);
+	h->exe_len = 0;
+	if (exe) {
+		struct dentry *d = BPF_CORE_READ(exe, f_path.dentry);
+		h->exe_len = read_path(cpu, off, d, BPF_CORE_READ(exe, f_path.mnt), &trunc);
+		if (trunc)
+			flags |= N3T_EXEC_EXE_TRUNC;
+		if (BPF_CORE_READ(d, d_inode, __i_nlink) == 0)
+			flags |= N3T_EXEC_EXE_DELETED;
+		off += h->exe_len;
+	}
+	h->flags = flags;
+
+	/* off <= N3T_EXEC_DATA_MAX; the mask only proves the bound to the verifier. */
+	__u32 size = (sizeof(*h) + off) & (2 * 65536 - 1);
+	if (bpf_ringbuf_output(&n3t_events, s, size, submit_flags()))
+		stat_inc(N3T_STAT_DROPPED);
+	else
+		stat_inc(N3T_STAT_EMITTED);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(n3t_exec_btf, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return on_exec(task);
+}
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(n3t_exec_raw, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return on_exec(task);
+}
+
+/* Only loaded by `doctor` to report whether fentry works on this kernel. */
+SEC("fentry/tcp_connect")
+int BPF_PROG(n3t_probe_fentry, struct sock *sk)
+{
+	return 0;
+}

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The one definition of every record that crosses the ring buffer.
+ * The C# mirrors live in src/N3ttrace.Capture.Ebpf/Native/Events.cs and a test
+ * (tests/N3ttrace.Capture.Ebpf.Tests/EventLayoutTests) compiles this header and
+ * checks every size and offset against them. Change both or neither.
+ *
+ * Fixed-width types only, explicit padding, natural alignment: the layout must
+ * be the same for clang -target bpf and for the host compiler.
+ */
+#ifndef N3TTRACE_H
+#define N3TTRACE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define N3T_COMM_LEN 16
+#define N3T_TTY_LEN 32
+/* Bounds on what is copied per exec. Powers of two: the kernel side masks offsets with them. */
+#define N3T_ARGV_MAX 8192
+#define N3T_ENV_MAX 32768
+#define N3T_PATH_MAX 4096
+
+enum n3t_kind {
+	N3T_CONN_BIRTH = 1, /* active open reached ESTABLISHED */
+	N3T_CONN_FAIL = 2,  /* SYN_SENT went straight to CLOSE: refused, timed out, reset */
+	N3T_CONN_DEATH = 3, /* an established active open reached CLOSE */
+	N3T_PROC_FORK = 4,  /* a new process (not a thread) */
+	N3T_PROC_EXEC = 5,  /* followed by argv, env, cwd, exe bytes */
+	N3T_PROC_EXIT = 6,  /* the last thread of a process exited */
+};
+
+/* n3t_exec.flags */
+enum n3t_exec_flags {
+	N3T_EXEC_ARGV_TRUNC = 1 << 0,
+	N3T_EXEC_ENV_TRUNC = 1 << 1,
+	N3T_EXEC_CWD_TRUNC = 1 << 2,
+	N3T_EXEC_EXE_TRUNC = 1 << 3,
+	N3T_EXEC_EXE_DELETED = 1 << 4,
+	N3T_EXEC_ARGV_FAULT = 1 << 5, /* user memory could not be read */
+	N3T_EXEC_ENV_FAULT = 1 << 6,
+};
+
+/* Indexes of the per-CPU counter array "n3t_stats". */
+enum n3t_stat {
+	N3T_STAT_EMITTED = 0,   /* records submitted to the ring buffer */
+	N3T_STAT_DROPPED = 1,   /* ring buffer full: record lost (must stay 0) */
+	N3T_STAT_MAP_FULL = 2,  /* connect could not be tracked: socket map full */
+	N3T_STAT_ORPHAN = 3,    /* ESTABLISHED/CLOSE of an active open whose connect predates the tracer */
+	N3T_STAT_MAX = 4,
+};
+
+/* Every record starts with kind; ts_ns is CLOCK_BOOTTIME nanoseconds. */
+struct n3t_conn {
+	__u32 kind;
+	__u32 tgid;
+	__u32 tid;
+	__u32 uid;
+	__u64 ts_ns;          /* time of this transition */
+	__u64 connect_ns;     /* time of connect(): CLOSE -> SYN_SENT */
+	__u64 sock_id;        /* opaque per-socket key, unique while the socket lives */
+	__u64 start_ticks;    /* connecting process start, /proc/PID/stat field 22 units */
+	__u64 cgroup_id;      /* cgroup v2 id of the connecting task */
+	__u64 bytes_acked;    /* DEATH only */
+	__u64 bytes_received; /* DEATH only */
+	__u16 family;         /* AF_INET or AF_INET6 */
+	__u16 sport;          /* host order */
+	__u16 dport;          /* host order */
+	__u16 oldstate;       /* TCP state before the transition */
+	__u8 saddr[16];       /* IPv4 in the first 4 bytes */
+	__u8 daddr[16];
+	char comm[N3T_COMM_LEN]; /* comm of the connecting task at connect() */
+};
+
+struct n3t_fork {
+	__u32 kind;
+	__u32 parent_tgid;
+	__u64 ts_ns;
+	__u64 parent_start_ticks;
+	__u32 child_tgid;
+	__u32 _pad0;
+	__u64 child_start_ticks;
+	char comm[N3T_COMM_LEN];
+};
+
+struct n3t_exit {
+	__u32 kind;
+	__u32 tgid;
+	__u64 ts_ns;
+	__u64 start_ticks;
+	__s32 exit_code;
+	__u32 _pad0;
+};
+
+/*
+ * Followed by argv_len bytes of argv (NUL separated, as /proc/PID/cmdline),
+ * env_len bytes of environment (as /proc/PID/environ), cwd_len bytes of cwd and
+ * exe_len bytes of exe. Paths arrive leaf first: "c/b/a" for /a/b/c, because the
+ * kernel walks dentries upward; the consumer reverses the components.
+ */
+struct n3t_exec {
+	__u32 kind;
+	__u32 tgid;
+	__u64 ts_ns;
+	__u64 start_ticks;
+	__u64 cgroup_id;
+	__u64 parent_start_ticks;
+	__u32 parent_tgid;    /* real_parent at exec */
+	__u32 uid;
+	__u32 gid;
+	__u32 loginuid;       /* (u32)-1 when unset */
+	__u32 sid;            /* session id (setsid), in the initial pid namespace */
+	__u32 flags;          /* enum n3t_exec_flags */
+	__u32 argv_len;
+	__u32 env_len;
+	__u32 cwd_len;
+	__u32 exe_len;
+	__u32 argv_full_len;  /* before truncation */
+	__u32 env_full_len;
+	char comm[N3T_COMM_LEN];
+	char tty[N3T_TTY_LEN]; /* "pts/3" style name, empty when none */
+};
+
+#define N3T_EXEC_DATA_MAX (N3T_ARGV_MAX + N3T_ENV_MAX + 2 * N3T_PATH_MAX)
+
+#endif /* N3TTRACE_H */

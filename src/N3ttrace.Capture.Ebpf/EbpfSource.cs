@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using N3ttrace.Capture.Ebpf.Native;
+using N3ttrace.Events;
+using N3ttrace.Pipeline;
+using N3ttrace.ProcFs;
+using N3ttrace.Time;
+
+namespace N3ttrace.Capture.Ebpf;
+
+/// <summary>
+/// Capture through the kernel programs: records drained from the ring buffer on a dedicated
+/// thread every few milliseconds (the kernel side never wakes us per record), decoded and
+/// posted to the pipeline. Kernel counters (emitted, dropped) are posted once a second.
+/// </summary>
+public sealed unsafe class EbpfSource : ICaptureSource
+{
+    private static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan CounterInterval = TimeSpan.FromSeconds(1);
+
+    private readonly ILogger _log;
+    private readonly KernelPrograms _programs;
+    private readonly RecordDecoder _decoder = new(new CgroupPaths());
+    private SafeRingBufferHandle? _ring;
+    private GCHandle _self;
+    private Thread? _thread;
+    private volatile bool _stopping;
+    private EventPipeline? _pipeline;
+    private readonly ExistingConnections _existing = new();
+
+    public string Name => "ebpf";
+    public string Description => $"eBPF {(_programs.Mode == AttachMode.TpBtf ? "tp_btf" : "raw_tp")} tracepoints, ring buffer";
+    public long Records { get; private set; }
+
+    private EbpfSource(KernelPrograms programs, ILogger log)
+    {
+        _programs = programs;
+        _log = log;
+    }
+
+    /// <summary>Loads and attaches the kernel programs; throws <see cref="BpfLoadException"/> naming the cause.</summary>
+    public static EbpfSource Load(ILogger log) => new(KernelPrograms.LoadBest(log), log);
+
+    public void Start(EventPipeline pipeline)
+    {
+        _pipeline = pipeline;
+        _self = GCHandle.Alloc(this);
+        _ring = Libbpf.RingBufferNew(_programs.EventsMapFd, &OnRecord, (void*)GCHandle.ToIntPtr(_self), 0);
+        if (_ring.IsInvalid)
+        {
+            throw new BpfLoadException($"ring_buffer__new failed: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+        // Programs are attached: anything connecting from now on is seen. Existing sockets next.
+        _existing.Enumerate(pipeline);
+        _thread = new Thread(Drain) { Name = "n3ttrace-ringbuf", IsBackground = true };
+        _thread.Start();
+    }
+
+    private void Drain()
+    {
+        var nextCounters = 0L;
+        var nextExisting = 0L;
+        while (!_stopping)
+        {
+            var n = Libbpf.RingBufferConsume(_ring!);
+            if (n < 0)
+            {
+                _log.LogError("ring_buffer__consume failed: {Error}", Marshal.GetPInvokeErrorMessage(-n));
+            }
+            var now = Environment.TickCount64;
+            if (now >= nextCounters)
+            {
+                PostCounters();
+                nextCounters = now + (long)CounterInterval.TotalMilliseconds;
+            }
+            if (now >= nextExisting && _existing.Count > 0)
+            {
+                _existing.Poll(_pipeline!);
+                nextExisting = now + 1000;
+            }
+            if (n < 1000)
+            {
+                Thread.Sleep(DrainInterval);
+            }
+        }
+    }
+
+    private void PostCounters() => _pipeline!.Post(new SourceCounters(BootClock.NowBootNs(),
+        _programs.ReadStat(StatIndex.Emitted), _programs.ReadStat(StatIndex.Dropped), _programs.ReadStat(StatIndex.MapFull)));
+
+    [UnmanagedCallersOnly]
+    private static int OnRecord(void* ctx, void* data, nuint size)
+    {
+        var self = (EbpfSource)GCHandle.FromIntPtr((nint)ctx).Target!;
+        self.Records++;
+        var e = self._decoder.Decode(new ReadOnlySpan<byte>(data, (int)size));
+        if (e is not null)
+        {
+            self._pipeline!.Post(e);
+        }
+        return 0;
+    }
+
+    public void Stop()
+    {
+        if (_thread is null || _stopping)
+        {
+            return;
+        }
+        _stopping = true;
+        _thread.Join();
+        // Detach first, then drain what the programs wrote before detaching, then the final counters.
+        _programs.Detach();
+        Libbpf.RingBufferConsume(_ring!);
+        PostCounters();
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _ring?.Dispose();
+        _programs.Dispose();
+        if (_self.IsAllocated)
+        {
+            _self.Free();
+        }
+    }
+}

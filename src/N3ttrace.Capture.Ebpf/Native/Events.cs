@@ -1,0 +1,108 @@
+using System.Runtime.InteropServices;
+
+namespace N3ttrace.Capture.Ebpf.Native;
+
+// Mirrors of bpf/n3ttrace.h. EventLayoutTests compiles the header and checks every offset.
+
+internal enum EventKind : uint
+{
+    ConnBirth = 1,
+    ConnFail = 2,
+    ConnDeath = 3,
+    ProcFork = 4,
+    ProcExec = 5,
+    ProcExit = 6,
+}
+
+[Flags]
+internal enum ExecFlags : uint
+{
+    ArgvTrunc = 1 << 0,
+    EnvTrunc = 1 << 1,
+    CwdTrunc = 1 << 2,
+    ExeTrunc = 1 << 3,
+    ExeDeleted = 1 << 4,
+    ArgvFault = 1 << 5,
+    EnvFault = 1 << 6,
+}
+
+internal enum StatIndex : uint
+{
+    Emitted = 0,
+    Dropped = 1,
+    MapFull = 2,
+    Orphan = 3,
+    Count = 4,
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct ConnRecord
+{
+    public uint Kind;
+    public uint Tgid;
+    public uint Tid;
+    public uint Uid;
+    public ulong TsNs;
+    public ulong ConnectNs;
+    public ulong SockId;
+    public ulong StartTicks;
+    public ulong CgroupId;
+    public ulong BytesAcked;
+    public ulong BytesReceived;
+    public ushort Family;
+    public ushort Sport;
+    public ushort Dport;
+    public ushort OldState;
+    public fixed byte Saddr[16];
+    public fixed byte Daddr[16];
+    public fixed byte Comm[16];
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct ForkRecord
+{
+    public uint Kind;
+    public uint ParentTgid;
+    public ulong TsNs;
+    public ulong ParentStartTicks;
+    public uint ChildTgid;
+    public uint Pad0;
+    public ulong ChildStartTicks;
+    public fixed byte Comm[16];
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct ExitRecord
+{
+    public uint Kind;
+    public uint Tgid;
+    public ulong TsNs;
+    public ulong StartTicks;
+    public int ExitCode;
+    public uint Pad0;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct ExecRecord
+{
+    public uint Kind;
+    public uint Tgid;
+    public ulong TsNs;
+    public ulong StartTicks;
+    public ulong CgroupId;
+    public ulong ParentStartTicks;
+    public uint ParentTgid;
+    public uint Uid;
+    public uint Gid;
+    public uint LoginUid;
+    public uint Sid;
+    public uint Flags;
+    public uint ArgvLen;
+    public uint EnvLen;
+    public uint CwdLen;
+    public uint ExeLen;
+    public uint ArgvFullLen;
+    public uint EnvFullLen;
+    public fixed byte Comm[16];
+    public fixed byte Tty[32];
+}

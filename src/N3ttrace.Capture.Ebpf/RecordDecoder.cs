@@ -1,0 +1,147 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using N3ttrace.Capture.Ebpf.Native;
+using N3ttrace.Events;
+using N3ttrace.Lineage;
+using N3ttrace.ProcFs;
+
+namespace N3ttrace.Capture.Ebpf;
+
+/// <summary>Turns ring buffer records into capture events. Called on the ring buffer thread: copies, never keeps the span.</summary>
+internal sealed class RecordDecoder(CgroupPaths cgroups)
+{
+    private const int AfInet = 2;
+
+    public long Malformed { get; private set; }
+
+    public CaptureEvent? Decode(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 4)
+        {
+            Malformed++;
+            return null;
+        }
+        var kind = (EventKind)MemoryMarshal.Read<uint>(data);
+        switch (kind)
+        {
+            case EventKind.ConnBirth or EventKind.ConnFail or EventKind.ConnDeath when data.Length >= Marshal.SizeOf<ConnRecord>():
+                return DecodeConn(MemoryMarshal.Read<ConnRecord>(data));
+            case EventKind.ProcFork when data.Length >= Marshal.SizeOf<ForkRecord>():
+                var f = MemoryMarshal.Read<ForkRecord>(data);
+                return new ProcessForked((long)f.TsNs, new ProcessKey((int)f.ParentTgid, f.ParentStartTicks),
+                    new ProcessKey((int)f.ChildTgid, f.ChildStartTicks), CString(ForkComm(ref f)));
+            case EventKind.ProcExit when data.Length >= Marshal.SizeOf<ExitRecord>():
+                var x = MemoryMarshal.Read<ExitRecord>(data);
+                return new ProcessExited((long)x.TsNs, new ProcessKey((int)x.Tgid, x.StartTicks));
+            case EventKind.ProcExec when data.Length >= Marshal.SizeOf<ExecRecord>():
+                return DecodeExec(data);
+            default:
+                Malformed++;
+                return null;
+        }
+    }
+
+    private static unsafe ReadOnlySpan<byte> ForkComm(ref ForkRecord f)
+    {
+        fixed (byte* p = f.Comm)
+        {
+            return new ReadOnlySpan<byte>(p, 16).ToArray();
+        }
+    }
+
+    private static unsafe CaptureEvent DecodeConn(ConnRecord r)
+    {
+        var owner = new SocketOwner(new ProcessKey((int)r.Tgid, r.StartTicks), (int)r.Tid, r.Uid, CString(new ReadOnlySpan<byte>(r.Comm, 16)));
+        var v4 = r.Family == AfInet;
+        var local = new IPAddress(new ReadOnlySpan<byte>(r.Saddr, v4 ? 4 : 16));
+        var remote = new IPAddress(new ReadOnlySpan<byte>(r.Daddr, v4 ? 4 : 16));
+        var ep = new SocketEndpoints(local, r.Sport, remote, r.Dport);
+        return (EventKind)r.Kind switch
+        {
+            EventKind.ConnBirth => new ConnectionOpened((long)r.ConnectNs, r.SockId, ep, owner, (long)r.TsNs, false, 0),
+            EventKind.ConnFail => new ConnectionFailed((long)r.TsNs, r.SockId, ep, owner, (long)r.ConnectNs),
+            _ => new ConnectionClosed((long)r.TsNs, r.SockId, r.BytesAcked, r.BytesReceived),
+        };
+    }
+
+    private unsafe CaptureEvent DecodeExec(ReadOnlySpan<byte> data)
+    {
+        var h = MemoryMarshal.Read<ExecRecord>(data);
+        var body = data[Marshal.SizeOf<ExecRecord>()..];
+        var total = (int)(h.ArgvLen + h.EnvLen + h.CwdLen + h.ExeLen);
+        if (body.Length < total)
+        {
+            Malformed++;
+            total = body.Length;
+        }
+        var flags = (ExecFlags)h.Flags;
+        var argv = body[..(int)Math.Min(h.ArgvLen, (uint)body.Length)];
+        body = body[argv.Length..];
+        var env = body[..(int)Math.Min(h.EnvLen, (uint)body.Length)];
+        body = body[env.Length..];
+        var cwd = body[..(int)Math.Min(h.CwdLen, (uint)body.Length)];
+        body = body[cwd.Length..];
+        var exe = body[..(int)Math.Min(h.ExeLen, (uint)body.Length)];
+
+        var truncated = new List<string>(2);
+        if ((flags & (ExecFlags.ArgvTrunc | ExecFlags.ArgvFault)) != 0)
+        {
+            truncated.Add("argv");
+        }
+        if ((flags & (ExecFlags.EnvTrunc | ExecFlags.EnvFault)) != 0)
+        {
+            truncated.Add("env");
+        }
+        if ((flags & ExecFlags.CwdTrunc) != 0)
+        {
+            truncated.Add("cwd");
+        }
+        if ((flags & ExecFlags.ExeTrunc) != 0)
+        {
+            truncated.Add("exe");
+        }
+        var ctx = new ProcessContext
+        {
+            Comm = CString(new ReadOnlySpan<byte>(h.Comm, 16)),
+            Exe = exe.IsEmpty ? "" : LeafFirstPath(exe),
+            ExeDeleted = (flags & ExecFlags.ExeDeleted) != 0,
+            Argv = argv.ToArray(),
+            Cwd = LeafFirstPath(cwd),
+            EnvSha256 = Convert.ToHexStringLower(SHA256.HashData(env)),
+            Tty = TtyName.FromKernelName(CString(new ReadOnlySpan<byte>(h.Tty, 32))),
+            Session = (int)h.Sid,
+            LoginUid = h.LoginUid == uint.MaxValue ? -1 : h.LoginUid,
+            Uid = h.Uid,
+            Gid = h.Gid,
+            Cgroup = cgroups.Resolve(h.CgroupId),
+            Truncated = truncated,
+        };
+        return new ProcessExeced((long)h.TsNs, new ProcessKey((int)h.Tgid, h.StartTicks),
+            new ProcessKey((int)h.ParentTgid, h.ParentStartTicks), ctx);
+    }
+
+    /// <summary>"c/b/a" (as the kernel walked it) to "/a/b/c".</summary>
+    internal static string LeafFirstPath(ReadOnlySpan<byte> raw)
+    {
+        if (raw.IsEmpty)
+        {
+            return "/";
+        }
+        var parts = ArgvText.Decode(raw).Split('/');
+        Array.Reverse(parts);
+        var sb = new StringBuilder(raw.Length + 1);
+        foreach (var p in parts)
+        {
+            sb.Append('/').Append(p);
+        }
+        return sb.ToString();
+    }
+
+    private static string CString(ReadOnlySpan<byte> b)
+    {
+        var nul = b.IndexOf((byte)0);
+        return ArgvText.Decode(nul < 0 ? b : b[..nul]);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using N3ttrace.Lineage;
+
+namespace N3ttrace.Connections;
+
+/// <summary>
+/// One outbound socket from birth to death, with the process context frozen at birth.
+/// The raw remote address lives only here, in memory; files get RemoteMasked and RemoteHash.
+/// </summary>
+public sealed class Connection
+{
+    public required string ConnId { get; init; }
+    public required ulong SocketKey { get; init; }
+    public required string Source { get; init; }
+
+    public required long BirthBootNs { get; init; }
+    public required DateTime BirthUtc { get; init; }
+    public long EstablishedBootNs { get; init; }
+    public bool BirthBeforeStart { get; init; }
+    public int ResolutionMs { get; init; }
+
+    public ConnectionState State { get; set; } = ConnectionState.Active;
+    public long? EndBootNs { get; set; }
+    public DateTime? EndUtc { get; set; }
+    public ulong BytesSent { get; set; }
+    public ulong BytesReceived { get; set; }
+
+    public required IPAddress LocalAddress { get; init; }
+    public required int LocalPort { get; init; }
+    public required IPAddress RemoteAddress { get; init; }
+    public required int RemotePort { get; init; }
+    public required string RemoteMasked { get; init; }
+    public required string RemoteScope { get; init; }
+    public required string RemoteHash { get; init; }
+
+    public required int Pid { get; init; }
+    public int Tid { get; init; }
+    public uint Uid { get; init; }
+    /// <summary>comm at connect(): may differ from the exec-time comm if the process renamed itself.</summary>
+    public required string Comm { get; init; }
+    /// <summary>Null when the owning process could not be attributed (gone before /proc was read).</summary>
+    public ProcessNode? Process { get; init; }
+    public required ProcessContext Context { get; init; }
+    public required string ProcessId { get; init; }
+    public required string AncestryId { get; init; }
+    public required string Ancestry { get; init; }
+    public int PPid { get; init; }
+    public ParentKnowledge ParentKnowledge { get; init; }
+    /// <summary>Evidence about the process that rules may score: comm-renamed, argv0-mismatch, exe-deleted.</summary>
+    public required IReadOnlyList<string> Facts { get; init; }
+
+    public Verdict Verdict { get; set; } = Verdict.Unscored;
+
+    public string Family => EndpointFamily(RemoteAddress);
+
+    public static string EndpointFamily(IPAddress a) =>
+        a.AddressFamily == AddressFamily.InterNetworkV6 && !a.IsIPv4MappedToIPv6 ? "ipv6" : "ipv4";
+
+    public string Local => Privacy.EndpointPrivacy.Canonical(LocalAddress, LocalPort);
+
+    public double AgeSeconds(long nowBootNs) => ((EndBootNs ?? nowBootNs) - BirthBootNs) / 1e9;
+}

@@ -1,0 +1,8 @@
+namespace N3ttrace.Connections;
+
+public enum ConnectionState
+{
+    Active,
+    Closed,
+    Failed,
+}

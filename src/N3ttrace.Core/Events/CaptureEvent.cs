@@ -1,0 +1,38 @@
+using System.Net;
+using N3ttrace.Lineage;
+
+namespace N3ttrace.Events;
+
+/// <summary>
+/// What a capture source reports. Both sources (eBPF and /proc polling) emit exactly these
+/// types into the same pipeline; times are CLOCK_BOOTTIME nanoseconds.
+/// </summary>
+public abstract record CaptureEvent(long BootNs);
+
+public sealed record ProcessForked(long BootNs, ProcessKey Parent, ProcessKey Child, string Comm) : CaptureEvent(BootNs);
+
+public sealed record ProcessExeced(long BootNs, ProcessKey Process, ProcessKey Parent, ProcessContext Context) : CaptureEvent(BootNs);
+
+public sealed record ProcessExited(long BootNs, ProcessKey Process) : CaptureEvent(BootNs);
+
+/// <summary>Who asked for a socket, taken while it was asking (eBPF) or found owning it (/proc).</summary>
+public sealed record SocketOwner(ProcessKey Process, int Tid, uint Uid, string Comm);
+
+public sealed record SocketEndpoints(IPAddress Local, int LocalPort, IPAddress Remote, int RemotePort);
+
+/// <summary>An outbound connection was established. BootNs is connect() time when known.</summary>
+/// <param name="Key">Source-specific socket key, unique among live sockets.</param>
+/// <param name="EstablishedBootNs">When the handshake completed.</param>
+/// <param name="BirthBeforeStart">The socket existed before capture began: its birth time is unknown.</param>
+/// <param name="ResolutionMs">0 when the time is exact (eBPF), else the polling interval.</param>
+public sealed record ConnectionOpened(long BootNs, ulong Key, SocketEndpoints Endpoints, SocketOwner? Owner,
+    long EstablishedBootNs, bool BirthBeforeStart, int ResolutionMs) : CaptureEvent(BootNs);
+
+/// <summary>A connect() that never established: refused, timed out, reset.</summary>
+public sealed record ConnectionFailed(long BootNs, ulong Key, SocketEndpoints Endpoints, SocketOwner? Owner, long ConnectBootNs)
+    : CaptureEvent(BootNs);
+
+public sealed record ConnectionClosed(long BootNs, ulong Key, ulong BytesSent, ulong BytesReceived) : CaptureEvent(BootNs);
+
+/// <summary>Counters a source reports on its own (kernel drops, map overflows), shown and logged, never hidden.</summary>
+public sealed record SourceCounters(long BootNs, long Emitted, long Dropped, long Untracked) : CaptureEvent(BootNs);

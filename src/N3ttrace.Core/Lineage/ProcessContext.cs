@@ -1,0 +1,30 @@
+namespace N3ttrace.Lineage;
+
+/// <summary>
+/// What a process was at exec: the kernel's truth, immutable, shared by forks until they exec.
+/// All strings are raw (unescaped); escaping happens only when text leaves the process.
+/// </summary>
+public sealed record ProcessContext
+{
+    public required string Comm { get; init; }
+    public required string Exe { get; init; }
+    public bool ExeDeleted { get; init; }
+    /// <summary>argv as the kernel stored it: arguments separated by NUL.</summary>
+    public required byte[] Argv { get; init; }
+    public required string Cwd { get; init; }
+    public required string EnvSha256 { get; init; }
+    public string Tty { get; init; } = "";
+    public int Session { get; init; }
+    /// <summary>-1 when unset (4294967295 in the kernel).</summary>
+    public long LoginUid { get; init; } = -1;
+    public uint Uid { get; init; }
+    public uint Gid { get; init; }
+    public string Cgroup { get; init; } = "";
+    /// <summary>Names of fields that were cut or could not be read: argv, env, cwd, exe.</summary>
+    public IReadOnlyList<string> Truncated { get; init; } = [];
+
+    /// <summary>argv joined by spaces, as ps shows it.</summary>
+    public string CommandLine => ArgvText.Join(Argv);
+
+    public string Argv0 => ArgvText.First(Argv);
+}

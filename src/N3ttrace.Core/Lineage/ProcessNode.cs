@@ -1,0 +1,48 @@
+namespace N3ttrace.Lineage;
+
+/// <summary>How a process's parent is known.</summary>
+public enum ParentKnowledge
+{
+    /// <summary>Seen at fork (eBPF), or read from /proc while the parent was still the original one.</summary>
+    Known,
+    /// <summary>The parent is pid 1 or the kernel: the chain ends here.</summary>
+    Root,
+    /// <summary>Re-parented to init before n3ttrace saw it: the original parent is gone and unknowable.</summary>
+    Unknown,
+}
+
+/// <summary>One process in the table. Its ancestry is fixed when it is created: original parents never change.</summary>
+public sealed class ProcessNode
+{
+    public const int ChainDepthShown = 16;
+
+    public required ProcessKey Key { get; init; }
+    public required string ProcessId { get; init; }
+    public required string AncestryId { get; init; }
+    public required ParentKnowledge Parent { get; init; }
+    public ProcessKey? ParentKey { get; init; }
+    /// <summary>Human chain of the ancestors, nearest first, as they were when this process was born.</summary>
+    public required string ParentChain { get; init; }
+    public required ProcessContext Context { get; set; }
+    /// <summary>True when the context came from /proc after the fact rather than from exec in the kernel.</summary>
+    public bool ContextFromProc { get; set; }
+    public long? ExitedBootNs { get; set; }
+    public int Depth { get; init; }
+
+    public int PPid => ParentKey?.Tgid ?? (Parent == ParentKnowledge.Root ? 1 : 0);
+
+    public string Label(string comm) => $"{Key.Tgid}:{comm}[{Key.StartTicks}]";
+
+    /// <summary>"pid:comm[start] &lt;- pid:comm[start] &lt;- ...", nearest first, ending in "1" (init) or "?" (unknown).</summary>
+    public string Ancestry(string comm) => $"{Label(comm)} <- {ParentChain}";
+
+    internal string ChainForChildren()
+    {
+        var mine = Label(Context.Comm);
+        if (Depth >= ChainDepthShown)
+        {
+            return $"{mine} <- ...";
+        }
+        return $"{mine} <- {ParentChain}";
+    }
+}

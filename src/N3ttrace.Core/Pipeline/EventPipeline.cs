@@ -1,0 +1,276 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using N3ttrace.Connections;
+using N3ttrace.Events;
+using N3ttrace.Lifetimes;
+using N3ttrace.Lineage;
+using N3ttrace.Privacy;
+using N3ttrace.Time;
+
+namespace N3ttrace.Pipeline;
+
+/// <summary>
+/// The one pipeline both capture sources feed: events in, connections with lineage and
+/// verdicts out to the sinks. Single-threaded: sources post from their own threads, one
+/// loop owns every table, so no state is shared or locked.
+/// </summary>
+public sealed class EventPipeline
+{
+    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+
+    private readonly Channel<CaptureEvent> _events = Channel.CreateUnbounded<CaptureEvent>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly Dictionary<ulong, Connection> _active = [];
+    private readonly ProcessTable _processes;
+    private readonly EndpointPrivacy _privacy;
+    private readonly BootClock _clock;
+    private readonly IReadOnlyList<PipelineSink> _sinks;
+    private readonly IVerdictEngine _verdicts;
+    private readonly ILogger _log;
+    private readonly string _source;
+
+    public PipelineStats Stats { get; } = new();
+    public LifetimeStats Lifetimes { get; } = new(TimeSpan.FromMinutes(10));
+    public string Mode { get; set; }
+    public string ModeNote { get; set; } = "";
+
+    public EventPipeline(string source, ProcessTable processes, EndpointPrivacy privacy, BootClock clock,
+        IReadOnlyList<PipelineSink> sinks, IVerdictEngine verdicts, ILogger log)
+    {
+        _source = source;
+        Mode = source;
+        _processes = processes;
+        _privacy = privacy;
+        _clock = clock;
+        _sinks = sinks;
+        _verdicts = verdicts;
+        _log = log;
+    }
+
+    public IReadOnlyCollection<Connection> Active => _active.Values;
+
+    /// <summary>Thread-safe; never blocks, never drops (the queue is unbounded: memory, not events, absorbs bursts).</summary>
+    public void Post(CaptureEvent e) => _events.Writer.TryWrite(e);
+
+    /// <summary>No more events will come: Run drains the queue and returns.</summary>
+    public void Complete() => _events.Writer.TryComplete();
+
+    /// <summary>Processes events until <see cref="Complete"/> and the queue is drained.</summary>
+    public async Task RunAsync(CancellationToken ct = default)
+    {
+        var reader = _events.Reader;
+        var nextTick = BootClock.NowBootNs();
+        var tickNs = (long)Tick.TotalNanoseconds;
+        while (true)
+        {
+            var now = BootClock.NowBootNs();
+            if (now >= nextTick)
+            {
+                OnTick(now, final: false);
+                nextTick = now + tickNs;
+            }
+            while (reader.TryRead(out var e))
+            {
+                Handle(e);
+                if ((Stats.Events & 1023) == 0 && BootClock.NowBootNs() >= nextTick)
+                {
+                    break;
+                }
+            }
+            if (reader.Completion.IsCompleted)
+            {
+                break;
+            }
+            var wait = TimeSpan.FromTicks(Math.Max(0, nextTick - BootClock.NowBootNs()) / 100);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(wait);
+            try
+            {
+                await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+            }
+        }
+        OnTick(BootClock.NowBootNs(), final: true);
+    }
+
+    internal void Handle(CaptureEvent e)
+    {
+        Stats.Events++;
+        switch (e)
+        {
+            case ConnectionOpened o:
+                OnOpened(o);
+                break;
+            case ConnectionClosed c:
+                OnClosed(c);
+                break;
+            case ConnectionFailed f:
+                OnFailed(f);
+                break;
+            case ProcessForked f:
+                _processes.OnFork(f.Parent, f.Child, f.Comm);
+                break;
+            case ProcessExeced x:
+                _processes.OnExec(x.Process, x.Parent, x.Context);
+                break;
+            case ProcessExited x:
+                _processes.OnExit(x.Process, x.BootNs);
+                break;
+            case SourceCounters s:
+                Stats.SourceEmitted = s.Emitted;
+                Stats.SourceDropped = s.Dropped;
+                Stats.SourceUntracked = s.Untracked;
+                break;
+        }
+    }
+
+    private void OnOpened(ConnectionOpened o)
+    {
+        if (_active.ContainsKey(o.Key))
+        {
+            return; // already known (a socket seen at start and again by the source)
+        }
+        var c = NewConnection(o.Key, o.BootNs, o.Endpoints, o.Owner, o.BirthBeforeStart, o.ResolutionMs, o.EstablishedBootNs);
+        c.Verdict = _verdicts.Judge(c, o.BootNs);
+        _active[o.Key] = c;
+        Stats.Births++;
+        foreach (var s in _sinks)
+        {
+            s.OnBirth(c);
+        }
+    }
+
+    private void OnFailed(ConnectionFailed f)
+    {
+        var c = NewConnection(f.Key, f.ConnectBootNs, f.Endpoints, f.Owner, false, 0, 0);
+        c.State = ConnectionState.Failed;
+        c.EndBootNs = f.BootNs;
+        c.EndUtc = _clock.ToUtc(f.BootNs);
+        c.Verdict = _verdicts.Judge(c, f.BootNs);
+        Stats.Fails++;
+        foreach (var s in _sinks)
+        {
+            s.OnFail(c);
+        }
+        _verdicts.OnEnd(c);
+    }
+
+    private void OnClosed(ConnectionClosed e)
+    {
+        if (!_active.Remove(e.Key, out var c))
+        {
+            Stats.UnmatchedDeaths++;
+            return;
+        }
+        c.State = ConnectionState.Closed;
+        c.EndBootNs = e.BootNs;
+        c.EndUtc = _clock.ToUtc(e.BootNs);
+        c.BytesSent = e.BytesSent;
+        c.BytesReceived = e.BytesReceived;
+        Stats.Deaths++;
+        Lifetimes.OnEnded(c);
+        _verdicts.OnEnd(c);
+        foreach (var s in _sinks)
+        {
+            s.OnDeath(c);
+        }
+    }
+
+    private Connection NewConnection(ulong key, long birthNs, SocketEndpoints ep, SocketOwner? owner, bool beforeStart, int resolutionMs, long establishedNs)
+    {
+        var node = owner is null ? null : _processes.Find(owner.Process);
+        if (node is not null && node.ContextFromProc && node.Context.Truncated.Contains("context"))
+        {
+            // Forked from a process the table never saw exec: /proc is the only witness left.
+            var fresh = new ProcFs.ProcessReader().TryRead(node.Key.Tgid, node.Key.StartTicks, out _);
+            if (fresh is not null)
+            {
+                node.Context = fresh;
+            }
+        }
+        if (node is null)
+        {
+            Stats.Unattributed++;
+        }
+        var ctx = node?.Context ?? new ProcessContext
+        {
+            Comm = owner?.Comm ?? "",
+            Exe = "",
+            Argv = [],
+            Cwd = "",
+            EnvSha256 = "",
+            Truncated = ["context"],
+        };
+        var comm = owner?.Comm ?? ctx.Comm;
+        var remote = EndpointPrivacy.Normalize(ep.Remote);
+        return new Connection
+        {
+            ConnId = ConnId(key, birthNs),
+            SocketKey = key,
+            Source = _source,
+            BirthBootNs = birthNs,
+            BirthUtc = _clock.ToUtc(birthNs),
+            EstablishedBootNs = establishedNs,
+            BirthBeforeStart = beforeStart,
+            ResolutionMs = resolutionMs,
+            LocalAddress = EndpointPrivacy.Normalize(ep.Local),
+            LocalPort = ep.LocalPort,
+            RemoteAddress = remote,
+            RemotePort = ep.RemotePort,
+            RemoteMasked = EndpointPrivacy.Mask(remote),
+            RemoteScope = EndpointPrivacy.ScopeName(EndpointPrivacy.Scope(remote)),
+            RemoteHash = _privacy.Hash(remote, ep.RemotePort),
+            Pid = owner?.Process.Tgid ?? 0,
+            Tid = owner?.Tid ?? 0,
+            Uid = owner?.Uid ?? ctx.Uid,
+            Comm = comm,
+            Process = node,
+            Context = ctx,
+            ProcessId = node?.ProcessId ?? (owner is null ? "" : _processes.Identity.ProcessId(owner.Process)),
+            AncestryId = node?.AncestryId ?? "",
+            Ancestry = node?.Ancestry(comm) ?? "",
+            PPid = node?.PPid ?? 0,
+            ParentKnowledge = node?.Parent ?? ParentKnowledge.Unknown,
+            Facts = ProcessFacts.Of(comm, ctx),
+        };
+    }
+
+    private string ConnId(ulong key, long birthNs)
+    {
+        Span<byte> h = stackalloc byte[32];
+        SHA256.HashData(Encoding.ASCII.GetBytes($"n3ttrace:conn:v1:{_processes.Identity.BootId}:{_source}:{key}:{birthNs}"), h);
+        return Convert.ToHexStringLower(h[..8]);
+    }
+
+    private void OnTick(long nowNs, bool final)
+    {
+        foreach (var (c, v) in _verdicts.Reassess(_active.Values, nowNs).ToList())
+        {
+            var previous = c.Verdict;
+            c.Verdict = v;
+            foreach (var s in _sinks)
+            {
+                s.OnVerdictChange(c, previous);
+            }
+        }
+        _processes.Sweep(nowNs);
+        Lifetimes.Expire(nowNs);
+        var view = new PipelineView(_clock.ToUtc(nowNs), nowNs, Mode, ModeNote, _active.Values, Stats, Lifetimes, final);
+        foreach (var s in _sinks)
+        {
+            try
+            {
+                s.OnTick(view);
+            }
+            catch (IOException ex)
+            {
+                _log.LogError("{Sink}: {Message}", s.GetType().Name, ex.Message);
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using N3ttrace.Connections;
+
+namespace N3ttrace.Pipeline;
+
+/// <summary>
+/// Where the pipeline's results go: the trail, the timeline, the live view, forwarders.
+/// All calls come from the pipeline thread, in event order; a sink must not block for long.
+/// </summary>
+public abstract class PipelineSink : IDisposable
+{
+    /// <summary>An outbound connection was established (or found already open at start).</summary>
+    public virtual void OnBirth(Connection c) { }
+
+    /// <summary>A connect() failed; c.State is Failed and c.EndUtc is set.</summary>
+    public virtual void OnFail(Connection c) { }
+
+    /// <summary>An established connection closed; c.State is Closed.</summary>
+    public virtual void OnDeath(Connection c) { }
+
+    /// <summary>The verdict of a live connection changed after birth.</summary>
+    public virtual void OnVerdictChange(Connection c, Verdict previous) { }
+
+    /// <summary>Called every tick (and once at stop): flush, redraw.</summary>
+    public virtual void OnTick(PipelineView view) { }
+
+    public virtual void Dispose() => GC.SuppressFinalize(this);
+}

@@ -1,0 +1,17 @@
+namespace N3ttrace.Pipeline;
+
+/// <summary>Counters of the pipeline and of its source. Drops are counted, never hidden.</summary>
+public sealed class PipelineStats
+{
+    public long Events { get; set; }
+    public long Births { get; set; }
+    public long Fails { get; set; }
+    public long Deaths { get; set; }
+    /// <summary>Deaths of sockets whose birth was never seen (reported, not recorded as connections).</summary>
+    public long UnmatchedDeaths { get; set; }
+    /// <summary>Sockets whose owning process was gone before it could be read (recorded with what is known).</summary>
+    public long Unattributed { get; set; }
+    public long SourceEmitted { get; set; }
+    public long SourceDropped { get; set; }
+    public long SourceUntracked { get; set; }
+}

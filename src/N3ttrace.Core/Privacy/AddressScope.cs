@@ -1,0 +1,9 @@
+namespace N3ttrace.Privacy;
+
+public enum AddressScope
+{
+    Loopback,
+    Private,
+    LinkLocal,
+    Public,
+}

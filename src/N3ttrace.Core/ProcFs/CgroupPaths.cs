@@ -1,0 +1,87 @@
+namespace N3ttrace.ProcFs;
+
+/// <summary>
+/// Maps a cgroup v2 id (what the kernel side sees: the cgroup directory's inode number)
+/// to its path, by walking the unified hierarchy once and again on a miss.
+/// </summary>
+public sealed class CgroupPaths
+{
+    private readonly string? _root;
+    private readonly Dictionary<ulong, string> _byId = [];
+    private long _lastRescanMs = long.MinValue;
+
+    public CgroupPaths(string? root = null) => _root = root ?? FindUnifiedMount();
+
+    public string Resolve(ulong id)
+    {
+        if (_root is null || id == 0)
+        {
+            return "";
+        }
+        if (_byId.TryGetValue(id, out var path))
+        {
+            return path;
+        }
+        // Rescan at most every 100 ms: a storm of processes in one new cgroup costs one walk.
+        var now = Environment.TickCount64;
+        if (now - _lastRescanMs >= 100)
+        {
+            _lastRescanMs = now;
+            Rescan();
+            if (_byId.TryGetValue(id, out path))
+            {
+                return path;
+            }
+        }
+        return "";
+    }
+
+    private void Rescan()
+    {
+        _byId.Clear();
+        var pending = new Stack<string>();
+        pending.Push(_root!);
+        while (pending.Count > 0)
+        {
+            var dir = pending.Pop();
+            if (Interop.LibC.StatX(Interop.LibC.AT_FDCWD, dir, Interop.LibC.AT_SYMLINK_NOFOLLOW, Interop.LibC.STATX_BASIC_STATS, out var st) == 0)
+            {
+                var rel = dir.Length == _root!.Length ? "/" : dir[_root.Length..];
+                _byId[st.Ino] = rel;
+            }
+            try
+            {
+                foreach (var sub in Directory.EnumerateDirectories(dir))
+                {
+                    pending.Push(sub);
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The cgroup2 mount: /sys/fs/cgroup on pure v2 hosts, /sys/fs/cgroup/unified on hybrid ones.</summary>
+    public static string? FindUnifiedMount()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/mounts"))
+            {
+                var f = line.Split(' ');
+                if (f.Length > 2 && f[2] == "cgroup2")
+                {
+                    return f[1];
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return null;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using N3ttrace.Connections;
+using N3ttrace.Time;
+
+namespace N3ttrace.Trail;
+
+/// <summary>The one definition of birth_records.tsv columns, shared by the writer, query and export.</summary>
+public static class BirthRecordColumns
+{
+    public static readonly IReadOnlyList<(string Name, Func<Connection, string> Value)> All =
+    [
+        ("ts", c => Timestamp.ToRecord(c.BirthUtc)),
+        ("conn_id", c => c.ConnId),
+        ("birth", c => c.BirthBeforeStart ? "before-start" : c.ResolutionMs > 0 ? "polled" : "exact"),
+        ("resolution_ms", c => c.ResolutionMs.ToString(CultureInfo.InvariantCulture)),
+        ("proto", _ => "tcp"),
+        ("family", c => c.Family),
+        ("local", c => c.Local),
+        ("remote_masked", c => c.RemoteMasked),
+        ("remote_scope", c => c.RemoteScope),
+        ("remote_hash", c => c.RemoteHash),
+        ("rport", c => c.RemotePort.ToString(CultureInfo.InvariantCulture)),
+        ("pid", c => c.Pid.ToString(CultureInfo.InvariantCulture)),
+        ("tid", c => c.Tid.ToString(CultureInfo.InvariantCulture)),
+        ("ppid", c => c.PPid.ToString(CultureInfo.InvariantCulture)),
+        ("comm", c => c.Comm),
+        ("exe", c => c.Context.Exe),
+        ("cmdline", c => c.Context.CommandLine),
+        ("cwd", c => c.Context.Cwd),
+        ("env_sha256", c => c.Context.EnvSha256),
+        ("uid", c => c.Uid.ToString(CultureInfo.InvariantCulture)),
+        ("gid", c => c.Context.Gid.ToString(CultureInfo.InvariantCulture)),
+        ("loginuid", c => c.Context.LoginUid.ToString(CultureInfo.InvariantCulture)),
+        ("session", c => c.Context.Session.ToString(CultureInfo.InvariantCulture)),
+        ("tty", c => c.Context.Tty),
+        ("cgroup", c => c.Context.Cgroup),
+        ("process_id", c => c.ProcessId),
+        ("ancestry_id", c => c.AncestryId),
+        ("ancestry", c => c.Ancestry),
+        ("parent", c => c.ParentKnowledge.ToString().ToLowerInvariant()),
+        ("truncated", c => string.Join(',', c.Context.Truncated)),
+        ("facts", c => string.Join(',', c.Facts)),
+        ("purpose", c => c.Verdict.Purpose),
+        ("level", c => Verdict.LevelName(c.Verdict.Level)),
+        ("score", c => c.Verdict.Score.ToString(CultureInfo.InvariantCulture)),
+        ("reasons", c => string.Join("; ", c.Verdict.Reasons)),
+        ("source", c => c.Source),
+    ];
+
+    public static IReadOnlyList<string> Names { get; } = All.Select(c => c.Name).ToArray();
+
+    public static string[] Values(Connection c)
+    {
+        var v = new string[All.Count];
+        for (var i = 0; i < v.Length; i++)
+        {
+            v[i] = All[i].Value(c);
+        }
+        return v;
+    }
+}

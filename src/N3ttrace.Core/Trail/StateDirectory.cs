@@ -1,0 +1,141 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+using N3ttrace.Interop;
+
+namespace N3ttrace.Trail;
+
+/// <summary>
+/// The state directory (default ./.n3ttrace_state), created 0700. Running as root, n3ttrace
+/// refuses a directory or file in it that is a symlink or belongs to another user, and opens
+/// every file with O_NOFOLLOW: a planted link must not redirect root's writes.
+/// </summary>
+public sealed class StateDirectory
+{
+    public const string DefaultName = ".n3ttrace_state";
+    public const string BirthRecordsFile = "birth_records.tsv";
+    public const string TimelineFile = "snapshots.tsv";
+    public const string HostSecretFile = "host.key";
+
+    public string Path { get; }
+
+    private StateDirectory(string path) => Path = path;
+
+    public static StateDirectory Open(string path, bool create)
+    {
+        path = System.IO.Path.GetFullPath(path);
+        if (!Exists(path, out var st))
+        {
+            if (!create)
+            {
+                throw new StateDirectoryException($"state directory {path} does not exist");
+            }
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!Exists(path, out st))
+            {
+                throw new StateDirectoryException($"cannot create state directory {path}");
+            }
+        }
+        Check(path, st, LibC.S_IFDIR);
+        return new StateDirectory(path);
+    }
+
+    public string FilePath(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>Opens name for appending, creating it 0600. Never follows a symlink.</summary>
+    public FileStream OpenAppend(string name, int bufferSize = 1 << 16)
+    {
+        var full = FilePath(name);
+        if (Exists(full, out var st))
+        {
+            Check(full, st, LibC.S_IFREG);
+        }
+        var fd = LibC.Open(full, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0x180);
+        if (fd < 0)
+        {
+            throw new StateDirectoryException($"cannot open {full}: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+        return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, bufferSize);
+    }
+
+    /// <summary>Opens name for reading, refusing symlinks and foreign owners.</summary>
+    public FileStream OpenRead(string name)
+    {
+        var full = FilePath(name);
+        if (!Exists(full, out var st))
+        {
+            throw new FileNotFoundException($"{full} does not exist", full);
+        }
+        Check(full, st, LibC.S_IFREG);
+        return new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+    }
+
+    public bool FileExists(string name) => Exists(FilePath(name), out _);
+
+    /// <summary>Reads or creates (0600, O_EXCL) a 32-byte random secret.</summary>
+    public byte[] ReadOrCreateSecret(string name)
+    {
+        var full = FilePath(name);
+        if (Exists(full, out var st))
+        {
+            Check(full, st, LibC.S_IFREG);
+            if ((st.Mode & 0x3F) != 0)
+            {
+                throw new StateDirectoryException($"{full} is readable by group or others (mode {Convert.ToString(st.Mode & 0xFFF, 8)}); refusing to use it");
+            }
+            var key = File.ReadAllBytes(full);
+            if (key.Length != 32)
+            {
+                throw new StateDirectoryException($"{full} is not a 32-byte secret");
+            }
+            return key;
+        }
+        var secret = RandomNumberGenerator.GetBytes(32);
+        var fd = LibC.Open(full, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0x180);
+        if (fd < 0)
+        {
+            throw new StateDirectoryException($"cannot create {full}: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+        using (var fs = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, 0))
+        {
+            fs.Write(secret);
+            fs.Flush(flushToDisk: true);
+        }
+        return secret;
+    }
+
+    private static bool Exists(string path, out LibC.Statx st)
+    {
+        if (LibC.StatX(LibC.AT_FDCWD, path, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, out st) == 0)
+        {
+            return true;
+        }
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno == 2)
+        {
+            return false;
+        }
+        throw new StateDirectoryException($"cannot stat {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+    }
+
+    private static void Check(string path, LibC.Statx st, ushort expectedType)
+    {
+        var type = (ushort)(st.Mode & LibC.S_IFMT);
+        if (type == LibC.S_IFLNK)
+        {
+            throw new StateDirectoryException($"{path} is a symbolic link; refusing to follow it");
+        }
+        if (type != expectedType)
+        {
+            throw new StateDirectoryException($"{path} is not a {(expectedType == LibC.S_IFDIR ? "directory" : "regular file")}");
+        }
+        var euid = LibC.GetEuid();
+        if (st.Uid != euid)
+        {
+            throw new StateDirectoryException($"{path} is owned by uid {st.Uid}, not by uid {euid}; refusing to use it");
+        }
+    }
+}
+
+public sealed class StateDirectoryException(string message) : Exception(message);

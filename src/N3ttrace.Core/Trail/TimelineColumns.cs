@@ -1,0 +1,30 @@
+using System.Globalization;
+using N3ttrace.Connections;
+using N3ttrace.Time;
+
+namespace N3ttrace.Trail;
+
+/// <summary>snapshots.tsv: one row per state change (birth, fail, death, level), the input of time travel.</summary>
+public static class TimelineColumns
+{
+    public static readonly IReadOnlyList<string> Names =
+        ["ts", "event", "conn_id", "birth_ts", "duration_s", "pid", "comm", "ancestry_id", "remote_masked", "remote_hash", "rport", "level", "score", "purpose"];
+
+    public static string[] Values(string evt, DateTime ts, Connection c, long nowBootNs) =>
+    [
+        Timestamp.ToRecord(ts),
+        evt,
+        c.ConnId,
+        Timestamp.ToRecord(c.BirthUtc),
+        c.AgeSeconds(nowBootNs).ToString("0.000000", CultureInfo.InvariantCulture),
+        c.Pid.ToString(CultureInfo.InvariantCulture),
+        c.Comm,
+        c.AncestryId,
+        c.RemoteMasked,
+        c.RemoteHash,
+        c.RemotePort.ToString(CultureInfo.InvariantCulture),
+        Verdict.LevelName(c.Verdict.Level),
+        c.Verdict.Score.ToString(CultureInfo.InvariantCulture),
+        c.Verdict.Purpose,
+    ];
+}

@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using N3ttrace.Capture.Ebpf;
+using N3ttrace.Interop;
+using N3ttrace.Lineage;
+using N3ttrace.Pipeline;
+using N3ttrace.Privacy;
+using N3ttrace.ProcFs;
+using N3ttrace.Time;
+using N3ttrace.Trail;
+
+namespace N3ttrace.Cli.Commands;
+
+internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui, double DurationSeconds, bool Verbose);
+
+/// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var stateDir = CommonOptions.StateDir();
+        var logFile = new Option<string>("--log-file")
+        {
+            Description = "Rolling, ANSI-free copy of the live table.",
+            DefaultValueFactory = _ => "n3ttrace.log.txt",
+        };
+        var noTui = new Option<bool>("--no-tui") { Description = "Do not draw the live table on the terminal (it still goes to the log file)." };
+        var duration = new Option<double>("--duration")
+        {
+            Description = "Stop after this many seconds; 0 runs until SIGINT or SIGTERM.",
+            DefaultValueFactory = _ => 0,
+        };
+        duration.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() < 0)
+            {
+                r.AddError("--duration must be 0 or more seconds");
+            }
+        });
+        var verbose = CommonOptions.Verbose();
+        var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
+        {
+            stateDir, logFile, noTui, duration, verbose,
+        };
+        cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration), p.GetValue(verbose)), ct));
+        return cmd;
+    }
+
+    public static async Task<int> RunAsync(RunArguments args, CancellationToken ct)
+    {
+        using var loggers = Logging.Create(args.Verbose);
+        var log = loggers.CreateLogger("n3ttrace");
+        if (!Privileges.IsRoot)
+        {
+            Console.Error.WriteLine("n3ttrace run needs root: it loads eBPF programs and reads every process's /proc entries. Try: sudo n3ttrace run");
+            return ExitCodes.Failure;
+        }
+        var startNs = BootClock.NowBootNs();
+        StateDirectory dir;
+        byte[] secret;
+        try
+        {
+            dir = StateDirectory.Open(args.StateDir, create: true);
+            secret = dir.ReadOrCreateSecret(StateDirectory.HostSecretFile);
+        }
+        catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"n3ttrace: {e.Message}");
+            return ExitCodes.Failure;
+        }
+
+        ICaptureSource source;
+        try
+        {
+            source = EbpfSource.Load(log);
+        }
+        catch (BpfLoadException e)
+        {
+            Console.Error.WriteLine($"n3ttrace: eBPF capture cannot start: {e.Message}");
+            return ExitCodes.Failure;
+        }
+
+        var clock = new BootClock();
+        var identity = new ProcessIdentity(ProcessIdentity.ReadBootId());
+        var processes = new ProcessTable(identity, new ProcessReader());
+        using var trail = new TrailSink(dir);
+        var sinks = new List<PipelineSink> { trail };
+        var pipeline = new EventPipeline(source.Name, processes, new EndpointPrivacy(secret), clock, sinks, new NoVerdicts(), log)
+        {
+            ModeNote = source.Description,
+        };
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+
+        try
+        {
+            // Attach first, then read /proc: a process born in between is seen by both, never by neither.
+            source.Start(pipeline);
+            processes.SeedFromProc();
+            var pump = Task.Run(() => pipeline.RunAsync(), CancellationToken.None);
+            log.LogInformation("capture ready: {Description}, {Processes} processes known, {Ms:0} ms after start; state in {Dir}",
+                source.Description, processes.Count, (BootClock.NowBootNs() - startNs) / 1e6, dir.Path);
+            try
+            {
+                await Task.Delay(args.DurationSeconds > 0 ? TimeSpan.FromSeconds(args.DurationSeconds) : Timeout.InfiniteTimeSpan, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            source.Stop();
+            pipeline.Complete();
+            await pump.ConfigureAwait(false);
+        }
+        catch (StateDirectoryException e)
+        {
+            Console.Error.WriteLine($"n3ttrace: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"n3ttrace: writing the trail failed: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        finally
+        {
+            source.Dispose();
+        }
+        var s = pipeline.Stats;
+        log.LogInformation("stopped: {Births} births, {Fails} failed connects, {Deaths} deaths, {Active} still open; kernel dropped {Dropped}, untracked {Untracked}; {Unattributed} unattributed",
+            s.Births, s.Fails, s.Deaths, pipeline.Active.Count, s.SourceDropped, s.SourceUntracked, s.Unattributed);
+        return ExitCodes.Ok;
+    }
+}

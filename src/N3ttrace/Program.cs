@@ -1,0 +1,30 @@
+using System.CommandLine;
+using N3ttrace.Cli.Commands;
+
+namespace N3ttrace.Cli;
+
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand(
+            "n3ttrace: host-based network ancestry and lifetime tracer. For every outbound TCP connection: " +
+            "which process lineage caused it, when it was born, how long it lived, what it was probably for, how suspicious it is.")
+        {
+            RunCommand.Create(),
+            DoctorCommand.Create(),
+            HashEndpointCommand.Create(),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+            {
+                Console.Error.WriteLine($"n3ttrace: {e.Message}");
+            }
+            Console.Error.WriteLine("Try 'n3ttrace --help'.");
+            return ExitCodes.Usage;
+        }
+        return await parse.InvokeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,35 @@
+/* Prints "struct field offset size" for every field of every ring buffer record in
+ * bpf/n3ttrace.h, and "struct - sizeof -" for the whole struct. EventLayoutTests
+ * compiles it with the host compiler and compares against the C# mirrors. */
+#include <stddef.h>
+#include <stdio.h>
+#include "n3ttrace.h"
+
+#define F(s, f) printf(#s " " #f " %zu %zu\n", offsetof(struct s, f), sizeof(((struct s *)0)->f))
+#define S(s) printf(#s " - %zu -\n", sizeof(struct s))
+
+int main(void)
+{
+	S(n3t_conn);
+	F(n3t_conn, kind); F(n3t_conn, tgid); F(n3t_conn, tid); F(n3t_conn, uid);
+	F(n3t_conn, ts_ns); F(n3t_conn, connect_ns); F(n3t_conn, sock_id); F(n3t_conn, start_ticks);
+	F(n3t_conn, cgroup_id); F(n3t_conn, bytes_acked); F(n3t_conn, bytes_received);
+	F(n3t_conn, family); F(n3t_conn, sport); F(n3t_conn, dport); F(n3t_conn, oldstate);
+	F(n3t_conn, saddr); F(n3t_conn, daddr); F(n3t_conn, comm);
+
+	S(n3t_fork);
+	F(n3t_fork, kind); F(n3t_fork, parent_tgid); F(n3t_fork, ts_ns); F(n3t_fork, parent_start_ticks);
+	F(n3t_fork, child_tgid); F(n3t_fork, _pad0); F(n3t_fork, child_start_ticks); F(n3t_fork, comm);
+
+	S(n3t_exit);
+	F(n3t_exit, kind); F(n3t_exit, tgid); F(n3t_exit, ts_ns); F(n3t_exit, start_ticks);
+	F(n3t_exit, exit_code); F(n3t_exit, _pad0);
+
+	S(n3t_exec);
+	F(n3t_exec, kind); F(n3t_exec, tgid); F(n3t_exec, ts_ns); F(n3t_exec, start_ticks);
+	F(n3t_exec, cgroup_id); F(n3t_exec, parent_start_ticks); F(n3t_exec, parent_tgid);
+	F(n3t_exec, uid); F(n3t_exec, gid); F(n3t_exec, loginuid); F(n3t_exec, sid); F(n3t_exec, flags);
+	F(n3t_exec, argv_len); F(n3t_exec, env_len); F(n3t_exec, cwd_len); F(n3t_exec, exe_len);
+	F(n3t_exec, argv_full_len); F(n3t_exec, env_full_len); F(n3t_exec, comm); F(n3t_exec, tty);
+	return 0;
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using N3ttrace.Lineage;
+using N3ttrace.Privacy;
+
+namespace N3ttrace.EndToEnd.Tests;
+
+/// <summary>[capture]: real programs loaded, real processes connecting, every record field checked.</summary>
+public class CaptureTests
+{
+    [BpfFact]
+    public async Task Ipv4_connection_gets_a_complete_birth_certificate_and_exact_lifetime() =>
+        await AssertCertificate(IPAddress.Loopback, "127.0.0.0/24", "ipv4");
+
+    [BpfFact]
+    public async Task Ipv6_connection_gets_a_complete_birth_certificate() =>
+        await AssertCertificate(IPAddress.IPv6Loopback, "::/48", "ipv6");
+
+    private static async Task AssertCertificate(IPAddress address, string mask, string family)
+    {
+        using var listener = new TcpListener(address, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var marker = $"m-{Guid.NewGuid():N}";
+        var cwd = Directory.CreateTempSubdirectory("n3t-cwd-").FullName;
+        (string, string)[] env = [("N3T_MARKER", marker), ("LANG", "C"), ("WEIRD", "tab\there")];
+
+        await using var tracer = await Tracer.StartAsync();
+        using var child = new Connector(family == "ipv6" ? "::1" : "127.0.0.1", port, marker, cwd, env);
+        child.WaitConnected();
+        using var accepted = await listener.AcceptTcpClientAsync();
+        await Task.Delay(300);
+        child.Close();
+        Assert.Equal(0, await tracer.StopAsync());
+
+        var rec = Assert.Single(tracer.BirthRecords(), r => r["cmdline"].Contains(marker, StringComparison.Ordinal));
+        var secret = File.ReadAllBytes(Path.Combine(tracer.StateDir, "host.key"));
+        var bootId = File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+        Assert.Equal(child.Pid.ToString(CultureInfo.InvariantCulture), rec["pid"]);
+        Assert.Equal(child.CommandLine, rec["cmdline"]);
+        Assert.Equal(cwd, rec["cwd"]);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(child.EnvBlock)), rec["env_sha256"]);
+        Assert.Equal(Path.GetFullPath(new FileInfo(Connector.Python).ResolveLinkTarget(true)?.FullName ?? Connector.Python), rec["exe"]);
+        Assert.Equal("python3", rec["comm"]);
+        Assert.Equal("tcp", rec["proto"]);
+        Assert.Equal(family, rec["family"]);
+        Assert.Equal(EndpointPrivacy.Canonical(address, child.LocalPort), rec["local"]);
+        Assert.Equal(mask, rec["remote_masked"]);
+        Assert.Equal("loopback", rec["remote_scope"]);
+        Assert.Equal(port.ToString(CultureInfo.InvariantCulture), rec["rport"]);
+        Assert.Equal(new EndpointPrivacy(secret).Hash(address, port), rec["remote_hash"]);
+        Assert.Equal("0", rec["uid"]);
+        Assert.Equal("ebpf", rec["source"]);
+        Assert.Equal("exact", rec["birth"]);
+        Assert.Equal(new ProcessIdentity(bootId).ProcessId(new ProcessKey(child.Pid, child.StartTicks)), rec["process_id"]);
+        Assert.Matches("^[0-9a-f]{32}$", rec["ancestry_id"]);
+        Assert.Equal("", rec["truncated"]);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", rec["ts"]);
+
+        var timeline = tracer.Timeline().Where(r => r["conn_id"] == rec["conn_id"]).ToList();
+        Assert.Equal(["birth", "death"], timeline.Select(r => r["event"]));
+        var life = double.Parse(timeline[1]["duration_s"], CultureInfo.InvariantCulture);
+        Assert.InRange(life, 0.3, 5);
+
+        // No raw remote address in any file of the trail.
+        foreach (var f in Directory.GetFiles(tracer.StateDir))
+        {
+            var text = File.ReadAllText(f);
+            Assert.DoesNotContain(EndpointPrivacy.Canonical(address, port), text);
+        }
+    }
+
+    [BpfFact]
+    public async Task Refused_connect_is_recorded_as_a_failure_with_its_process()
+    {
+        // A port nobody listens on: bind, note the port, close.
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var marker = $"m-{Guid.NewGuid():N}";
+        await using var tracer = await Tracer.StartAsync();
+        using (var child = new Connector("127.0.0.1", port, marker, "/", [("N3T_MARKER", marker)]))
+        {
+            child.WaitConnected();
+            Assert.True(child.Refused);
+            child.Close();
+        }
+        await tracer.StopAsync();
+        var rec = Assert.Single(tracer.BirthRecords(), r => r["cmdline"].Contains(marker, StringComparison.Ordinal));
+        Assert.Equal(port.ToString(CultureInfo.InvariantCulture), rec["rport"]);
+        var events = tracer.Timeline().Where(r => r["conn_id"] == rec["conn_id"]).Select(r => r["event"]);
+        Assert.Equal(["fail"], events);
+    }
+
+    [BpfFact]
+    public async Task Connection_open_before_start_is_recorded_as_born_before_start_and_its_death_seen()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var marker = $"m-{Guid.NewGuid():N}";
+        using var child = new Connector("127.0.0.1", port, marker, "/tmp", [("N3T_MARKER", marker)]);
+        child.WaitConnected();
+        using var accepted = await listener.AcceptTcpClientAsync();
+
+        await using var tracer = await Tracer.StartAsync();
+        child.Close();
+        await Task.Delay(2500); // existing sockets are watched in /proc once a second
+        await tracer.StopAsync();
+
+        var rec = Assert.Single(tracer.BirthRecords(), r => r["cmdline"].Contains(marker, StringComparison.Ordinal));
+        Assert.Equal("before-start", rec["birth"]);
+        Assert.Equal(child.Pid.ToString(CultureInfo.InvariantCulture), rec["pid"]);
+        Assert.Equal("/tmp", rec["cwd"]);
+        var events = tracer.Timeline().Where(r => r["conn_id"] == rec["conn_id"]).Select(r => r["event"]);
+        Assert.Equal(["birth", "death"], events);
+    }
+}
