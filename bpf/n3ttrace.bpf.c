@@ -354,6 +354,23 @@ static __always_inline __u32 read_user_block(__u8 *data, __u32 off, unsigned lon
 	return len;
 }
 
+#define S_IFMT_ 00170000
+#define S_IFSOCK_ 0140000
+
+/* Which of fds 0, 1, 2 are sockets: a shell exec'd onto a socket is a classic reverse shell. */
+static __always_inline __u32 stdio_sockets(struct task_struct *task)
+{
+	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
+	__u32 flags = 0;
+	for (int i = 0; i < 3; i++) {
+		struct file *f = NULL;
+		bpf_probe_read_kernel(&f, sizeof(f), &fds[i]);
+		if (f && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT_) == S_IFSOCK_)
+			flags |= N3T_EXEC_STDIN_SOCK << i;
+	}
+	return flags;
+}
+
 static __always_inline int on_exec(struct task_struct *task)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
@@ -415,7 +432,7 @@ static __always_inline int on_exec(struct task_struct *task)
 			flags |= N3T_EXEC_EXE_DELETED;
 		off += h->exe_len;
 	}
-	h->flags = flags;
+	h->flags = flags | stdio_sockets(task);
 
 	/* off <= N3T_EXEC_DATA_MAX; the mask only proves the bound to the verifier. */
 	__u32 size = (sizeof(*h) + off) & (2 * 65536 - 1);

@@ -40,6 +40,9 @@ enum n3t_exec_flags {
 	N3T_EXEC_EXE_DELETED = 1 << 4,
 	N3T_EXEC_ARGV_FAULT = 1 << 5, /* user memory could not be read */
 	N3T_EXEC_ENV_FAULT = 1 << 6,
+	N3T_EXEC_STDIN_SOCK = 1 << 7,  /* fd 0 is a socket at exec (nc -e, socat exec:) */
+	N3T_EXEC_STDOUT_SOCK = 1 << 8,
+	N3T_EXEC_STDERR_SOCK = 1 << 9,
 };
 
 /* Indexes of the per-CPU counter array "n3t_stats". */

@@ -116,6 +116,7 @@ internal sealed class RecordDecoder(CgroupPaths cgroups)
             Uid = h.Uid,
             Gid = h.Gid,
             Cgroup = cgroups.Resolve(h.CgroupId),
+            StdioSockets = (int)((h.Flags >> 7) & 7),
             Truncated = truncated,
         };
         return new ProcessExeced((long)h.TsNs, new ProcessKey((int)h.Tgid, h.StartTicks),

@@ -24,6 +24,9 @@ internal enum ExecFlags : uint
     ExeDeleted = 1 << 4,
     ArgvFault = 1 << 5,
     EnvFault = 1 << 6,
+    StdinSock = 1 << 7,
+    StdoutSock = 1 << 8,
+    StderrSock = 1 << 9,
 }
 
 internal enum StatIndex : uint

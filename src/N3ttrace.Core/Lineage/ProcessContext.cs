@@ -20,6 +20,8 @@ public sealed record ProcessContext
     public uint Uid { get; init; }
     public uint Gid { get; init; }
     public string Cgroup { get; init; } = "";
+    /// <summary>Bit i set when fd i (stdin, stdout, stderr) was a socket at exec.</summary>
+    public int StdioSockets { get; init; }
     /// <summary>Names of fields that were cut or could not be read: argv, env, cwd, exe.</summary>
     public IReadOnlyList<string> Truncated { get; init; } = [];
 

@@ -9,6 +9,7 @@ public static class ProcessFacts
     public const string CommRenamed = "comm-mismatch";
     public const string Argv0Mismatch = "argv0-mismatch";
     public const string ExeDeleted = "exe-deleted";
+    public const string StdioSocket = "stdio-socket";
 
     public static IReadOnlyList<string> Of(string comm, ProcessContext ctx)
     {
@@ -32,6 +33,10 @@ public static class ProcessFacts
         if (ctx.ExeDeleted)
         {
             facts.Add(ExeDeleted);
+        }
+        if (ctx.StdioSockets != 0)
+        {
+            facts.Add(StdioSocket);
         }
         return facts;
     }

@@ -20,7 +20,9 @@ public sealed class ProcessNode
     public required string ProcessId { get; init; }
     public required string AncestryId { get; init; }
     public required ParentKnowledge Parent { get; init; }
-    public ProcessKey? ParentKey { get; init; }
+    public ProcessKey? ParentKey => ParentNode?.Key;
+    /// <summary>The original parent. Held by reference: an exited ancestor stays reachable while a descendant lives.</summary>
+    public ProcessNode? ParentNode { get; init; }
     /// <summary>Human chain of the ancestors, nearest first, as they were when this process was born.</summary>
     public required string ParentChain { get; init; }
     public required ProcessContext Context { get; set; }

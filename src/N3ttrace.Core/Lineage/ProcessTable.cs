@@ -142,7 +142,7 @@ public sealed class ProcessTable(ProcessIdentity identity, ProcessReader reader)
             ProcessId = pid,
             AncestryId = ProcessIdentity.AncestryId(pid, parentAncestry),
             Parent = parent is null ? knowledge : ParentKnowledge.Known,
-            ParentKey = parent?.Key,
+            ParentNode = parent,
             ParentChain = parent?.ChainForChildren() ?? (knowledge == ParentKnowledge.Root ? "1" : "?"),
             Depth = (parent?.Depth ?? 0) + 1,
             Context = ctx,

@@ -48,6 +48,7 @@ public sealed class ProcessReader(string procRoot = "/proc")
             Uid = uid,
             Gid = gid,
             Cgroup = ReadCgroup($"{dir}/cgroup"),
+            StdioSockets = ReadStdioSockets(dir),
             Truncated = truncated,
         };
         // Re-check identity: the pid may have been reused while we read.
@@ -102,6 +103,19 @@ public sealed class ProcessReader(string procRoot = "/proc")
         {
             return "";
         }
+    }
+
+    private static int ReadStdioSockets(string dir)
+    {
+        var bits = 0;
+        for (var fd = 0; fd < 3; fd++)
+        {
+            if (ReadLink($"{dir}/fd/{fd}").StartsWith("socket:", StringComparison.Ordinal))
+            {
+                bits |= 1 << fd;
+            }
+        }
+        return bits;
     }
 
     private static (uint Uid, uint Gid) ReadIds(string path)

@@ -8,7 +8,7 @@ namespace N3ttrace.Trail;
 public static class TimelineColumns
 {
     public static readonly IReadOnlyList<string> Names =
-        ["ts", "event", "conn_id", "birth_ts", "duration_s", "pid", "comm", "ancestry_id", "remote_masked", "remote_hash", "rport", "level", "score", "purpose"];
+        ["ts", "event", "conn_id", "birth_ts", "duration_s", "pid", "comm", "ancestry_id", "remote_masked", "remote_hash", "rport", "level", "score", "purpose", "reasons"];
 
     public static string[] Values(string evt, DateTime ts, Connection c, long nowBootNs) =>
     [
@@ -26,5 +26,6 @@ public static class TimelineColumns
         Verdict.LevelName(c.Verdict.Level),
         c.Verdict.Score.ToString(CultureInfo.InvariantCulture),
         c.Verdict.Purpose,
+        string.Join("; ", c.Verdict.Reasons),
     ];
 }
