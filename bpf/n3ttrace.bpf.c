@@ -72,6 +72,30 @@ struct {
 	__type(value, struct exec_scratch);
 } n3t_exec_scratch SEC(".maps");
 
+/*
+ * What the last exec (or ctx record) of each process told user space, so connect() can tell
+ * cheaply whether anything changed since: one lookup per connect, a record only on change.
+ */
+#define ARGV_HEAD 32
+struct proc_seen {
+	__u64 start_ticks;
+	__u64 pwd;      /* fs->pwd.dentry last sent */
+	__u64 pwd_mnt;  /* fs->pwd.mnt last sent */
+	__u64 tty;      /* signal->tty last sent */
+	__u64 argv_head[ARGV_HEAD / 8]; /* first bytes of argv memory at exec */
+	__u32 head_valid;
+	__u32 flags;    /* n3t_ctx_flags last sent */
+	__u32 sid;      /* session last sent */
+	__u32 _pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct proc_seen);
+} n3t_seen SEC(".maps");
+
 static __always_inline void stat_inc(__u32 idx)
 {
 	__u64 *v = bpf_map_lookup_elem(&n3t_stats, &idx);
@@ -140,6 +164,8 @@ static __always_inline void emit_conn(__u32 kind, const struct sock *sk, __u64 k
 	stat_inc(N3T_STAT_EMITTED);
 }
 
+static __always_inline void check_context(struct task_struct *task, __u32 tgid, __u64 start, __u64 now);
+
 static __always_inline int on_set_state(const struct sock *sk, int oldstate, int newstate)
 {
 	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
@@ -161,6 +187,7 @@ static __always_inline int on_set_state(const struct sock *sk, int oldstate, int
 		bpf_get_current_comm(cs.comm, sizeof(cs.comm));
 		if (bpf_map_update_elem(&n3t_conns, &key, &cs, BPF_ANY))
 			stat_inc(N3T_STAT_MAP_FULL);
+		check_context(task, cs.tgid, cs.start_ticks, now);
 		return 0;
 	}
 
@@ -232,6 +259,8 @@ static __always_inline int on_exit(struct task_struct *task, bool group_dead)
 {
 	if (!group_dead)
 		return 0;
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+	bpf_map_delete_elem(&n3t_seen, &tgid);
 	struct n3t_exit *e = bpf_ringbuf_reserve(&n3t_events, sizeof(*e), 0);
 	if (!e) {
 		stat_inc(N3T_STAT_DROPPED);
@@ -239,7 +268,7 @@ static __always_inline int on_exit(struct task_struct *task, bool group_dead)
 	}
 	e->kind = N3T_PROC_EXIT;
 	e->ts_ns = bpf_ktime_get_boot_ns();
-	e->tgid = BPF_CORE_READ(task, tgid);
+	e->tgid = tgid;
 	e->start_ticks = start_ticks_of(task);
 	e->exit_code = BPF_CORE_READ(task, exit_code);
 	e->_pad0 = 0;
@@ -371,6 +400,90 @@ static __always_inline __u32 stdio_sockets(struct task_struct *task)
 	return flags;
 }
 
+static __always_inline bool exe_deleted(struct mm_struct *mm)
+{
+	struct file *exe = BPF_CORE_READ(mm, exe_file);
+	return exe && BPF_CORE_READ(exe, f_path.dentry, d_inode, __i_nlink) == 0;
+}
+
+/* The first ARGV_HEAD bytes at arg_start (argv, then env when argv is shorter). */
+static __always_inline __u32 read_argv_head(struct mm_struct *mm, __u64 *head)
+{
+	unsigned long start = BPF_CORE_READ(mm, arg_start);
+	return bpf_probe_read_user(head, ARGV_HEAD, (void *)start) == 0;
+}
+
+/*
+ * In connect(): compares the connecting process with what user space was last told and sends
+ * an n3t_ctx record only when it differs. A chdir() after exec, an executable deleted after
+ * exec and argv overwritten in memory are caught here; so is the first connect of a process
+ * whose exec was never seen (forked workers, processes older than the tracer).
+ */
+static __always_inline void check_context(struct task_struct *task, __u32 tgid, __u64 start, __u64 now)
+{
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	struct dentry *pwd = BPF_CORE_READ(fs, pwd.dentry);
+	struct vfsmount *pwd_mnt = BPF_CORE_READ(fs, pwd.mnt);
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	__u32 flags = exe_deleted(mm) ? N3T_CTX_EXE_DELETED : 0;
+	__u64 head[ARGV_HEAD / 8] = {};
+	__u32 head_valid = read_argv_head(mm, head);
+	__u32 sid = BPF_CORE_READ(task, signal, pids[PIDTYPE_SID], numbers[0].nr);
+	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+
+	struct proc_seen *ps = bpf_map_lookup_elem(&n3t_seen, &tgid);
+	if (ps && ps->start_ticks == start) {
+		if (ps->head_valid && head_valid &&
+		    (ps->argv_head[0] != head[0] || ps->argv_head[1] != head[1] ||
+		     ps->argv_head[2] != head[2] || ps->argv_head[3] != head[3]))
+			flags |= N3T_CTX_ARGV_CHANGED;
+		if (ps->pwd == (__u64)pwd && ps->pwd_mnt == (__u64)pwd_mnt && ps->flags == flags &&
+		    ps->sid == sid && ps->tty == (__u64)tty)
+			return; /* the common case: nothing new, no record */
+		ps->pwd = (__u64)pwd;
+		ps->pwd_mnt = (__u64)pwd_mnt;
+		ps->flags = flags;
+		ps->sid = sid;
+		ps->tty = (__u64)tty;
+	} else {
+		struct proc_seen seen = {};
+		seen.start_ticks = start;
+		seen.pwd = (__u64)pwd;
+		seen.pwd_mnt = (__u64)pwd_mnt;
+		__builtin_memcpy(seen.argv_head, head, sizeof(head));
+		seen.head_valid = head_valid;
+		seen.flags = flags;
+		seen.sid = sid;
+		seen.tty = (__u64)tty;
+		bpf_map_update_elem(&n3t_seen, &tgid, &seen, BPF_ANY);
+		flags |= N3T_CTX_FIRST;
+	}
+
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct exec_scratch *s = bpf_map_lookup_elem(&n3t_exec_scratch, &cpu);
+	if (!s)
+		return;
+	/* Header and path go to this CPU's scratch data: the header first, the path after it. */
+	struct n3t_ctx *c = (struct n3t_ctx *)s->data;
+	bool trunc;
+	c->kind = N3T_PROC_CTX;
+	c->tgid = tgid;
+	c->ts_ns = now;
+	c->start_ticks = start;
+	c->sid = sid;
+	c->_pad0 = 0;
+	c->tty[0] = 0;
+	if (tty)
+		bpf_probe_read_kernel_str(c->tty, sizeof(c->tty), &tty->name);
+	c->cwd_len = read_path(cpu, sizeof(*c), pwd, pwd_mnt, &trunc);
+	c->flags = flags | (trunc ? N3T_CTX_CWD_TRUNC : 0);
+	__u32 size = (sizeof(*c) + c->cwd_len) & (65536 - 1);
+	if (bpf_ringbuf_output(&n3t_events, s->data, size, submit_flags()))
+		stat_inc(N3T_STAT_DROPPED);
+	else
+		stat_inc(N3T_STAT_EMITTED);
+}
+
 static __always_inline int on_exec(struct task_struct *task)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
@@ -433,6 +546,16 @@ static __always_inline int on_exec(struct task_struct *task)
 		off += h->exe_len;
 	}
 	h->flags = flags | stdio_sockets(task);
+
+	struct proc_seen seen = {};
+	seen.start_ticks = h->start_ticks;
+	seen.pwd = (__u64)BPF_CORE_READ(fs, pwd.dentry);
+	seen.pwd_mnt = (__u64)BPF_CORE_READ(fs, pwd.mnt);
+	seen.head_valid = read_argv_head(mm, seen.argv_head);
+	seen.flags = (flags & N3T_EXEC_EXE_DELETED) ? N3T_CTX_EXE_DELETED : 0;
+	seen.sid = h->sid;
+	seen.tty = (__u64)tty;
+	bpf_map_update_elem(&n3t_seen, &h->tgid, &seen, BPF_ANY);
 
 	/* off <= N3T_EXEC_DATA_MAX; the mask only proves the bound to the verifier. */
 	__u32 size = (sizeof(*h) + off) & (2 * 65536 - 1);

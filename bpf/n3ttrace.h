@@ -29,6 +29,15 @@ enum n3t_kind {
 	N3T_PROC_FORK = 4,  /* a new process (not a thread) */
 	N3T_PROC_EXEC = 5,  /* followed by argv, env, cwd, exe bytes */
 	N3T_PROC_EXIT = 6,  /* the last thread of a process exited */
+	N3T_PROC_CTX = 7,   /* at connect: what changed since exec (cwd, deleted exe, argv); followed by cwd bytes */
+};
+
+/* n3t_ctx.flags */
+enum n3t_ctx_flags {
+	N3T_CTX_CWD_TRUNC = 1 << 0,
+	N3T_CTX_EXE_DELETED = 1 << 1,  /* the executable was unlinked after exec */
+	N3T_CTX_ARGV_CHANGED = 1 << 2, /* argv memory no longer holds what exec put there */
+	N3T_CTX_FIRST = 1 << 3,        /* first connect of a process whose exec was not seen */
 };
 
 /* n3t_exec.flags */
@@ -123,6 +132,25 @@ struct n3t_exec {
 	__u32 env_full_len;
 	char comm[N3T_COMM_LEN];
 	char tty[N3T_TTY_LEN]; /* "pts/3" style name, empty when none */
+};
+
+/*
+ * Sent from connect() (CLOSE -> SYN_SENT, in the connecting task) only when something differs
+ * from what the last exec or ctx record of this process said: the first connect of a process
+ * whose exec was not seen, a chdir() or setsid() after exec, an executable deleted or argv
+ * rewritten since.
+ * Followed by cwd_len bytes of cwd, leaf first like n3t_exec's paths.
+ */
+struct n3t_ctx {
+	__u32 kind;
+	__u32 tgid;
+	__u64 ts_ns;
+	__u64 start_ticks;
+	__u32 flags;          /* enum n3t_ctx_flags */
+	__u32 cwd_len;
+	__u32 sid;            /* session now (setsid() after exec is the daemon's way) */
+	__u32 _pad0;
+	char tty[N3T_TTY_LEN]; /* controlling terminal now, empty when none */
 };
 
 #define N3T_EXEC_DATA_MAX (N3T_ARGV_MAX + N3T_ENV_MAX + 2 * N3T_PATH_MAX)

@@ -37,6 +37,8 @@ internal sealed class RecordDecoder(CgroupPaths cgroups)
                 return new ProcessExited((long)x.TsNs, new ProcessKey((int)x.Tgid, x.StartTicks));
             case EventKind.ProcExec when data.Length >= Marshal.SizeOf<ExecRecord>():
                 return DecodeExec(data);
+            case EventKind.ProcCtx when data.Length >= Marshal.SizeOf<CtxRecord>():
+                return DecodeCtx(data);
             default:
                 Malformed++;
                 return null;
@@ -121,6 +123,21 @@ internal sealed class RecordDecoder(CgroupPaths cgroups)
         };
         return new ProcessExeced((long)h.TsNs, new ProcessKey((int)h.Tgid, h.StartTicks),
             new ProcessKey((int)h.ParentTgid, h.ParentStartTicks), ctx);
+    }
+
+    private unsafe CaptureEvent DecodeCtx(ReadOnlySpan<byte> data)
+    {
+        var c = MemoryMarshal.Read<CtxRecord>(data);
+        var body = data[Marshal.SizeOf<CtxRecord>()..];
+        if (body.Length < c.CwdLen)
+        {
+            Malformed++;
+        }
+        var cwd = body[..(int)Math.Min(c.CwdLen, (uint)body.Length)];
+        var flags = (CtxFlags)c.Flags;
+        return new ProcessContextAtConnect((long)c.TsNs, new ProcessKey((int)c.Tgid, c.StartTicks), LeafFirstPath(cwd),
+            (flags & CtxFlags.CwdTrunc) != 0, (flags & CtxFlags.ExeDeleted) != 0, (flags & CtxFlags.ArgvChanged) != 0,
+            (int)c.Sid, TtyName.FromKernelName(CString(new ReadOnlySpan<byte>(c.Tty, 32))));
     }
 
     /// <summary>"c/b/a" (as the kernel walked it) to "/a/b/c".</summary>

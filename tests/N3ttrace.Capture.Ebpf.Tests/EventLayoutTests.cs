@@ -14,6 +14,7 @@ public class EventLayoutTests
         ["n3t_fork"] = typeof(ForkRecord),
         ["n3t_exit"] = typeof(ExitRecord),
         ["n3t_exec"] = typeof(ExecRecord),
+        ["n3t_ctx"] = typeof(CtxRecord),
     };
 
     private static readonly Lazy<List<(string Struct, string Field, int Offset, int Size)>> CLayout = new(CompileAndRun);

@@ -31,5 +31,9 @@ int main(void)
 	F(n3t_exec, uid); F(n3t_exec, gid); F(n3t_exec, loginuid); F(n3t_exec, sid); F(n3t_exec, flags);
 	F(n3t_exec, argv_len); F(n3t_exec, env_len); F(n3t_exec, cwd_len); F(n3t_exec, exe_len);
 	F(n3t_exec, argv_full_len); F(n3t_exec, env_full_len); F(n3t_exec, comm); F(n3t_exec, tty);
+
+	S(n3t_ctx);
+	F(n3t_ctx, kind); F(n3t_ctx, tgid); F(n3t_ctx, ts_ns); F(n3t_ctx, start_ticks);
+	F(n3t_ctx, flags); F(n3t_ctx, cwd_len); F(n3t_ctx, sid); F(n3t_ctx, _pad0); F(n3t_ctx, tty);
 	return 0;
 }

@@ -12,6 +12,16 @@ internal enum EventKind : uint
     ProcFork = 4,
     ProcExec = 5,
     ProcExit = 6,
+    ProcCtx = 7,
+}
+
+[Flags]
+internal enum CtxFlags : uint
+{
+    CwdTrunc = 1 << 0,
+    ExeDeleted = 1 << 1,
+    ArgvChanged = 1 << 2,
+    First = 1 << 3,
 }
 
 [Flags]
@@ -107,5 +117,19 @@ internal unsafe struct ExecRecord
     public uint ArgvFullLen;
     public uint EnvFullLen;
     public fixed byte Comm[16];
+    public fixed byte Tty[32];
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct CtxRecord
+{
+    public uint Kind;
+    public uint Tgid;
+    public ulong TsNs;
+    public ulong StartTicks;
+    public uint Flags;
+    public uint CwdLen;
+    public uint Sid;
+    public uint Pad0;
     public fixed byte Tty[32];
 }

@@ -9,6 +9,8 @@ public sealed record ProcessContext
     public required string Comm { get; init; }
     public required string Exe { get; init; }
     public bool ExeDeleted { get; init; }
+    /// <summary>argv memory was rewritten after exec (seen at connect); <see cref="Argv"/> still holds argv at exec.</summary>
+    public bool ArgvOverwritten { get; init; }
     /// <summary>argv as the kernel stored it: arguments separated by NUL.</summary>
     public required byte[] Argv { get; init; }
     public required string Cwd { get; init; }

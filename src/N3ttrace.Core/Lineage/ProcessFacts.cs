@@ -9,6 +9,7 @@ public static class ProcessFacts
     public const string CommRenamed = "comm-mismatch";
     public const string Argv0Mismatch = "argv0-mismatch";
     public const string ExeDeleted = "exe-deleted";
+    public const string ArgvOverwritten = "argv-overwritten";
     public const string StdioSocket = "stdio-socket";
 
     public static IReadOnlyList<string> Of(string comm, ProcessContext ctx)
@@ -33,6 +34,10 @@ public static class ProcessFacts
         if (ctx.ExeDeleted)
         {
             facts.Add(ExeDeleted);
+        }
+        if (ctx.ArgvOverwritten)
+        {
+            facts.Add(ArgvOverwritten);
         }
         if (ctx.StdioSockets != 0)
         {

@@ -1,3 +1,4 @@
+using N3ttrace.Events;
 using N3ttrace.ProcFs;
 
 namespace N3ttrace.Lineage;
@@ -106,6 +107,30 @@ public sealed class ProcessTable(ProcessIdentity identity, ProcessReader reader)
         var knowledge = parent is not null ? ParentKnowledge.Known
             : ProcessIdentity.IsRoot(parentKey.Tgid) ? ParentKnowledge.Root : ParentKnowledge.Unknown;
         return Create(key, parent, knowledge, ctx);
+    }
+
+    /// <summary>The kernel's view at connect wins over the exec-time one: cwd, session, tty now; deleted exe, rewritten argv.</summary>
+    public void OnContextAtConnect(ProcessContextAtConnect e)
+    {
+        if (Find(e.Process) is not { } node)
+        {
+            return;
+        }
+        var ctx = node.Context;
+        var truncated = ctx.Truncated.Where(t => t != "cwd").ToList();
+        if (e.CwdTruncated)
+        {
+            truncated.Add("cwd");
+        }
+        node.Context = ctx with
+        {
+            Cwd = e.Cwd,
+            Session = e.Session,
+            Tty = e.Tty,
+            ExeDeleted = ctx.ExeDeleted || e.ExeDeleted,
+            ArgvOverwritten = ctx.ArgvOverwritten || e.ArgvOverwritten,
+            Truncated = truncated,
+        };
     }
 
     public void OnExit(ProcessKey key, long bootNs)

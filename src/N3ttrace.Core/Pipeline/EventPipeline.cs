@@ -120,6 +120,9 @@ public sealed class EventPipeline
             case ProcessExited x:
                 _processes.OnExit(x.Process, x.BootNs);
                 break;
+            case ProcessContextAtConnect a:
+                _processes.OnContextAtConnect(a);
+                break;
             case SourceCounters s:
                 Stats.SourceEmitted = s.Emitted;
                 Stats.SourceDropped = s.Dropped;

@@ -8,7 +8,7 @@ public sealed class CgroupPaths
 {
     private readonly string? _root;
     private readonly Dictionary<ulong, string> _byId = [];
-    private long _lastRescanMs = long.MinValue;
+    private long _lastRescanMs = -1_000_000; // "long ago" without overflowing the subtraction below
 
     public CgroupPaths(string? root = null) => _root = root ?? FindUnifiedMount();
 
