@@ -14,7 +14,10 @@ public sealed record ProcessContext
     /// <summary>argv as the kernel stored it: arguments separated by NUL.</summary>
     public required byte[] Argv { get; init; }
     public required string Cwd { get; init; }
-    public required string EnvSha256 { get; init; }
+    private readonly PackedHex _envSha256;
+
+    /// <summary>SHA-256 of the environment block, lowercase hex (kept packed: one per process adds up).</summary>
+    public required string EnvSha256 { get => _envSha256.ToString(); init => _envSha256 = PackedHex.From(value); }
     public string Tty { get; init; } = "";
     public int Session { get; init; }
     /// <summary>-1 when unset (4294967295 in the kernel).</summary>

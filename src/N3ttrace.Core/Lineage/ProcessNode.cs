@@ -17,8 +17,11 @@ public sealed class ProcessNode
     public const int ChainDepthShown = 16;
 
     public required ProcessKey Key { get; init; }
-    public required string ProcessId { get; init; }
-    public required string AncestryId { get; init; }
+    private readonly PackedHex _processId;
+    private readonly PackedHex _ancestryId;
+
+    public required string ProcessId { get => _processId.ToString(); init => _processId = PackedHex.From(value); }
+    public required string AncestryId { get => _ancestryId.ToString(); init => _ancestryId = PackedHex.From(value); }
     public required ParentKnowledge Parent { get; init; }
     public ProcessKey? ParentKey => ParentNode?.Key;
     /// <summary>The original parent. Held by reference: an exited ancestor stays reachable while a descendant lives.</summary>
@@ -38,13 +41,20 @@ public sealed class ProcessNode
     /// <summary>"pid:comm[start] &lt;- pid:comm[start] &lt;- ...", nearest first, ending in "1" (init) or "?" (unknown).</summary>
     public string Ancestry(string comm) => $"{Label(comm)} <- {ParentChain}";
 
+    // A shell forks thousands of children: they share one chain string, rebuilt only when its comm changes.
+    private string? _chainComm;
+    private string? _chain;
+
     internal string ChainForChildren()
     {
-        var mine = Label(Context.Comm);
-        if (Depth >= ChainDepthShown)
+        var comm = Context.Comm;
+        if (_chain is not null && _chainComm == comm)
         {
-            return $"{mine} <- ...";
+            return _chain;
         }
-        return $"{mine} <- {ParentChain}";
+        var mine = Label(comm);
+        _chain = Depth >= ChainDepthShown ? $"{mine} <- ..." : $"{mine} <- {ParentChain}";
+        _chainComm = comm;
+        return _chain;
     }
 }

@@ -17,6 +17,8 @@ public sealed class ProcessTable(ProcessIdentity identity, ProcessReader reader)
     private readonly Dictionary<ProcessKey, ProcessNode> _nodes = [];
     private readonly Dictionary<int, ProcessNode> _byTgid = [];
     private readonly Queue<(long ExitNs, ProcessKey Key)> _exited = new();
+    private readonly StringPool _strings = new();
+    private int _highWater;
 
     public ProcessIdentity Identity { get; } = identity;
     public int Count => _nodes.Count;
@@ -55,6 +57,7 @@ public sealed class ProcessTable(ProcessIdentity identity, ProcessReader reader)
         {
             return null;
         }
+        ctx = _strings.Intern(ctx);
         ProcessNode? parent = null;
         var knowledge = ParentKnowledge.Known;
         if (ProcessIdentity.IsRoot(st.PPid))
@@ -88,7 +91,7 @@ public sealed class ProcessTable(ProcessIdentity identity, ProcessReader reader)
         var parent = ProcessIdentity.IsRoot(parentKey.Tgid) ? null : Find(parentKey);
         var knowledge = parent is not null ? ParentKnowledge.Known
             : ProcessIdentity.IsRoot(parentKey.Tgid) ? ParentKnowledge.Root : ParentKnowledge.Unknown;
-        var ctx = parent?.Context is { } pc ? pc with { Comm = comm } : Placeholder(comm);
+        var ctx = parent?.Context is { } pc ? (pc.Comm == comm ? pc : pc with { Comm = _strings.Intern(comm) }) : Placeholder(comm);
         var node = Create(childKey, parent, knowledge, ctx);
         // A fork shares its parent's exec context; when the parent was unknown, /proc may still tell.
         node.ContextFromProc = parent?.ContextFromProc ?? true;
@@ -96,6 +99,7 @@ public sealed class ProcessTable(ProcessIdentity identity, ProcessReader reader)
 
     public ProcessNode OnExec(ProcessKey key, ProcessKey parentKey, ProcessContext ctx)
     {
+        ctx = _strings.Intern(ctx);
         if (_nodes.TryGetValue(key, out var node))
         {
             node.Context = ctx;
@@ -124,9 +128,9 @@ public sealed class ProcessTable(ProcessIdentity identity, ProcessReader reader)
         }
         node.Context = ctx with
         {
-            Cwd = e.Cwd,
+            Cwd = _strings.Intern(e.Cwd),
             Session = e.Session,
-            Tty = e.Tty,
+            Tty = _strings.Intern(e.Tty),
             ExeDeleted = ctx.ExeDeleted || e.ExeDeleted,
             ArgvOverwritten = ctx.ArgvOverwritten || e.ArgvOverwritten,
             Truncated = truncated,
@@ -153,6 +157,14 @@ public sealed class ProcessTable(ProcessIdentity identity, ProcessReader reader)
             {
                 _byTgid.Remove(e.Key.Tgid);
             }
+        }
+        // Dictionaries keep their largest size; give it back once a storm is over.
+        _highWater = Math.Max(_highWater, _nodes.Count);
+        if (_highWater > 4096 && _nodes.Count < _highWater / 4)
+        {
+            _nodes.TrimExcess();
+            _byTgid.TrimExcess();
+            _highWater = _nodes.Count;
         }
     }
 
