@@ -25,6 +25,8 @@ internal static class Program
             Console.Error.WriteLine("Try 'n3ttrace --help'.");
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        // No termination timeout: `run` handles SIGINT/SIGTERM itself and must finish flushing the
+        // trail however long a loaded host takes (the 2 s default exits 130 mid-flush).
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 }
