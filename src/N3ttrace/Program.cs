@@ -25,6 +25,8 @@ internal static class Program
             Console.Error.WriteLine("Try 'n3ttrace --help'.");
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        // Commands handle SIGINT/SIGTERM themselves: System.CommandLine's default would kill the
+        // process 2 s after the signal, cutting off the final drain and flush of the trail.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 }

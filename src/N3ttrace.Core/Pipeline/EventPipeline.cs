@@ -24,7 +24,7 @@ public sealed class EventPipeline
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
     private readonly Dictionary<ulong, Connection> _active = [];
     private readonly ProcessTable _processes;
-    private readonly EndpointPrivacy _privacy;
+    private readonly EndpointCache _endpoints;
     private readonly BootClock _clock;
     private readonly IReadOnlyList<PipelineSink> _sinks;
     private readonly IVerdictEngine _verdicts;
@@ -42,7 +42,7 @@ public sealed class EventPipeline
         _source = source;
         Mode = source;
         _processes = processes;
-        _privacy = privacy;
+        _endpoints = new EndpointCache(privacy);
         _clock = clock;
         _sinks = sinks;
         _verdicts = verdicts;
@@ -207,6 +207,7 @@ public sealed class EventPipeline
         };
         var comm = owner?.Comm ?? ctx.Comm;
         var remote = EndpointPrivacy.Normalize(ep.Remote);
+        var (masked, scope, hash) = _endpoints.Get(remote, ep.RemotePort);
         return new Connection
         {
             ConnId = ConnId(key, birthNs),
@@ -221,9 +222,9 @@ public sealed class EventPipeline
             LocalPort = ep.LocalPort,
             RemoteAddress = remote,
             RemotePort = ep.RemotePort,
-            RemoteMasked = EndpointPrivacy.Mask(remote),
-            RemoteScope = EndpointPrivacy.ScopeName(EndpointPrivacy.Scope(remote)),
-            RemoteHash = _privacy.Hash(remote, ep.RemotePort),
+            RemoteMasked = masked,
+            RemoteScope = scope,
+            RemoteHash = hash,
             Pid = owner?.Process.Tgid ?? 0,
             Tid = owner?.Tid ?? 0,
             Uid = owner?.Uid ?? ctx.Uid,
@@ -242,7 +243,17 @@ public sealed class EventPipeline
     private string ConnId(ulong key, long birthNs)
     {
         Span<byte> h = stackalloc byte[32];
-        SHA256.HashData(Encoding.ASCII.GetBytes($"n3ttrace:conn:v1:{_processes.Identity.BootId}:{_source}:{key}:{birthNs}"), h);
+        Span<byte> text = stackalloc byte[256];
+        // Formatted straight to bytes (one per birth); the same ASCII text as the recipe's string.
+        if (System.Text.Unicode.Utf8.TryWrite(text, System.Globalization.CultureInfo.InvariantCulture,
+                $"n3ttrace:conn:v1:{_processes.Identity.BootId}:{_source}:{key}:{birthNs}", out var n))
+        {
+            SHA256.HashData(text[..n], h);
+        }
+        else
+        {
+            SHA256.HashData(Encoding.ASCII.GetBytes($"n3ttrace:conn:v1:{_processes.Identity.BootId}:{_source}:{key}:{birthNs}"), h);
+        }
         return Convert.ToHexStringLower(h[..8]);
     }
 
