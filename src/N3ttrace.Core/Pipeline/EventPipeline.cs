@@ -20,8 +20,12 @@ public sealed class EventPipeline
 {
     public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Events waiting for the loop, at most: beyond it <see cref="Post"/> holds the source back.</summary>
+    public const int QueueCapacity = 1 << 17;
+
     private readonly Channel<CaptureEvent> _events = Channel.CreateUnbounded<CaptureEvent>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private int _queued;
     private readonly Dictionary<ulong, Connection> _active = [];
     private readonly ProcessTable _processes;
     private readonly EndpointCache _endpoints;
@@ -51,8 +55,26 @@ public sealed class EventPipeline
 
     public IReadOnlyCollection<Connection> Active => _active.Values;
 
-    /// <summary>Thread-safe; never blocks, never drops (the queue is unbounded: memory, not events, absorbs bursts).</summary>
-    public void Post(CaptureEvent e) => _events.Writer.TryWrite(e);
+    /// <summary>
+    /// Thread-safe; never drops. Blocks the posting source while <see cref="QueueCapacity"/> events wait,
+    /// so memory stays bounded: the eBPF source then stops draining and the kernel ring buffer absorbs
+    /// the burst (and counts what it cannot hold as drops).
+    /// </summary>
+    public void Post(CaptureEvent e)
+    {
+        if (Interlocked.Increment(ref _queued) > QueueCapacity)
+        {
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _queued) > QueueCapacity && !_events.Reader.Completion.IsCompleted)
+            {
+                spin.SpinOnce(sleep1Threshold: 20);
+            }
+        }
+        if (!_events.Writer.TryWrite(e))
+        {
+            Interlocked.Decrement(ref _queued);
+        }
+    }
 
     /// <summary>No more events will come: Run drains the queue and returns.</summary>
     public void Complete() => _events.Writer.TryComplete();
@@ -73,6 +95,7 @@ public sealed class EventPipeline
             }
             while (reader.TryRead(out var e))
             {
+                Interlocked.Decrement(ref _queued);
                 Handle(e);
                 if ((Stats.Events & 1023) == 0 && BootClock.NowBootNs() >= nextTick)
                 {
