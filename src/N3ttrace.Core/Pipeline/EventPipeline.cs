@@ -29,6 +29,7 @@ public sealed class EventPipeline
     private readonly Dictionary<ulong, Connection> _active = [];
     private readonly ProcessTable _processes;
     private readonly EndpointCache _endpoints;
+    private readonly ProcessTextCache _processText = new();
     private readonly BootClock _clock;
     private readonly IReadOnlyList<PipelineSink> _sinks;
     private readonly IVerdictEngine _verdicts;
@@ -231,6 +232,7 @@ public sealed class EventPipeline
         var comm = owner?.Comm ?? ctx.Comm;
         var remote = EndpointPrivacy.Normalize(ep.Remote);
         var (masked, scope, hash) = _endpoints.Get(remote, ep.RemotePort);
+        var (facts, ancestry) = _processText.Get(node, ctx, comm);
         return new Connection
         {
             ConnId = ConnId(key, birthNs),
@@ -256,10 +258,10 @@ public sealed class EventPipeline
             Context = ctx,
             ProcessId = node?.ProcessId ?? (owner is null ? "" : _processes.Identity.ProcessId(owner.Process)),
             AncestryId = node?.AncestryId ?? "",
-            Ancestry = node?.Ancestry(comm) ?? "",
+            Ancestry = ancestry,
             PPid = node?.PPid ?? 0,
             ParentKnowledge = node?.Parent ?? ParentKnowledge.Unknown,
-            Facts = ProcessFacts.Of(comm, ctx),
+            Facts = facts,
         };
     }
 
