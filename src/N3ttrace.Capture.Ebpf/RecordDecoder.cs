@@ -53,20 +53,35 @@ internal sealed class RecordDecoder(CgroupPaths cgroups)
         }
     }
 
-    private static unsafe CaptureEvent DecodeConn(ConnRecord r)
+    private unsafe CaptureEvent DecodeConn(ConnRecord r)
     {
-        var owner = new SocketOwner(new ProcessKey((int)r.Tgid, r.StartTicks), (int)r.Tid, r.Uid, CString(new ReadOnlySpan<byte>(r.Comm, 16)));
+        if ((EventKind)r.Kind == EventKind.ConnDeath)
+        {
+            return new ConnectionClosed((long)r.TsNs, r.SockId, r.BytesAcked, r.BytesReceived);
+        }
+        var owner = new SocketOwner(new ProcessKey((int)r.Tgid, r.StartTicks), (int)r.Tid, r.Uid, Comm(new ReadOnlySpan<byte>(r.Comm, 16)));
         var v4 = r.Family == AfInet;
         var local = new IPAddress(new ReadOnlySpan<byte>(r.Saddr, v4 ? 4 : 16));
         var remote = new IPAddress(new ReadOnlySpan<byte>(r.Daddr, v4 ? 4 : 16));
         var ep = new SocketEndpoints(local, r.Sport, remote, r.Dport);
-        return (EventKind)r.Kind switch
-        {
-            EventKind.ConnBirth => new ConnectionOpened((long)r.ConnectNs, r.SockId, ep, owner, (long)r.TsNs, false, 0),
-            EventKind.ConnFail => new ConnectionFailed((long)r.TsNs, r.SockId, ep, owner, (long)r.ConnectNs),
-            _ => new ConnectionClosed((long)r.TsNs, r.SockId, r.BytesAcked, r.BytesReceived),
-        };
+        return (EventKind)r.Kind == EventKind.ConnBirth
+            ? new ConnectionOpened((long)r.ConnectNs, r.SockId, ep, owner, (long)r.TsNs, false, 0)
+            : new ConnectionFailed((long)r.TsNs, r.SockId, ep, owner, (long)r.ConnectNs);
     }
+
+    /// <summary>A busy process connects again and again under the same comm: decode it once.</summary>
+    private string Comm(ReadOnlySpan<byte> raw)
+    {
+        if (_lastCommText is not null && raw.SequenceEqual(_lastComm))
+        {
+            return _lastCommText;
+        }
+        raw.CopyTo(_lastComm);
+        return _lastCommText = CString(raw);
+    }
+
+    private readonly byte[] _lastComm = new byte[16];
+    private string? _lastCommText;
 
     private unsafe CaptureEvent DecodeExec(ReadOnlySpan<byte> data)
     {

@@ -25,8 +25,8 @@ internal static class Program
             Console.Error.WriteLine("Try 'n3ttrace --help'.");
             return ExitCodes.Usage;
         }
-        // No termination timeout: `run` handles SIGINT/SIGTERM itself and must finish flushing the
-        // trail however long a loaded host takes (the 2 s default exits 130 mid-flush).
+        // Commands handle SIGINT/SIGTERM themselves: System.CommandLine's default would kill the
+        // process 2 s after the signal, cutting off the final drain and flush of the trail.
         return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 }

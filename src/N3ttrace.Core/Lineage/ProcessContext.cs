@@ -31,7 +31,10 @@ public sealed record ProcessContext
     public IReadOnlyList<string> Truncated { get; init; } = [];
 
     /// <summary>argv joined by spaces, as ps shows it.</summary>
-    public string CommandLine => ArgvText.Join(Argv);
+    /// <remarks>Joined once per argv block (shared by forks and `with` copies): every birth record asks for it.</remarks>
+    public string CommandLine => JoinedArgv.GetValue(Argv, static a => ArgvText.Join(a));
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], string> JoinedArgv = new();
 
     public string Argv0 => ArgvText.First(Argv);
 }

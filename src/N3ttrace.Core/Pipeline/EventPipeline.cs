@@ -20,11 +20,16 @@ public sealed class EventPipeline
 {
     public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Events waiting for the loop, at most: beyond it <see cref="Post"/> holds the source back.</summary>
+    public const int QueueCapacity = 1 << 17;
+
     private readonly Channel<CaptureEvent> _events = Channel.CreateUnbounded<CaptureEvent>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private int _queued;
     private readonly Dictionary<ulong, Connection> _active = [];
     private readonly ProcessTable _processes;
-    private readonly EndpointPrivacy _privacy;
+    private readonly EndpointCache _endpoints;
+    private readonly ProcessTextCache _processText = new();
     private readonly BootClock _clock;
     private readonly IReadOnlyList<PipelineSink> _sinks;
     private readonly IVerdictEngine _verdicts;
@@ -42,7 +47,7 @@ public sealed class EventPipeline
         _source = source;
         Mode = source;
         _processes = processes;
-        _privacy = privacy;
+        _endpoints = new EndpointCache(privacy);
         _clock = clock;
         _sinks = sinks;
         _verdicts = verdicts;
@@ -51,8 +56,26 @@ public sealed class EventPipeline
 
     public IReadOnlyCollection<Connection> Active => _active.Values;
 
-    /// <summary>Thread-safe; never blocks, never drops (the queue is unbounded: memory, not events, absorbs bursts).</summary>
-    public void Post(CaptureEvent e) => _events.Writer.TryWrite(e);
+    /// <summary>
+    /// Thread-safe; never drops. Blocks the posting source while <see cref="QueueCapacity"/> events wait,
+    /// so memory stays bounded: the eBPF source then stops draining and the kernel ring buffer absorbs
+    /// the burst (and counts what it cannot hold as drops).
+    /// </summary>
+    public void Post(CaptureEvent e)
+    {
+        if (Interlocked.Increment(ref _queued) > QueueCapacity)
+        {
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _queued) > QueueCapacity && !_events.Reader.Completion.IsCompleted)
+            {
+                spin.SpinOnce(sleep1Threshold: 20);
+            }
+        }
+        if (!_events.Writer.TryWrite(e))
+        {
+            Interlocked.Decrement(ref _queued);
+        }
+    }
 
     /// <summary>No more events will come: Run drains the queue and returns.</summary>
     public void Complete() => _events.Writer.TryComplete();
@@ -73,6 +96,7 @@ public sealed class EventPipeline
             }
             while (reader.TryRead(out var e))
             {
+                Interlocked.Decrement(ref _queued);
                 Handle(e);
                 if ((Stats.Events & 1023) == 0 && BootClock.NowBootNs() >= nextTick)
                 {
@@ -210,6 +234,8 @@ public sealed class EventPipeline
         };
         var comm = owner?.Comm ?? ctx.Comm;
         var remote = EndpointPrivacy.Normalize(ep.Remote);
+        var (masked, scope, hash) = _endpoints.Get(remote, ep.RemotePort);
+        var (facts, ancestry) = _processText.Get(node, ctx, comm);
         return new Connection
         {
             ConnId = ConnId(key, birthNs),
@@ -224,9 +250,9 @@ public sealed class EventPipeline
             LocalPort = ep.LocalPort,
             RemoteAddress = remote,
             RemotePort = ep.RemotePort,
-            RemoteMasked = EndpointPrivacy.Mask(remote),
-            RemoteScope = EndpointPrivacy.ScopeName(EndpointPrivacy.Scope(remote)),
-            RemoteHash = _privacy.Hash(remote, ep.RemotePort),
+            RemoteMasked = masked,
+            RemoteScope = scope,
+            RemoteHash = hash,
             Pid = owner?.Process.Tgid ?? 0,
             Tid = owner?.Tid ?? 0,
             Uid = owner?.Uid ?? ctx.Uid,
@@ -235,17 +261,27 @@ public sealed class EventPipeline
             Context = ctx,
             ProcessId = node?.ProcessId ?? (owner is null ? "" : _processes.Identity.ProcessId(owner.Process)),
             AncestryId = node?.AncestryId ?? "",
-            Ancestry = node?.Ancestry(comm) ?? "",
+            Ancestry = ancestry,
             PPid = node?.PPid ?? 0,
             ParentKnowledge = node?.Parent ?? ParentKnowledge.Unknown,
-            Facts = ProcessFacts.Of(comm, ctx),
+            Facts = facts,
         };
     }
 
     private string ConnId(ulong key, long birthNs)
     {
         Span<byte> h = stackalloc byte[32];
-        SHA256.HashData(Encoding.ASCII.GetBytes($"n3ttrace:conn:v1:{_processes.Identity.BootId}:{_source}:{key}:{birthNs}"), h);
+        Span<byte> text = stackalloc byte[256];
+        // Formatted straight to bytes (one per birth); the same ASCII text as the recipe's string.
+        if (System.Text.Unicode.Utf8.TryWrite(text, System.Globalization.CultureInfo.InvariantCulture,
+                $"n3ttrace:conn:v1:{_processes.Identity.BootId}:{_source}:{key}:{birthNs}", out var n))
+        {
+            SHA256.HashData(text[..n], h);
+        }
+        else
+        {
+            SHA256.HashData(Encoding.ASCII.GetBytes($"n3ttrace:conn:v1:{_processes.Identity.BootId}:{_source}:{key}:{birthNs}"), h);
+        }
         return Convert.ToHexStringLower(h[..8]);
     }
 

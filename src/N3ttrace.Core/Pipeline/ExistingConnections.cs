@@ -13,6 +13,8 @@ namespace N3ttrace.Pipeline;
 public sealed class ExistingConnections(string procRoot = "/proc")
 {
     private readonly SocketOwners _owners = new(procRoot);
+    private readonly SocketInodeScan _scan = new(procRoot);
+    private readonly HashSet<ulong> _present = [];
     private HashSet<ulong> _open = [];
 
     public int Count => _open.Count;
@@ -44,7 +46,8 @@ public sealed class ExistingConnections(string procRoot = "/proc")
             return false;
         }
         var now = BootClock.NowBootNs();
-        var present = ProcNetTcp.Read(procRoot).Where(r => r.State != ProcNetTcp.Listen).Select(r => r.Inode).ToHashSet();
+        _scan.Collect(_present);
+        var present = _present;
         var still = new HashSet<ulong>();
         foreach (var inode in _open)
         {

@@ -13,7 +13,12 @@ public static class TextEscaper
 {
     public static string Escape(string s)
     {
-        var i = 0;
+        // Hot path (every field of every record): printable ASCII without a backslash is
+        // returned as is, found with vectorized scans; only the rest walks char by char.
+        var span = s.AsSpan();
+        var i = span.IndexOfAnyExceptInRange(' ', '~');
+        var slash = (i < 0 ? span : span[..i]).IndexOf('\\');
+        i = slash >= 0 ? slash : i < 0 ? s.Length : i;
         while (i < s.Length && !NeedsEscape(s[i]))
         {
             i++;

@@ -16,7 +16,7 @@ public static class TimelineColumns
         evt,
         c.ConnId,
         Timestamp.ToRecord(c.BirthUtc),
-        c.AgeSeconds(nowBootNs).ToString("0.000000", CultureInfo.InvariantCulture),
+        c.AgeSeconds(nowBootNs).ToString("F6", CultureInfo.InvariantCulture),
         c.Pid.ToString(CultureInfo.InvariantCulture),
         c.Comm,
         c.AncestryId,

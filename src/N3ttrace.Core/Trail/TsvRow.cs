@@ -5,7 +5,24 @@ namespace N3ttrace.Trail;
 /// <summary>TSV lines: fields escaped with <see cref="TextEscaper"/>, so a field never holds a tab or newline.</summary>
 public static class TsvRow
 {
-    public static string Format(IEnumerable<string> fields) => string.Join('\t', fields.Select(TextEscaper.Escape));
+    public static string Format(IEnumerable<string> fields)
+    {
+        // Runs for every record: escape into a pooled array, one join, no enumerator.
+        var values = fields as string[] ?? fields.ToArray();
+        var escaped = System.Buffers.ArrayPool<string>.Shared.Rent(values.Length);
+        try
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                escaped[i] = TextEscaper.Escape(values[i]);
+            }
+            return string.Join('\t', new ReadOnlySpan<string>(escaped, 0, values.Length));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<string>.Shared.Return(escaped, clearArray: true);
+        }
+    }
 
     public static string[] Split(string line) => line.Split('\t');
 

@@ -14,6 +14,10 @@ public class TextEscaperTests
     [InlineData("c1 \u009b2J", @"c1 \xc2\x9b2J")]
     [InlineData("del \u007f", @"del \x7f")]
     [InlineData("ünïcode ok", "ünïcode ok")]
+    [InlineData("back\\slash then ü\t", @"back\\slash then ü\t")]
+    [InlineData("ü first \\ then tab\t", @"ü first \\ then tab\t")]
+    [InlineData("~ edge \u007f", @"~ edge \x7f")]
+    [InlineData("", "")]
     public void Escapes_control_and_bidi_text(string raw, string escaped) =>
         Assert.Equal(escaped, TextEscaper.Escape(raw));
 
