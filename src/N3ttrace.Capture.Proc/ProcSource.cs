@@ -48,6 +48,7 @@ public sealed class ProcSource : ICaptureSource
     {
         _pipeline = pipeline;
         PollOnce(initial: true);
+        _owners.Baseline(_processes.Live);
         _thread = new Thread(Loop) { Name = "n3ttrace-procpoll", IsBackground = true };
         _thread.Start();
     }

@@ -46,7 +46,8 @@ public sealed class SocketOwners(string procRoot = "/proc")
         {
             return result;
         }
-        // Pass 0: never scanned (new processes). Pass 1: fd count changed. Pass 2: everything else.
+        // Pass 0: processes born since the baseline (never counted). Pass 1: fd count changed since
+        // last counted. Pass 2: everything else (an fd closed and another opened keeps the count).
         var changed = new List<(int, ulong)>();
         var rest = new List<(int, ulong)>();
         foreach (var (pid, start) in live)
@@ -80,6 +81,21 @@ public sealed class SocketOwners(string procRoot = "/proc")
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// Notes the fd count of every process without reading its fds, so that the first unknown
+    /// inode later scans only the processes that opened something since (not all of them).
+    /// </summary>
+    public void Baseline(IReadOnlyDictionary<int, ulong> live)
+    {
+        foreach (var (pid, start) in live)
+        {
+            if (!_scanned.TryGetValue(pid, out var s) || s.StartTicks != start)
+            {
+                _scanned[pid] = new Scan(start, FdCount(pid));
+            }
+        }
     }
 
     /// <summary>Drops a closed socket from the cache.</summary>
