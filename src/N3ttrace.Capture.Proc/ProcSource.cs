@@ -84,6 +84,7 @@ public sealed class ProcSource : ICaptureSource
         Stats.Unattributed = _sockets.Unattributed;
         Stats.ExecsCaught = _processes.ExecsCaught;
         Stats.FdScans = _owners.FdScans;
+        Stats.FullScans = _owners.FullScans;
         Post(new SourceCounters(now, _posted, 0, _sockets.Unattributed));
         Stats.OnCycle((ThreadCpuClock.NowNs() - cpu0) / 1e6);
     }

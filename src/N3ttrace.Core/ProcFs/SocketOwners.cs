@@ -13,11 +13,18 @@ public sealed class SocketOwners(string procRoot = "/proc")
 {
     private readonly Dictionary<ulong, (int Pid, ulong StartTicks)> _byInode = [];
     private readonly Dictionary<int, Scan> _scanned = [];
+    private readonly HashSet<int> _closedOwners = [];
+    private long _lastFullScanMs = long.MinValue / 2;
 
     private readonly record struct Scan(ulong StartTicks, long FdCount);
 
     /// <summary>Processes whose fd directory was read (the cost this class exists to keep low).</summary>
     public long FdScans { get; private set; }
+
+    /// <summary>How often, at most, every process is scanned for an inode the likely candidates did not hold.</summary>
+    public TimeSpan FullScanEvery { get; init; } = TimeSpan.FromSeconds(5);
+
+    public long FullScans { get; private set; }
 
     /// <summary>Cached inode owners (for tests and the benchmark).</summary>
     public int CachedInodes => _byInode.Count;
@@ -46,21 +53,22 @@ public sealed class SocketOwners(string procRoot = "/proc")
         {
             return result;
         }
-        // Pass 0: processes born since the baseline (never counted). Pass 1: fd count changed since
-        // last counted. Pass 2: everything else (an fd closed and another opened keeps the count).
+        // Pass 0: processes never counted (born since the baseline). Pass 1: fd count changed, or a
+        // socket of theirs closed (closing one and opening another keeps the count). Pass 2: the rest,
+        // at most once per FullScanEvery: an inode nobody visible holds (owner exited, or lives in
+        // another pid namespace) must not cost a scan of every process every cycle.
         var changed = new List<(int, ulong)>();
         var rest = new List<(int, ulong)>();
         foreach (var (pid, start) in live)
         {
             if (!_scanned.TryGetValue(pid, out var s) || s.StartTicks != start)
             {
-                ScanFds(pid, start, missing, result);
-                if (missing.Count == 0)
+                if (ScanFds(pid, start, missing, result))
                 {
-                    return result;
+                    return Done(result);
                 }
             }
-            else if (FdCount(pid) != s.FdCount)
+            else if (_closedOwners.Contains(pid) || FdCount(pid) != s.FdCount)
             {
                 changed.Add((pid, start));
             }
@@ -69,17 +77,40 @@ public sealed class SocketOwners(string procRoot = "/proc")
                 rest.Add((pid, start));
             }
         }
-        foreach (var list in new[] { changed, rest })
+        foreach (var (pid, start) in changed)
         {
-            foreach (var (pid, start) in list)
+            if (ScanFds(pid, start, missing, result))
             {
-                ScanFds(pid, start, missing, result);
-                if (missing.Count == 0)
+                return Done(result);
+            }
+        }
+        // Born after the caller listed processes, before the caller listed sockets.
+        foreach (var pid in EnumeratePids(procRoot))
+        {
+            if (!live.ContainsKey(pid) && ProcStat.TryRead(procRoot, pid, out var st) && ScanFds(pid, st.StartTicks, missing, result))
+            {
+                return Done(result);
+            }
+        }
+        var now = Environment.TickCount64;
+        if (now - _lastFullScanMs >= (long)FullScanEvery.TotalMilliseconds)
+        {
+            _lastFullScanMs = now;
+            FullScans++;
+            foreach (var (pid, start) in rest)
+            {
+                if (ScanFds(pid, start, missing, result))
                 {
-                    return result;
+                    return Done(result);
                 }
             }
         }
+        return Done(result);
+    }
+
+    private Dictionary<ulong, (int Pid, ulong StartTicks)> Done(Dictionary<ulong, (int Pid, ulong StartTicks)> result)
+    {
+        _closedOwners.Clear();
         return result;
     }
 
@@ -98,8 +129,14 @@ public sealed class SocketOwners(string procRoot = "/proc")
         }
     }
 
-    /// <summary>Drops a closed socket from the cache.</summary>
-    public void Forget(ulong inode) => _byInode.Remove(inode);
+    /// <summary>Drops a closed socket from the cache; its owner becomes a likely holder of the next new one.</summary>
+    public void Forget(ulong inode)
+    {
+        if (_byInode.Remove(inode, out var o))
+        {
+            _closedOwners.Add(o.Pid);
+        }
+    }
 
     /// <summary>Drops scan state of processes that are gone.</summary>
     public void Prune(IReadOnlyDictionary<int, ulong> live)
@@ -143,7 +180,8 @@ public sealed class SocketOwners(string procRoot = "/proc")
     private long FdCount(int pid) =>
         Interop.LibC.StatX(Interop.LibC.AT_FDCWD, $"{procRoot}/{pid}/fd", 0, Interop.LibC.STATX_BASIC_STATS, out var st) == 0 ? (long)st.Size : -1;
 
-    private void ScanFds(int pid, ulong startTicks, HashSet<ulong> missing, Dictionary<ulong, (int, ulong)> result)
+    /// <summary>Reads pid's fds, caching every socket inode; true when nothing is missing any more.</summary>
+    private bool ScanFds(int pid, ulong startTicks, HashSet<ulong> missing, Dictionary<ulong, (int, ulong)> result)
     {
         FdScans++;
         var fdCount = FdCount(pid);
@@ -187,5 +225,6 @@ public sealed class SocketOwners(string procRoot = "/proc")
         catch (UnauthorizedAccessException)
         {
         }
+        return missing.Count == 0;
     }
 }
