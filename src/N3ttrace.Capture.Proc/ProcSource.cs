@@ -32,11 +32,13 @@ public sealed class ProcSource : ICaptureSource
     public string Description =>
         $"/proc polling every {Interval.TotalMilliseconds:0} ms ({_table.Name}): connections shorter than {Interval.TotalMilliseconds:0} ms can be missed, birth times ±{Interval.TotalMilliseconds:0} ms";
 
-    public ProcSource(TimeSpan interval, ILogger log, string procRoot = "/proc", bool preferSockDiag = true)
+    /// <summary>preferSockDiag null: sock_diag unless N3TTRACE_SOCKET_TABLE=procfs (the benchmark compares both).</summary>
+    public ProcSource(TimeSpan interval, ILogger log, string procRoot = "/proc", bool? preferSockDiag = null)
     {
+        preferSockDiag ??= Environment.GetEnvironmentVariable("N3TTRACE_SOCKET_TABLE") != "procfs";
         Interval = interval;
         _log = log;
-        _table = preferSockDiag ? SockDiagTable.TryOpen(log) as ISocketTable ?? new ProcNetTcpTable(procRoot) : new ProcNetTcpTable(procRoot);
+        _table = preferSockDiag.Value ? SockDiagTable.TryOpen(log) as ISocketTable ?? new ProcNetTcpTable(procRoot) : new ProcNetTcpTable(procRoot);
         var reader = new ProcessReader(procRoot);
         _owners = new SocketOwners(procRoot);
         _processes = new ProcessPoller(reader);
