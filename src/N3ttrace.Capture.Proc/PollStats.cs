@@ -19,6 +19,21 @@ public sealed class PollStats
 
     public double SteadyCpuMsAverage => Cycles > 1 ? SteadyCpuMsTotal / (Cycles - 1) : FirstCycleCpuMs;
 
+    /// <summary>Steady-state CPU split: listing processes vs listing and attributing sockets.</summary>
+    public double SteadyProcessMsTotal { get; private set; }
+    public double SteadySocketMsTotal { get; private set; }
+    public int LastSocketRows { get; private set; }
+
+    internal void OnPhases(double processMs, double socketMs, int socketRows)
+    {
+        LastSocketRows = socketRows;
+        if (Cycles > 0)
+        {
+            SteadyProcessMsTotal += processMs;
+            SteadySocketMsTotal += socketMs;
+        }
+    }
+
     internal void OnCycle(double cpuMs)
     {
         if (Cycles == 0)
@@ -36,5 +51,6 @@ public sealed class PollStats
 
     public override string ToString() =>
         $"{Cycles} poll cycles, CPU per cycle {SteadyCpuMsAverage:0.00} ms average, {MaxCycleCpuMs:0.00} ms max, first {FirstCycleCpuMs:0.00} ms; " +
+        $"(processes {(Cycles > 1 ? SteadyProcessMsTotal / (Cycles - 1) : 0):0.00} ms, sockets {(Cycles > 1 ? SteadySocketMsTotal / (Cycles - 1) : 0):0.00} ms for {LastSocketRows} rows); " +
         $"{LateCycles} late; {SocketsSeen} outbound sockets, {ProcessesSeen} new processes, {ExecsCaught} execs caught, {FdScans} fd scans ({FullScans} full), {Unattributed} unattributed";
 }

@@ -79,7 +79,9 @@ public sealed class ProcSource : ICaptureSource
         var cpu0 = ThreadCpuClock.NowNs();
         var now = BootClock.NowBootNs();
         _processes.Poll(now, Post, initial);
+        var cpu1 = ThreadCpuClock.NowNs();
         _sockets.Poll(now, Post, initial);
+        Stats.OnPhases((cpu1 - cpu0) / 1e6, (ThreadCpuClock.NowNs() - cpu1) / 1e6, _sockets.LastRowCount);
         _owners.Prune(_processes.Live);
         Stats.ProcessesSeen = _processes.NewProcesses;
         Stats.SocketsSeen = _sockets.OutboundSeen;
