@@ -58,4 +58,52 @@ os.kill(a, 9); os.kill(b, 9); os.waitpid(a, 0); os.waitpid(b, 0)
         Assert.Superset(new HashSet<int>([p.Id, pids[0], pids[1]]), exited);
         Assert.False(poller.Live.ContainsKey(p.Id));
     }
+
+    // The child is forked, waits for a byte on a pipe, then execs sleep.
+    private const string LateExec = """
+import os, sys
+r, w = os.pipe()
+c = os.fork()
+if c == 0:
+    os.close(w)
+    os.read(r, 1)
+    os.execv("/bin/sleep", ["sleep", "30"])
+os.close(r)
+print(c, flush=True)
+sys.stdin.readline()
+os.write(w, b"x")
+sys.stdin.readline()
+os.kill(c, 9); os.waitpid(c, 0)
+""";
+
+    [Fact]
+    public void Exec_after_the_poll_that_saw_the_fork_is_posted_when_the_process_is_looked_at_again()
+    {
+        var poller = new ProcessPoller(new ProcessReader());
+        var events = new List<CaptureEvent>();
+        poller.Poll(1, events.Add, initial: true);
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardOutput = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(LateExec);
+        using var p = Process.Start(psi)!;
+        var child = int.Parse(p.StandardOutput.ReadLine()!, System.Globalization.CultureInfo.InvariantCulture);
+        poller.Poll(2, events.Add, initial: false);
+        Assert.Single(events.OfType<ProcessForked>(), e => e.Child.Tgid == child);
+        poller.RefreshIfExeced(child, 3, events.Add);
+        Assert.DoesNotContain(events.OfType<ProcessExeced>(), e => e.Process.Tgid == child); // nothing changed yet
+
+        p.StandardInput.WriteLine();
+        p.StandardInput.Flush();
+        for (var i = 0; i < 50 && !File.ReadAllText($"/proc/{child}/comm").StartsWith("sleep", StringComparison.Ordinal); i++)
+        {
+            Thread.Sleep(20);
+        }
+        poller.RefreshIfExeced(child, 4, events.Add);
+        var x = Assert.Single(events.OfType<ProcessExeced>(), e => e.Process.Tgid == child);
+        Assert.Equal(p.Id, x.Parent.Tgid);
+        Assert.Equal("sleep", x.Context.Comm);
+        Assert.Equal(4, x.BootNs);
+        p.StandardInput.WriteLine();
+        Assert.True(p.WaitForExit(10_000));
+    }
 }

@@ -160,6 +160,32 @@ sys.stdin.readline()
     }
 
     [RootFact]
+    public async Task Connection_open_before_start_is_born_before_start_and_its_death_seen()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var marker = $"m-{Guid.NewGuid():N}";
+        using var child = new Connector("127.0.0.1", port, marker, "/tmp", [("N3T_MARKER", marker)]);
+        child.WaitConnected();
+        using var accepted = await listener.AcceptTcpClientAsync();
+
+        await using var tracer = await Tracer.StartAsync(["--fallback-proc", "--interval", Interval]);
+        await Task.Delay(500);
+        child.Close();
+        await Task.Delay(600);
+        Assert.Equal(0, await tracer.StopAsync());
+
+        var rec = Assert.Single(tracer.BirthRecords(), r => r["cmdline"].Contains(marker, StringComparison.Ordinal));
+        Assert.Equal("before-start", rec["birth"]);
+        Assert.Equal(child.Pid.ToString(CultureInfo.InvariantCulture), rec["pid"]);
+        Assert.Equal("/tmp", rec["cwd"]);
+        Assert.Equal("proc", rec["source"]);
+        var events = tracer.Timeline().Where(r => r["conn_id"] == rec["conn_id"]).Select(r => r["event"]);
+        Assert.Equal(["birth", "death"], events);
+    }
+
+    [RootFact]
     public async Task Bad_interval_is_a_usage_error()
     {
         var psi = new System.Diagnostics.ProcessStartInfo(Repo.Cli) { RedirectStandardError = true, RedirectStandardOutput = true };
