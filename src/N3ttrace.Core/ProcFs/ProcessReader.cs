@@ -59,6 +59,21 @@ public sealed class ProcessReader(string procRoot = "/proc")
         return ctx;
     }
 
+    /// <summary>
+    /// What exec changes, cheaply: the executable and argv (two reads, not the full context).
+    /// The /proc poller compares it with a parent's (fork without exec) or an earlier one (exec seen late).
+    /// </summary>
+    public ExecImage? TryReadImage(int pid)
+    {
+        var dir = $"{ProcRoot}/{pid}";
+        var exe = ReadLink($"{dir}/exe");
+        if (exe.Length == 0 && !Directory.Exists(dir))
+        {
+            return null;
+        }
+        return new ExecImage(exe, ReadBounded($"{dir}/cmdline", ArgvMax, "argv", []));
+    }
+
     private static byte[] ReadBounded(string path, int max, string name, List<string> truncated)
     {
         try

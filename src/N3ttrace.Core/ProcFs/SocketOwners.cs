@@ -1,26 +1,46 @@
 using System.Globalization;
+using System.IO.Enumeration;
 
 namespace N3ttrace.ProcFs;
 
 /// <summary>
-/// Socket inode to owning process, from /proc/PID/fd. Incremental: a process's fds are
-/// scanned when it is new or when an inode is not yet known, never once per socket.
+/// Socket inode to owning process, from /proc/PID/fd. Incremental: every socket inode found
+/// in a scan is cached, and when an inode is unknown the processes most likely to hold it are
+/// scanned first (never scanned yet, then those whose fd count changed, then the rest), stopping
+/// as soon as every inode is found. Never a process spawned, never one scan per socket.
 /// </summary>
 public sealed class SocketOwners(string procRoot = "/proc")
 {
     private readonly Dictionary<ulong, (int Pid, ulong StartTicks)> _byInode = [];
-    private readonly Dictionary<int, ulong> _scanned = []; // pid -> start ticks at scan
+    private readonly Dictionary<int, Scan> _scanned = [];
+    private readonly HashSet<int> _closedOwners = [];
+    private long _lastFullScanMs = long.MinValue / 2;
 
+    private readonly record struct Scan(ulong StartTicks, long FdCount);
+
+    /// <summary>Processes whose fd directory was read (the cost this class exists to keep low).</summary>
     public long FdScans { get; private set; }
 
-    /// <summary>Finds owners for the given inodes; scans only processes not scanned since they started, unless an inode is still missing.</summary>
-    public Dictionary<ulong, (int Pid, ulong StartTicks)> Resolve(IReadOnlyCollection<ulong> inodes)
+    /// <summary>How often, at most, every process is scanned for an inode the likely candidates did not hold.</summary>
+    public TimeSpan FullScanEvery { get; init; } = TimeSpan.FromSeconds(5);
+
+    public long FullScans { get; private set; }
+
+    /// <summary>Cached inode owners (for tests and the benchmark).</summary>
+    public int CachedInodes => _byInode.Count;
+
+    /// <summary>
+    /// Finds owners for the given inodes. <paramref name="live"/> (pid to start ticks of every
+    /// running process) spares one stat read per process; without it /proc is enumerated here.
+    /// </summary>
+    public Dictionary<ulong, (int Pid, ulong StartTicks)> Resolve(IReadOnlyCollection<ulong> inodes, IReadOnlyDictionary<int, ulong>? live = null)
     {
         var result = new Dictionary<ulong, (int, ulong)>(inodes.Count);
         var missing = new HashSet<ulong>();
+        live ??= ReadLive();
         foreach (var i in inodes)
         {
-            if (_byInode.TryGetValue(i, out var o) && ProcStat.TryRead(procRoot, o.Pid, out var st) && st.StartTicks == o.StartTicks)
+            if (_byInode.TryGetValue(i, out var o) && live.TryGetValue(o.Pid, out var st) && st == o.StartTicks)
             {
                 result[i] = o;
             }
@@ -33,38 +53,139 @@ public sealed class SocketOwners(string procRoot = "/proc")
         {
             return result;
         }
-        // New processes first; then, if anything is still missing, rescan the rest (fds are reused).
-        foreach (var pass in new[] { false, true })
+        // Pass 0: processes never counted (born since the baseline). Pass 1: fd count changed, or a
+        // socket of theirs closed (closing one and opening another keeps the count). Pass 2: the rest,
+        // at most once per FullScanEvery: an inode nobody visible holds (owner exited, or lives in
+        // another pid namespace) must not cost a scan of every process every cycle.
+        var changed = new List<(int, ulong)>();
+        var rest = new List<(int, ulong)>();
+        foreach (var (pid, start) in live)
         {
-            foreach (var dir in Directory.EnumerateDirectories(procRoot))
+            if (!_scanned.TryGetValue(pid, out var s) || s.StartTicks != start)
             {
-                if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                if (ScanFds(pid, start, missing, result))
                 {
-                    continue;
+                    return Done(result);
                 }
-                if (!ProcStat.TryRead(procRoot, pid, out var st))
+            }
+            else if (_closedOwners.Contains(pid) || FdCount(pid) != s.FdCount)
+            {
+                changed.Add((pid, start));
+            }
+            else
+            {
+                rest.Add((pid, start));
+            }
+        }
+        foreach (var (pid, start) in changed)
+        {
+            if (ScanFds(pid, start, missing, result))
+            {
+                return Done(result);
+            }
+        }
+        // Born after the caller listed processes, before the caller listed sockets.
+        foreach (var pid in EnumeratePids(procRoot))
+        {
+            if (!live.ContainsKey(pid) && ProcStat.TryRead(procRoot, pid, out var st) && ScanFds(pid, st.StartTicks, missing, result))
+            {
+                return Done(result);
+            }
+        }
+        var now = Environment.TickCount64;
+        if (now - _lastFullScanMs >= (long)FullScanEvery.TotalMilliseconds)
+        {
+            _lastFullScanMs = now;
+            FullScans++;
+            foreach (var (pid, start) in rest)
+            {
+                if (ScanFds(pid, start, missing, result))
                 {
-                    continue;
-                }
-                var known = _scanned.TryGetValue(pid, out var t) && t == st.StartTicks;
-                if (known != pass)
-                {
-                    continue;
-                }
-                ScanFds(pid, st.StartTicks, missing, result);
-                if (missing.Count == 0)
-                {
-                    return result;
+                    return Done(result);
                 }
             }
         }
+        return Done(result);
+    }
+
+    private Dictionary<ulong, (int Pid, ulong StartTicks)> Done(Dictionary<ulong, (int Pid, ulong StartTicks)> result)
+    {
+        _closedOwners.Clear();
         return result;
     }
 
-    private void ScanFds(int pid, ulong startTicks, HashSet<ulong> missing, Dictionary<ulong, (int, ulong)> result)
+    /// <summary>
+    /// Notes the fd count of every process without reading its fds, so that the first unknown
+    /// inode later scans only the processes that opened something since (not all of them).
+    /// </summary>
+    public void Baseline(IReadOnlyDictionary<int, ulong> live)
+    {
+        foreach (var (pid, start) in live)
+        {
+            if (!_scanned.TryGetValue(pid, out var s) || s.StartTicks != start)
+            {
+                _scanned[pid] = new Scan(start, FdCount(pid));
+            }
+        }
+    }
+
+    /// <summary>Drops a closed socket from the cache; its owner becomes a likely holder of the next new one.</summary>
+    public void Forget(ulong inode)
+    {
+        if (_byInode.Remove(inode, out var o))
+        {
+            _closedOwners.Add(o.Pid);
+        }
+    }
+
+    /// <summary>Drops scan state of processes that are gone.</summary>
+    public void Prune(IReadOnlyDictionary<int, ulong> live)
+    {
+        List<int>? gone = null;
+        foreach (var (pid, s) in _scanned)
+        {
+            if (!live.TryGetValue(pid, out var st) || st != s.StartTicks)
+            {
+                (gone ??= []).Add(pid);
+            }
+        }
+        foreach (var pid in gone ?? [])
+        {
+            _scanned.Remove(pid);
+        }
+    }
+
+    private Dictionary<int, ulong> ReadLive()
+    {
+        var live = new Dictionary<int, ulong>();
+        foreach (var pid in EnumeratePids(procRoot))
+        {
+            if (ProcStat.TryRead(procRoot, pid, out var st))
+            {
+                live[pid] = st.StartTicks;
+            }
+        }
+        return live;
+    }
+
+    /// <summary>The pids in /proc, parsed from the directory names without allocating a path per entry.</summary>
+    public static IEnumerable<int> EnumeratePids(string procRoot) =>
+        new FileSystemEnumerable<int>(procRoot, (ref FileSystemEntry e) =>
+            int.TryParse(e.FileName, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry e) => e.IsDirectory && e.FileName.Length > 0 && char.IsAsciiDigit(e.FileName[0]),
+        };
+
+    /// <summary>Open fds of pid: Linux 6.2+ reports it as the size of /proc/PID/fd; -1 when unknown.</summary>
+    private long FdCount(int pid) =>
+        Interop.LibC.StatX(Interop.LibC.AT_FDCWD, $"{procRoot}/{pid}/fd", 0, Interop.LibC.STATX_BASIC_STATS, out var st) == 0 ? (long)st.Size : -1;
+
+    /// <summary>Reads pid's fds, caching every socket inode; true when nothing is missing any more.</summary>
+    private bool ScanFds(int pid, ulong startTicks, HashSet<ulong> missing, Dictionary<ulong, (int, ulong)> result)
     {
         FdScans++;
-        _scanned[pid] = startTicks;
+        var fdCount = FdCount(pid);
+        _scanned[pid] = new Scan(startTicks, fdCount);
         try
         {
             foreach (var fd in Directory.EnumerateFileSystemEntries($"{procRoot}/{pid}/fd"))
@@ -82,13 +203,19 @@ public sealed class SocketOwners(string procRoot = "/proc")
                 {
                     continue;
                 }
-                if (ulong.TryParse(target.AsSpan(8, target.Length - 9), NumberStyles.None, CultureInfo.InvariantCulture, out var inode))
+                if (!ulong.TryParse(target.AsSpan(8, target.Length - 9), NumberStyles.None, CultureInfo.InvariantCulture, out var inode))
+                {
+                    continue;
+                }
+                // A socket inherited by a child stays with the process that held it first (the likelier creator).
+                if (missing.Remove(inode))
                 {
                     _byInode[inode] = (pid, startTicks);
-                    if (missing.Remove(inode))
-                    {
-                        result[inode] = (pid, startTicks);
-                    }
+                    result[inode] = (pid, startTicks);
+                }
+                else
+                {
+                    _byInode.TryAdd(inode, (pid, startTicks));
                 }
             }
         }
@@ -98,5 +225,6 @@ public sealed class SocketOwners(string procRoot = "/proc")
         catch (UnauthorizedAccessException)
         {
         }
+        return missing.Count == 0;
     }
 }

@@ -24,6 +24,7 @@ internal static class DoctorCommand
         }
         Console.WriteLine();
         Console.WriteLine($"run would use: {report.Mode}");
+        FallbackDoctor.Print();
         if (!Privileges.IsRoot)
         {
             Console.WriteLine("note: not running as root; BPF checks need root and report 'no' here.");

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using N3ttrace.Capture.Ebpf;
 using N3ttrace.Interop;
 using N3ttrace.Lineage;
 using N3ttrace.Pipeline;
@@ -12,7 +11,8 @@ using N3ttrace.Trail;
 
 namespace N3ttrace.Cli.Commands;
 
-internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui, double DurationSeconds, bool Verbose);
+internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui, double DurationSeconds, bool Verbose,
+    bool FallbackProc = false, double IntervalSeconds = CaptureSelection.DefaultIntervalSeconds);
 
 /// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
 internal static class RunCommand
@@ -39,11 +39,13 @@ internal static class RunCommand
             }
         });
         var verbose = CommonOptions.Verbose();
+        var (fallbackProc, interval) = FallbackOptions.Create();
         var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
         {
-            stateDir, logFile, noTui, duration, verbose,
+            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval,
         };
-        cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration), p.GetValue(verbose)), ct));
+        cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration), p.GetValue(verbose),
+            p.GetValue(fallbackProc), p.GetValue(interval)), ct));
         return cmd;
     }
 
@@ -70,16 +72,9 @@ internal static class RunCommand
             return ExitCodes.Failure;
         }
 
-        ICaptureSource source;
-        try
-        {
-            source = EbpfSource.Load(log);
-        }
-        catch (BpfLoadException e)
-        {
-            Console.Error.WriteLine($"n3ttrace: eBPF capture cannot start: {e.Message}");
-            return ExitCodes.Failure;
-        }
+        // eBPF, or /proc polling (asked for, or because eBPF cannot load: announced, never silent).
+        var selection = CaptureSelection.Choose(args.FallbackProc, args.IntervalSeconds, log);
+        var source = selection.Source;
 
         var clock = new BootClock();
         var identity = new ProcessIdentity(ProcessIdentity.ReadBootId());
@@ -88,7 +83,7 @@ internal static class RunCommand
         var sinks = new List<PipelineSink> { trail };
         var pipeline = new EventPipeline(source.Name, processes, new EndpointPrivacy(secret), clock, sinks, new NoVerdicts(), log)
         {
-            ModeNote = source.Description,
+            ModeNote = selection.ModeNote,
         };
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -1,0 +1,15 @@
+using N3ttrace.ProcFs;
+
+namespace N3ttrace.Capture.Proc;
+
+/// <summary>Sockets from /proc/net/tcp and /proc/net/tcp6: always there, slower (the kernel formats text).</summary>
+internal sealed class ProcNetTcpTable(string procRoot) : ISocketTable
+{
+    public string Name => "/proc/net/tcp";
+
+    public void ReadInto(List<TcpSocketRow> rows) => ProcNetTcp.ReadInto(procRoot, rows);
+
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Sockets;
+using N3ttrace.ProcFs;
+
+namespace N3ttrace.Capture.Proc.Tests;
+
+public class SocketOwnersTests
+{
+    private static ulong InodeOf(TcpClient client)
+    {
+        var lport = ((IPEndPoint)client.Client.LocalEndPoint!).Port;
+        return Assert.Single(ProcNetTcp.Read(), r => r.LocalPort == lport && r.State == ProcNetTcp.Established).Inode;
+    }
+
+    private static Dictionary<int, ulong> Live()
+    {
+        var live = new Dictionary<int, ulong>();
+        foreach (var pid in SocketOwners.EnumeratePids("/proc"))
+        {
+            if (ProcStat.TryRead("/proc", pid, out var st))
+            {
+                live[pid] = st.StartTicks;
+            }
+        }
+        return live;
+    }
+
+    [Fact]
+    public void Finds_this_process_then_answers_from_its_cache_and_after_a_baseline_scans_only_what_changed()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var first = new TcpClient();
+        first.Connect(IPAddress.Loopback, port);
+        using var a1 = listener.AcceptTcpClient();
+        var self = (Environment.ProcessId, Live()[Environment.ProcessId]);
+
+        var owners = new SocketOwners();
+        var inode1 = InodeOf(first);
+        var live = Live();
+        Assert.Equal(self, owners.Resolve([inode1], live)[inode1]);
+        var scans = owners.FdScans;
+        Assert.True(scans >= 1);
+
+        // Known inode: no fd directory read at all.
+        Assert.Equal(self, owners.Resolve([inode1], live)[inode1]);
+        Assert.Equal(scans, owners.FdScans);
+
+        // Every process counted, none read; a new socket then costs the processes whose fd count changed.
+        owners.Baseline(live);
+        using var second = new TcpClient();
+        second.Connect(IPAddress.Loopback, port);
+        using var a2 = listener.AcceptTcpClient();
+        var inode2 = InodeOf(second);
+        var before = owners.FdScans;
+        Assert.Equal(self, owners.Resolve([inode2], Live())[inode2]);
+        Assert.InRange(owners.FdScans - before, 1, Math.Max(1, live.Count / 2));
+
+        // A closed socket is forgotten; an inode nobody holds is not invented.
+        owners.Forget(inode1);
+        Assert.Empty(owners.Resolve([ulong.MaxValue - 1], Live()));
+    }
+}
