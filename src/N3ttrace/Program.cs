@@ -15,6 +15,7 @@ internal static class Program
             DoctorCommand.Create(),
             HashEndpointCommand.Create(),
             VerifyCommand.Create(),
+            AtCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
