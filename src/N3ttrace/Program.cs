@@ -16,6 +16,7 @@ internal static class Program
             HashEndpointCommand.Create(),
             VerifyCommand.Create(),
             AtCommand.Create(),
+            QueryCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -5,7 +5,8 @@ using N3ttrace.Text;
 
 namespace N3ttrace.Cli.Commands;
 
-/// <summary>Writes rows as an aligned table, TSV (header + rows) or a JSON array of objects. All text is escaped.</summary>
+/// <summary>Writes rows as an aligned table, TSV (header + rows) or a JSON array of objects. Values come from the trail
+/// already escaped as stored; a value that still holds a control character (a tampered file) is escaped again.</summary>
 internal static class RecordOutput
 {
     public static Option<string> FormatOption() => new("--format")
@@ -33,7 +34,7 @@ internal static class RecordOutput
                 w.WriteLine(string.Join('\t', columns));
                 foreach (var r in rows)
                 {
-                    w.WriteLine(string.Join('\t', r.Select(TextEscaper.Escape)));
+                    w.WriteLine(string.Join('\t', r.Select(Safe)));
                 }
                 break;
             case "json":
@@ -70,7 +71,7 @@ internal static class RecordOutput
             default:
                 var shown = tableColumns ?? columns;
                 var idx = shown.Select(c => columns.ToList().IndexOf(c)).ToArray();
-                var cells = rows.Select(r => idx.Select(i => Clip(TextEscaper.Escape(r[i]))).ToArray()).ToList();
+                var cells = rows.Select(r => idx.Select(i => Clip(Safe(r[i]))).ToArray()).ToList();
                 var width = shown.Select((c, k) => Math.Max(c.Length, cells.Count == 0 ? 0 : cells.Max(x => x[k].Length))).ToArray();
                 w.WriteLine(string.Join("  ", shown.Select((c, k) => c.PadRight(width[k]))).TrimEnd());
                 foreach (var c in cells)
@@ -80,6 +81,8 @@ internal static class RecordOutput
                 break;
         }
     }
+
+    private static string Safe(string s) => s.Any(ch => ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch < 0xa0)) ? TextEscaper.Escape(s) : s;
 
     private static string Clip(string s) => s.Length > 60 ? s[..57] + "..." : s;
 }
