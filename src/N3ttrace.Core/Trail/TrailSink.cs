@@ -32,11 +32,12 @@ public sealed class TrailSink : PipelineSink
     {
         _opt = options ?? new TrailOptions();
         var now = _opt.UtcNow();
-        _key = SealingKey.OpenOrCreate(dir, _opt.EpochLength, now, out var created);
-        NewVerifyKey = created;
+        // Files first: a refused file must not leave behind a sealing key whose verification key nobody saw.
         _births = new RecordWriter(dir, StateDirectory.BirthRecordsFile, BirthRecordColumns.Names);
         _timeline = new RecordWriter(dir, StateDirectory.TimelineFile, TimelineColumns.Names);
-        _checkpoints = new RecordWriter(dir, CheckpointColumns.FileName, CheckpointColumns.Names, (_, hash) => _key.Mac(hash));
+        _checkpoints = new RecordWriter(dir, CheckpointColumns.FileName, CheckpointColumns.Names, (_, hash) => _key!.Mac(hash));
+        _key = SealingKey.OpenOrCreate(dir, _opt.EpochLength, now, out var created);
+        NewVerifyKey = created;
         var recoveries = new List<string>();
         foreach (var w in new[] { _births, _timeline, _checkpoints })
         {
