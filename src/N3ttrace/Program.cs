@@ -14,6 +14,9 @@ internal static class Program
             RunCommand.Create(),
             DoctorCommand.Create(),
             HashEndpointCommand.Create(),
+            VerifyCommand.Create(),
+            AtCommand.Create(),
+            QueryCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,57 +1,226 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
+using N3ttrace.Interop;
+using N3ttrace.Text;
+using N3ttrace.Time;
 
 namespace N3ttrace.Trail;
 
 /// <summary>
-/// Appends TSV rows to one file of the state directory: header first when the file is new,
-/// rows buffered and flushed by the pipeline at least every tick. Rows are only ever appended.
+/// Appends hash-chained TSV rows to one file of the state directory (see <see cref="ChainColumns"/>).
+/// Rows are encoded into a memory buffer and written with one append per flush, never partially
+/// kept: if a write fails (ENOSPC, EIO) the file is cut back to the last whole row, the chain head
+/// rolls back, and the next successful flush starts with a write-failure record that counts the
+/// lost rows. On open, a torn last line left by a crash is moved aside (<see cref="TornTail"/>).
 /// </summary>
 public sealed class RecordWriter : IDisposable
 {
-    private readonly FileStream _stream;
-    private readonly StreamWriter _writer;
+    private readonly FileStream _file;
+    private readonly byte[] _prefix;
+    private readonly Func<long, string, string>? _seal;
+    private readonly int _dataColumns;
+    private readonly MemoryStream _pending = new(1 << 16);
+    private byte[] _hexScratch = new byte[ChainHash.HexLength];
+    private long _committedLength;
+    private long _pendingRows;
+    private string? _failureNote;
 
     public string Name { get; }
+    /// <summary>Rows appended by this writer (data and chain events) that reached the file.</summary>
     public long Rows { get; private set; }
+    /// <summary>Sequence number and hash of the last row appended (maybe not yet flushed).</summary>
+    public long Seq { get; private set; }
+    public string Head { get; private set; } = ChainHash.Genesis;
+    /// <summary>Sequence number and hash of the last row known to be in the file.</summary>
+    public long CommittedSeq { get; private set; }
+    public string CommittedHead { get; private set; } = ChainHash.Genesis;
+    /// <summary>chain_event of the last row found in the file at open ("" for a data row, null for an empty file).</summary>
+    public string? LastEventAtOpen { get; }
+    public TornTail? Torn { get; }
+    public long WriteFailures { get; private set; }
+    public long LostRows { get; private set; }
+    public string? LastError { get; private set; }
 
-    public RecordWriter(StateDirectory dir, string name, IReadOnlyList<string> columns)
+    /// <param name="seal">For a sealed file: given (seq, chain hash), returns the trailing mac column.</param>
+    public RecordWriter(StateDirectory dir, string name, IReadOnlyList<string> dataColumns, Func<long, string, string>? seal = null)
     {
         Name = name;
-        _stream = dir.OpenAppend(name);
-        _writer = new StreamWriter(_stream, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
-        if (_stream.Length == 0)
+        _seal = seal;
+        _dataColumns = dataColumns.Count;
+        _prefix = ChainHash.Prefix(name);
+        var header = string.Join('\t', ChainColumns.With(dataColumns, seal is not null));
+        _file = dir.OpenChained(name);
+        try
         {
-            _writer.WriteLine(string.Join('\t', columns));
-        }
-        else
-        {
-            using var r = new StreamReader(dir.OpenRead(name));
-            var header = r.ReadLine();
-            if (header != string.Join('\t', columns))
+            Torn = TornTail.Recover(dir, name, _file);
+            _committedLength = _file.Length;
+            if (_committedLength == 0)
             {
-                throw new StateDirectoryException($"{dir.FilePath(name)} has a different header than this version writes; move it aside or use another --state-dir");
+                var h = Encoding.UTF8.GetBytes(header + "\n");
+                RandomAccess.Write(_file.SafeFileHandle, h, 0);
+                _committedLength = h.Length;
+            }
+            else
+            {
+                var (firstLine, lastLine) = FirstAndLastLine();
+                if (firstLine != header)
+                {
+                    throw new StateDirectoryException($"{dir.FilePath(name)} has a different header than this version writes; move it aside or use another --state-dir");
+                }
+                if (lastLine is not null)
+                {
+                    var fields = lastLine.Split('\t');
+                    var hashIdx = fields.Length - (seal is null ? 1 : 2);
+                    if (hashIdx < 3 || !long.TryParse(fields[hashIdx - 3], NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+                    {
+                        throw new StateDirectoryException($"the last record of {dir.FilePath(name)} is not a chained row; run 'n3ttrace verify' and move the file aside");
+                    }
+                    Seq = CommittedSeq = seq;
+                    Rows = 0;
+                    Head = CommittedHead = fields[hashIdx];
+                    LastEventAtOpen = fields[hashIdx - 2];
+                }
+            }
+        }
+        catch
+        {
+            _file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Appends a data row (fields escaped here).</summary>
+    public void Append(IReadOnlyList<string> fields) => AppendRow(fields, "");
+
+    /// <summary>Appends a chain event row: only ts is set, the event names what happened.</summary>
+    public void AppendEvent(string chainEvent, DateTime utc)
+    {
+        var fields = new string[_dataColumns];
+        Array.Fill(fields, "");
+        fields[0] = Timestamp.ToRecord(utc);
+        AppendRow(fields, chainEvent);
+    }
+
+    private void AppendRow(IReadOnlyList<string> fields, string chainEvent)
+    {
+        if (fields.Count != _dataColumns)
+        {
+            throw new ArgumentException($"{Name}: {fields.Count} fields for {_dataColumns} columns");
+        }
+        if (_failureNote is not null)
+        {
+            var note = _failureNote;
+            _failureNote = null;
+            AppendEvent(note, DateTime.UtcNow);
+        }
+        var sb = new StringBuilder(512);
+        foreach (var f in fields)
+        {
+            sb.Append(TextEscaper.Escape(f)).Append('\t');
+        }
+        sb.Append((Seq + 1).ToString(CultureInfo.InvariantCulture)).Append('\t')
+          .Append(TextEscaper.Escape(chainEvent)).Append('\t')
+          .Append(Head);
+        var body = Encoding.UTF8.GetBytes(sb.ToString());
+        ChainHash.Compute(_prefix, body, _hexScratch);
+        var hash = Encoding.ASCII.GetString(_hexScratch);
+        _pending.Write(body);
+        _pending.WriteByte((byte)'\t');
+        _pending.Write(_hexScratch);
+        Seq++;
+        Head = hash;
+        if (_seal is not null)
+        {
+            _pending.WriteByte((byte)'\t');
+            _pending.Write(Encoding.ASCII.GetBytes(_seal(Seq, hash)));
+        }
+        _pending.WriteByte((byte)'\n');
+        _pendingRows++;
+    }
+
+    /// <summary>Writes the buffered rows in one append; on failure cuts the file back and rolls the chain back.
+    /// Returns false when rows were lost (counted in <see cref="LostRows"/>).</summary>
+    public bool Flush(bool toDisk = false)
+    {
+        if (_pending.Length > 0)
+        {
+            try
+            {
+                RandomAccess.Write(_file.SafeFileHandle, _pending.GetBuffer().AsSpan(0, (int)_pending.Length), _committedLength);
+                _committedLength += _pending.Length;
+                Rows += _pendingRows;
+                CommittedSeq = Seq;
+                CommittedHead = Head;
+            }
+            catch (IOException e)
+            {
+                // Whatever part of the buffer landed is cut off again: no half record stays in the chain.
+                LibC.FTruncate((int)_file.SafeFileHandle.DangerousGetHandle(), _committedLength);
+                WriteFailures++;
+                LostRows += _pendingRows;
+                LastError = e.Message;
+                _failureNote = $"{ChainColumns.WriteFailure} lost_rows={LostRows} error={e.Message}";
+                Seq = CommittedSeq;
+                Head = CommittedHead;
+                _pending.SetLength(0);
+                _pendingRows = 0;
+                return false;
+            }
+            _pending.SetLength(0);
+            _pendingRows = 0;
+        }
+        if (toDisk && LibC.FSync((int)_file.SafeFileHandle.DangerousGetHandle()) != 0)
+        {
+            LastError = Marshal.GetLastPInvokeErrorMessage();
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>The header and the last row (null when the file holds only the header).</summary>
+    private (string First, string? Last) FirstAndLastLine()
+    {
+        var lastNl = TornTail.LastNewline(_file, _file.Length);
+        var firstNl = FirstNewline();
+        var first = ReadString(0, firstNl);
+        if (lastNl == firstNl)
+        {
+            return (first, null);
+        }
+        var prevNl = TornTail.LastNewline(_file, lastNl);
+        return (first, ReadString(prevNl + 1, lastNl));
+    }
+
+    private long FirstNewline()
+    {
+        var buf = new byte[64 * 1024];
+        for (long off = 0; ; off += buf.Length)
+        {
+            var n = RandomAccess.Read(_file.SafeFileHandle, buf, off);
+            if (n <= 0)
+            {
+                return -1;
+            }
+            var i = buf.AsSpan(0, n).IndexOf((byte)'\n');
+            if (i >= 0)
+            {
+                return off + i;
             }
         }
     }
 
-    public void Append(IEnumerable<string> fields)
+    private string ReadString(long from, long to)
     {
-        _writer.WriteLine(TsvRow.Format(fields));
-        Rows++;
-    }
-
-    public void Flush(bool toDisk = false)
-    {
-        _writer.Flush();
-        if (toDisk)
-        {
-            _stream.Flush(flushToDisk: true);
-        }
+        var b = new byte[to - from];
+        RandomAccess.Read(_file.SafeFileHandle, b, from);
+        return Encoding.UTF8.GetString(b);
     }
 
     public void Dispose()
     {
         Flush(toDisk: true);
-        _writer.Dispose();
+        _file.Dispose();
+        _pending.Dispose();
     }
 }

@@ -59,6 +59,23 @@ public sealed class StateDirectory
         return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, bufferSize);
     }
 
+    /// <summary>Opens name read-write in append mode (created 0600, never through a symlink): the chained
+    /// writer reads its last record and cuts a torn tail before it appends.</summary>
+    public FileStream OpenChained(string name)
+    {
+        var full = FilePath(name);
+        if (Exists(full, out var st))
+        {
+            Check(full, st, LibC.S_IFREG);
+        }
+        var fd = LibC.Open(full, LibC.O_RDWR | LibC.O_CREAT | LibC.O_APPEND | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0x180);
+        if (fd < 0)
+        {
+            throw new StateDirectoryException($"cannot open {full}: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+        return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.ReadWrite, 0);
+    }
+
     /// <summary>Opens name for reading, refusing symlinks and foreign owners.</summary>
     public FileStream OpenRead(string name)
     {

@@ -1,28 +1,79 @@
+using System.Globalization;
 using N3ttrace.Connections;
 using N3ttrace.Pipeline;
 
 namespace N3ttrace.Trail;
 
 /// <summary>
-/// Writes birth certificates (once per socket, at birth or at a failed connect) and the
-/// timeline (every state change). Flushed every tick, forced to disk every second, so a
-/// crash loses at most the last second.
+/// Writes birth certificates (once per socket, at birth or at a failed connect) and the timeline
+/// (every state change, plus keyframes of the active set), both hash-chained, and seals their heads
+/// in checkpoints.tsv with the forward-secure epoch key. Flushed every tick, forced to disk every
+/// second, so a crash loses at most the last second; the next start recovers and says so in the chain.
 /// </summary>
 public sealed class TrailSink : PipelineSink
 {
-    private static readonly long DiskSyncNs = 1_000_000_000;
-
+    private readonly TrailOptions _opt;
+    private readonly SealingKey _key;
     private readonly RecordWriter _births;
     private readonly RecordWriter _timeline;
-    private long _lastSyncNs;
+    private readonly RecordWriter _checkpoints;
+    private readonly Dictionary<RecordWriter, long> _checkpointed = [];
+    private DateTime _lastSync;
+    private DateTime _lastCheckpoint;
+    private long _timelineRowsAtKeyframe = -1;
+    private bool _stopped;
 
-    public TrailSink(StateDirectory dir)
+    /// <summary>Set when this start created the sealing key: show it once, then it is gone.</summary>
+    public VerifyKey? NewVerifyKey { get; }
+    /// <summary>What the start recovered (torn lines, unclean stop), one line each.</summary>
+    public IReadOnlyList<string> Recoveries { get; }
+
+    public TrailSink(StateDirectory dir, TrailOptions? options = null)
     {
+        _opt = options ?? new TrailOptions();
+        var now = _opt.UtcNow();
+        // Files first: a refused file must not leave behind a sealing key whose verification key nobody saw.
         _births = new RecordWriter(dir, StateDirectory.BirthRecordsFile, BirthRecordColumns.Names);
         _timeline = new RecordWriter(dir, StateDirectory.TimelineFile, TimelineColumns.Names);
+        _checkpoints = new RecordWriter(dir, CheckpointColumns.FileName, CheckpointColumns.Names, (_, hash) => _key!.Mac(hash));
+        _key = SealingKey.OpenOrCreate(dir, _opt.EpochLength, now, out var created);
+        NewVerifyKey = created;
+        var recoveries = new List<string>();
+        foreach (var w in new[] { _births, _timeline, _checkpoints })
+        {
+            string? note = null;
+            if (w.Torn is { } t)
+            {
+                note = $"{ChainColumns.Recovery} torn_bytes={t.Bytes} torn_sha256={t.Sha256} kept_in={t.KeptIn}";
+            }
+            else if (w != _checkpoints && w.LastEventAtOpen is not null && w.LastEventAtOpen != ChainColumns.Stop)
+            {
+                note = $"{ChainColumns.Recovery} unclean_stop";
+            }
+            if (note is not null)
+            {
+                w.AppendEvent(note, now);
+                recoveries.Add($"{w.Name}: {note}");
+            }
+        }
+        Recoveries = recoveries;
+        _checkpointed[_births] = _checkpointed[_timeline] = 0;
+        // Seal what the previous run left unsealed with the key of its epoch, then step to now.
+        if (_births.Seq > 0 || _timeline.Seq > 0)
+        {
+            Checkpoint("resume", now);
+        }
+        _key.EvolveTo(_key.EpochOf(now));
+        _births.AppendEvent(ChainColumns.Start, now);
+        _timeline.AppendEvent(ChainColumns.Start, now);
+        Checkpoint("start", now);
+        _lastSync = now;
     }
 
     public long BirthRows => _births.Rows;
+    public long WriteFailures => _births.WriteFailures + _timeline.WriteFailures + _checkpoints.WriteFailures;
+    public long LostRows => _births.LostRows + _timeline.LostRows + _checkpoints.LostRows;
+    public long Epoch => _key.Epoch;
 
     public override void OnBirth(Connection c)
     {
@@ -43,25 +94,96 @@ public sealed class TrailSink : PipelineSink
     {
         if (previous.Level != c.Verdict.Level)
         {
-            _timeline.Append(TimelineColumns.Values("level", DateTime.UtcNow, c, Time.BootClock.NowBootNs()));
+            _timeline.Append(TimelineColumns.Values("level", _opt.UtcNow(), c, Time.BootClock.NowBootNs()));
         }
     }
 
     public override void OnTick(PipelineView view)
     {
-        var sync = view.Final || view.NowBootNs - _lastSyncNs >= DiskSyncNs;
-        _births.Flush(sync);
-        _timeline.Flush(sync);
-        if (sync)
+        var now = _opt.UtcNow();
+        MaybeKeyframe(view, now);
+        if (view.Final || now - _lastSync >= _opt.DiskSyncInterval)
         {
-            _lastSyncNs = view.NowBootNs;
+            _births.Flush(toDisk: true);
+            _timeline.Flush(toDisk: true);
+            _lastSync = now;
         }
+        else
+        {
+            _births.Flush();
+            _timeline.Flush();
+        }
+        var epoch = _key.EpochOf(now);
+        if (epoch > _key.Epoch)
+        {
+            Checkpoint("epoch-end", now);
+            _key.EvolveTo(epoch);
+            var mark = $"{ChainColumns.Epoch} {epoch.ToString(CultureInfo.InvariantCulture)}";
+            _births.AppendEvent(mark, now);
+            _timeline.AppendEvent(mark, now);
+        }
+        else if (now - _lastCheckpoint >= _opt.CheckpointInterval
+            && (_births.Seq != _checkpointed[_births] || _timeline.Seq != _checkpointed[_timeline]))
+        {
+            Checkpoint("periodic", now);
+        }
+    }
+
+    /// <summary>A keyframe (every live connection) bounds how far `at` replays; one at start, then by row count.</summary>
+    private void MaybeKeyframe(PipelineView view, DateTime now)
+    {
+        var since = _timeline.Seq - _timelineRowsAtKeyframe;
+        if (_timelineRowsAtKeyframe >= 0 && since < Math.Max(_opt.KeyframeEveryRows, 2L * view.Active.Count))
+        {
+            return;
+        }
+        _timeline.Append(TimelineColumns.Marker(TimelineColumns.KeyframeBegin, now));
+        foreach (var c in view.Active)
+        {
+            _timeline.Append(TimelineColumns.Values(TimelineColumns.Keyframe, now, c, view.NowBootNs));
+        }
+        _timeline.Append(TimelineColumns.Marker(TimelineColumns.KeyframeEnd, now));
+        _timelineRowsAtKeyframe = _timeline.Seq;
+    }
+
+    /// <summary>Forces the data files to disk, then seals their committed heads with the current epoch key.</summary>
+    private void Checkpoint(string kind, DateTime now)
+    {
+        _births.Flush(toDisk: true);
+        _timeline.Flush(toDisk: true);
+        foreach (var w in new[] { _births, _timeline })
+        {
+            _checkpoints.Append(
+            [
+                Time.Timestamp.ToRecord(now), kind, _key.Epoch.ToString(CultureInfo.InvariantCulture), w.Name,
+                w.CommittedSeq.ToString(CultureInfo.InvariantCulture), w.CommittedHead,
+            ]);
+            _checkpointed[w] = w.CommittedSeq;
+        }
+        _checkpoints.Flush(toDisk: true);
+        _lastCheckpoint = now;
+    }
+
+    /// <summary>Clean stop: a stop record in each chain, sealed.</summary>
+    public void Stop()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+        _stopped = true;
+        var now = _opt.UtcNow();
+        _births.AppendEvent(ChainColumns.Stop, now);
+        _timeline.AppendEvent(ChainColumns.Stop, now);
+        Checkpoint("stop", now);
     }
 
     public override void Dispose()
     {
+        Stop();
         _births.Dispose();
         _timeline.Dispose();
+        _checkpoints.Dispose();
         base.Dispose();
     }
 }

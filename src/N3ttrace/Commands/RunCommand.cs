@@ -12,7 +12,7 @@ using N3ttrace.Trail;
 namespace N3ttrace.Cli.Commands;
 
 internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui, double DurationSeconds, bool Verbose,
-    bool FallbackProc = false, double IntervalSeconds = CaptureSelection.DefaultIntervalSeconds);
+    bool FallbackProc = false, double IntervalSeconds = CaptureSelection.DefaultIntervalSeconds, double SealSeconds = 900);
 
 /// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
 internal static class RunCommand
@@ -40,12 +40,13 @@ internal static class RunCommand
         });
         var verbose = CommonOptions.Verbose();
         var (fallbackProc, interval) = FallbackOptions.Create();
+        var seal = TrailNotices.SealIntervalOption();
         var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
         {
-            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval,
+            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal,
         };
         cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration), p.GetValue(verbose),
-            p.GetValue(fallbackProc), p.GetValue(interval)), ct));
+            p.GetValue(fallbackProc), p.GetValue(interval), p.GetValue(seal)), ct));
         return cmd;
     }
 
@@ -79,7 +80,18 @@ internal static class RunCommand
         var clock = new BootClock();
         var identity = new ProcessIdentity(ProcessIdentity.ReadBootId());
         var processes = new ProcessTable(identity, new ProcessReader());
-        using var trail = new TrailSink(dir);
+        TrailSink trail;
+        try
+        {
+            trail = new TrailSink(dir, new TrailOptions { EpochLength = TimeSpan.FromSeconds(args.SealSeconds) });
+        }
+        catch (Exception e) when (e is StateDirectoryException or IOException)
+        {
+            Console.Error.WriteLine($"n3ttrace: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        using var trailOwner = trail;
+        TrailNotices.Print(trail, log);
         var sinks = new List<PipelineSink> { trail };
         var pipeline = new EventPipeline(source.Name, processes, new EndpointPrivacy(secret), clock, sinks, new NoVerdicts(), log)
         {

@@ -1,0 +1,93 @@
+using System.Globalization;
+using N3ttrace.Time;
+
+namespace N3ttrace.Trail;
+
+/// <summary>
+/// `query` over birth_records.tsv: filters the birth certificates, then one pass over the timeline
+/// adds each selected connection's end (death or failure), lifetime and latest verdict (the last
+/// level row for its conn_id, else the birth record's). Data rows only; chain events are skipped.
+/// Fields stay escaped exactly as stored.
+/// </summary>
+public static class BirthRecordQuery
+{
+    public static readonly IReadOnlyList<string> Columns =
+        [.. BirthRecordColumns.Names, "end", "end_ts", "lifetime_s", "verdict_from"];
+
+    public static List<string[]> Run(string birthRecordsPath, string timelinePath, QueryFilter q)
+    {
+        var selected = new List<string[]>();
+        var byId = new Dictionary<string, int>(StringComparer.Ordinal);
+        var bc = Index(BirthRecordColumns.Names);
+        var dataCount = BirthRecordColumns.Names.Count;
+        var since = q.Since is { } s ? Timestamp.ToRecord(s) : null;
+        var until = q.Until is { } u ? Timestamp.ToRecord(u) : null;
+        var pid = q.Pid?.ToString(CultureInfo.InvariantCulture);
+        foreach (var f in DataRows(birthRecordsPath, dataCount))
+        {
+            var ts = f[bc["ts"]];
+            if ((since is not null && string.CompareOrdinal(ts, since) < 0) || (until is not null && string.CompareOrdinal(ts, until) > 0)
+                || (pid is not null && f[bc["pid"]] != pid)
+                || !QueryFilter.Matches(q.Comm, f[bc["comm"]]) || !QueryFilter.Matches(q.Exe, f[bc["exe"]])
+                || !QueryFilter.Matches(q.Ancestry, f[bc["ancestry_id"]]) || !QueryFilter.Matches(q.RemoteHash, f[bc["remote_hash"]]))
+            {
+                continue;
+            }
+            var row = new string[Columns.Count];
+            Array.Copy(f, row, dataCount);
+            Array.Fill(row, "", dataCount, Columns.Count - dataCount);
+            row[dataCount + 3] = "birth";
+            byId[f[bc["conn_id"]]] = selected.Count;
+            selected.Add(row);
+        }
+        if (selected.Count > 0 && File.Exists(timelinePath))
+        {
+            var tc = Index(TimelineColumns.Names);
+            foreach (var f in DataRows(timelinePath, TimelineColumns.Names.Count))
+            {
+                if (!byId.TryGetValue(f[tc["conn_id"]], out var i))
+                {
+                    continue;
+                }
+                var row = selected[i];
+                switch (f[tc["event"]])
+                {
+                    case TimelineColumns.Death:
+                    case TimelineColumns.Fail:
+                        row[dataCount] = f[tc["event"]];
+                        row[dataCount + 1] = f[tc["ts"]];
+                        row[dataCount + 2] = f[tc["duration_s"]];
+                        break;
+                    case TimelineColumns.Level:
+                        row[bc["level"]] = f[tc["level"]];
+                        row[bc["score"]] = f[tc["score"]];
+                        row[bc["purpose"]] = f[tc["purpose"]];
+                        row[bc["reasons"]] = f[tc["reasons"]];
+                        row[dataCount + 3] = "level-change " + f[tc["ts"]];
+                        break;
+                }
+            }
+        }
+        return selected.Where(r => QueryFilter.Matches(q.Purpose, r[bc["purpose"]])
+            && (q.Level is null || string.Equals(q.Level, r[bc["level"]], StringComparison.OrdinalIgnoreCase))).ToList();
+    }
+
+    private static Dictionary<string, int> Index(IReadOnlyList<string> names) =>
+        names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
+
+    /// <summary>The data columns of each data row (chain events and torn lines skipped).</summary>
+    private static IEnumerable<string[]> DataRows(string path, int dataColumns)
+    {
+        using var r = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16));
+        r.ReadLine();
+        while (r.ReadLine() is { } line)
+        {
+            var f = line.Split('\t');
+            if (f.Length < dataColumns + ChainColumns.Names.Count || f[dataColumns + 1].Length > 0)
+            {
+                continue;
+            }
+            yield return f[..dataColumns];
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace N3ttrace.Trail;
+
+/// <summary>
+/// The columns every chained trail file ends with. chain_hash = SHA-256 over the file's tag and
+/// the row's bytes up to (not including) the tab before chain_hash: its data, seq, event and the
+/// predecessor's hash. A row whose chain_event is not empty is a chain event (start, stop,
+/// recovery, epoch, write-failure), not data: only its ts column is set.
+/// </summary>
+public static class ChainColumns
+{
+    public static readonly IReadOnlyList<string> Names = ["chain_seq", "chain_event", "chain_prev", "chain_hash"];
+
+    /// <summary>The extra column after chain_hash in the sealed checkpoints file.</summary>
+    public const string Mac = "mac";
+
+    public const string Start = "start";
+    public const string Stop = "stop";
+    public const string Recovery = "recovery";
+    public const string Epoch = "epoch";
+    public const string WriteFailure = "write-failure";
+
+    public static IReadOnlyList<string> With(IReadOnlyList<string> dataColumns, bool sealedFile) =>
+        [.. dataColumns, .. Names, .. sealedFile ? new[] { Mac } : []];
+}

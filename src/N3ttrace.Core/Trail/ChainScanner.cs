@@ -1,0 +1,183 @@
+using System.Buffers.Text;
+using System.Text;
+
+namespace N3ttrace.Trail;
+
+/// <summary>
+/// Walks one chained file as raw bytes and checks every row: its own hash, its sequence number,
+/// and that it names its predecessor's hash. Classifies what it finds (edit, deletion,
+/// reordering, truncation) and hands each parsed row to the caller for the checks that need
+/// more context (checkpoints, seals).
+/// </summary>
+internal sealed class ChainScanner
+{
+    internal ref struct Row
+    {
+        public long Line;
+        public long Seq;
+        public ReadOnlySpan<byte> Ts;
+        public ReadOnlySpan<byte> Event;
+        public ReadOnlySpan<byte> Hash;
+        public ReadOnlySpan<byte> Mac;
+        public ReadOnlySpan<byte> Text;
+    }
+
+    internal delegate void RowVisitor(ref Row row);
+
+    private readonly string _file;
+    private readonly byte[] _prefix;
+    private readonly byte[] _header;
+    private readonly bool _sealed;
+    private readonly VerifyReport _report;
+    private readonly ChainSummary _summary;
+
+    public ChainScanner(string file, IReadOnlyList<string> dataColumns, bool sealedFile, VerifyReport report, ChainSummary summary)
+    {
+        _file = file;
+        _prefix = ChainHash.Prefix(file);
+        _header = Encoding.UTF8.GetBytes(string.Join('\t', ChainColumns.With(dataColumns, sealedFile)));
+        _sealed = sealedFile;
+        _report = report;
+        _summary = summary;
+    }
+
+    public long LastSeq { get; private set; }
+
+    public void Scan(Stream stream, RowVisitor? visit)
+    {
+        using var reader = new ByteLineReader(stream);
+        Span<byte> computed = stackalloc byte[ChainHash.HexLength];
+        var prevHash = Encoding.ASCII.GetBytes(ChainHash.Genesis);
+        var expected = 1L;
+        var gapDamage = -1;
+        long gapFrom = 0, gapTo = 0;
+        if (!reader.Next(out var header, out var headerDone))
+        {
+            return;
+        }
+        if (!header.SequenceEqual(_header) || !headerDone)
+        {
+            Add(1, DamageKind.Edit, "the header line differs from the one n3ttrace writes");
+        }
+        while (reader.Next(out var line, out var terminated))
+        {
+            var n = reader.LineNumber;
+            _summary.Rows++;
+            if (!terminated)
+            {
+                Add(n, DamageKind.Truncation, $"the last line is incomplete ({line.Length} bytes, no newline): the file was cut");
+                break;
+            }
+            if (!TryParse(line, out var row))
+            {
+                Add(n, DamageKind.Edit, "the row is malformed (its chain columns cannot be read)");
+                expected++;
+                continue;
+            }
+            row.Line = n;
+            ChainHash.Compute(_prefix, row.Text, computed);
+            if (!computed.SequenceEqual(row.Hash))
+            {
+                // Trust neither its seq nor its content; resynchronise on the next row.
+                Add(n, DamageKind.Edit, $"the row (seq {expected}) does not match its hash: its content was changed");
+                expected++;
+                prevHash = row.Hash.ToArray();
+                continue;
+            }
+            else if (row.Seq > expected)
+            {
+                gapDamage = Add(n, DamageKind.Deletion, $"rows {expected}..{row.Seq - 1} are missing before row {row.Seq}");
+                gapFrom = expected;
+                gapTo = row.Seq - 1;
+            }
+            else if (row.Seq < expected)
+            {
+                if (gapDamage >= 0 && row.Seq >= gapFrom && row.Seq <= gapTo && gapDamage < _report.Damages.Count)
+                {
+                    // The "missing" rows turned up later: they were moved, not deleted.
+                    var d = _report.Damages[gapDamage];
+                    _report.Damages[gapDamage] = d with { Kind = DamageKind.Reordering, Detail = $"row {gapFrom} and following appear out of order (row {gapTo + 1} came first)" };
+                    gapDamage = -1;
+                }
+                else
+                {
+                    Add(n, DamageKind.Reordering, $"row {row.Seq} appears after row {expected - 1}");
+                }
+            }
+            else if (!PrevField(line).SequenceEqual(prevHash))
+            {
+                Add(n - 1, DamageKind.Edit, $"row {row.Seq - 1} was changed or replaced: row {row.Seq} names a different predecessor");
+            }
+            expected = row.Seq + 1;
+            prevHash = row.Hash.ToArray();
+            LastSeq = Math.Max(LastSeq, row.Seq);
+            visit?.Invoke(ref row);
+        }
+    }
+
+    private int Add(long line, DamageKind kind, string detail)
+    {
+        _report.Add(new Damage(_file, line, kind, detail));
+        return _report.Damages.Count - 1;
+    }
+
+    /// <summary>Splits the chain columns off the end: ... seq, event, prev, hash[, mac].</summary>
+    private bool TryParse(ReadOnlySpan<byte> line, out Row row)
+    {
+        row = default;
+        var rest = line;
+        if (_sealed)
+        {
+            var m = rest.LastIndexOf((byte)'\t');
+            if (m < 0)
+            {
+                return false;
+            }
+            row.Mac = rest[(m + 1)..];
+            rest = rest[..m];
+        }
+        var h = rest.LastIndexOf((byte)'\t');
+        if (h < 0)
+        {
+            return false;
+        }
+        row.Hash = rest[(h + 1)..];
+        row.Text = rest[..h];
+        if (row.Hash.Length != ChainHash.HexLength)
+        {
+            return false;
+        }
+        var p = row.Text.LastIndexOf((byte)'\t');
+        if (p < 0)
+        {
+            return false;
+        }
+        var beforePrev = row.Text[..p];
+        var e = beforePrev.LastIndexOf((byte)'\t');
+        if (e < 0)
+        {
+            return false;
+        }
+        row.Event = beforePrev[(e + 1)..];
+        var beforeEvent = beforePrev[..e];
+        var s = beforeEvent.LastIndexOf((byte)'\t');
+        if (s < 0 || !Utf8Parser.TryParse(beforeEvent[(s + 1)..], out long seq, out var used) || used != beforeEvent.Length - s - 1)
+        {
+            return false;
+        }
+        row.Seq = seq;
+        var t = line.IndexOf((byte)'\t');
+        row.Ts = line[..t];
+        return true;
+    }
+
+    private ReadOnlySpan<byte> PrevField(ReadOnlySpan<byte> line)
+    {
+        var rest = line;
+        for (var i = 0; i < (_sealed ? 2 : 1); i++)
+        {
+            rest = rest[..rest.LastIndexOf((byte)'\t')];
+        }
+        return rest[(rest.LastIndexOf((byte)'\t') + 1)..];
+    }
+}

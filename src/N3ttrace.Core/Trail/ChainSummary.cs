@@ -1,0 +1,19 @@
+namespace N3ttrace.Trail;
+
+/// <summary>What verify found in one chained file.</summary>
+public sealed class ChainSummary(string file)
+{
+    public string File { get; } = file;
+    public bool Present { get; set; }
+    /// <summary>Rows after the header (data and chain events).</summary>
+    public long Rows { get; set; }
+    public long DataRows { get; set; }
+    public string? FirstTs { get; set; }
+    public string? LastTs { get; set; }
+    /// <summary>Rows sealed by a checkpoint (the rest is the tail written since the last one).</summary>
+    public long SealedRows { get; set; }
+    public long Starts { get; set; }
+    public long Stops { get; set; }
+    public List<string> Recoveries { get; } = [];
+    public string? LastEvent { get; set; }
+}

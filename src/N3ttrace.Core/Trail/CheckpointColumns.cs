@@ -1,0 +1,14 @@
+namespace N3ttrace.Trail;
+
+/// <summary>
+/// checkpoints.tsv: one row per chained file per checkpoint: how many rows it had and the hash of
+/// the last, sealed with the epoch key (the mac column after the chain columns).
+/// kind: resume (seals what a crashed run left, with the key of its epoch), start, periodic,
+/// epoch-end (last seal before the key steps forward), stop.
+/// </summary>
+public static class CheckpointColumns
+{
+    public const string FileName = "checkpoints.tsv";
+
+    public static readonly IReadOnlyList<string> Names = ["ts", "kind", "epoch", "file", "rows", "head"];
+}

@@ -1,0 +1,45 @@
+namespace N3ttrace.Trail;
+
+/// <summary>What `query` selects. Text filters match the stored (escaped) text exactly, or as a glob with '*'.</summary>
+public sealed record QueryFilter
+{
+    public DateTime? Since { get; init; }
+    public DateTime? Until { get; init; }
+    public int? Pid { get; init; }
+    public string? Comm { get; init; }
+    public string? Exe { get; init; }
+    public string? Ancestry { get; init; }
+    public string? RemoteHash { get; init; }
+    public string? Purpose { get; init; }
+    /// <summary>NORMAL, ANOMALY or THREAT, against the latest verdict.</summary>
+    public string? Level { get; init; }
+
+    public static bool Matches(string? pattern, string value)
+    {
+        if (pattern is null)
+        {
+            return true;
+        }
+        if (!pattern.Contains('*', StringComparison.Ordinal))
+        {
+            return string.Equals(pattern, value, StringComparison.Ordinal);
+        }
+        var parts = pattern.Split('*');
+        if (!value.StartsWith(parts[0], StringComparison.Ordinal) || !value.EndsWith(parts[^1], StringComparison.Ordinal)
+            || value.Length < parts[0].Length + parts[^1].Length)
+        {
+            return false;
+        }
+        var at = parts[0].Length;
+        for (var i = 1; i < parts.Length - 1; i++)
+        {
+            var j = value.IndexOf(parts[i], at, StringComparison.Ordinal);
+            if (j < 0)
+            {
+                return false;
+            }
+            at = j + parts[i].Length;
+        }
+        return at <= value.Length - parts[^1].Length;
+    }
+}

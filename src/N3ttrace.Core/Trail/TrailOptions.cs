@@ -1,0 +1,20 @@
+namespace N3ttrace.Trail;
+
+/// <summary>Cadences of the trail; defaults for production, tests shorten them and drive the clock.</summary>
+public sealed record TrailOptions
+{
+    /// <summary>How long one sealing key lives before its one-way step.</summary>
+    public TimeSpan EpochLength { get; init; } = SealingKey.DefaultEpoch;
+
+    /// <summary>How often the chain heads are checkpointed (when they moved).</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often written rows are forced to disk: what a crash can lose.</summary>
+    public TimeSpan DiskSyncInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A keyframe of the active set is written once this many timeline rows (or twice the active count,
+    /// if larger) followed the last one: time travel replays at most that much, and the timeline stays O(events).</summary>
+    public int KeyframeEveryRows { get; init; } = 20_000;
+
+    public Func<DateTime> UtcNow { get; init; } = () => DateTime.UtcNow;
+}

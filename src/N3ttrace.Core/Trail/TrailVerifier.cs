@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Text;
+using N3ttrace.Time;
+
+namespace N3ttrace.Trail;
+
+/// <summary>
+/// Checks a trail: each chained file row by row (<see cref="ChainScanner"/>), every checkpoint
+/// against the rows it sealed, and with the verification key every seal against its epoch's key.
+/// Without the key only the plain chains and checkpoint consistency are checked: whoever can write
+/// the files can then recompute them. With the key, rows sealed in an epoch before the intruder
+/// took the current key cannot be changed, removed or re-sealed without it showing.
+/// </summary>
+public static class TrailVerifier
+{
+    /// <summary>A chain event (start, stop, epoch mark) is written just before it is sealed;
+    /// this much clock slack is allowed between the two.</summary>
+    private static readonly TimeSpan SealSlack = TimeSpan.FromSeconds(60);
+
+    private sealed record Seal(long Line, long Rows, byte[] Head, long Epoch, DateTime Ts);
+
+    /// <summary>Verifies the trail files of a state directory.</summary>
+    public static VerifyReport Verify(string stateDir, VerifyKey? key)
+    {
+        var dir = StateDirectory.Open(stateDir, create: false);
+        return Verify(
+            dir.FilePath(StateDirectory.BirthRecordsFile), dir.FilePath(StateDirectory.TimelineFile), dir.FilePath(CheckpointColumns.FileName), key);
+    }
+
+    /// <summary>Verifies trail files given by path (e.g. copies in an export bundle).</summary>
+    public static VerifyReport Verify(string birthRecordsPath, string timelinePath, string checkpointsPath, VerifyKey? key)
+    {
+        var report = new VerifyReport { KeyUsed = key is not null };
+        var seals = ScanCheckpoints(checkpointsPath, key, report);
+        ScanData(birthRecordsPath, StateDirectory.BirthRecordsFile, BirthRecordColumns.Names, seals, key, report);
+        ScanData(timelinePath, StateDirectory.TimelineFile, TimelineColumns.Names, seals, key, report);
+        return report;
+    }
+
+    private static Dictionary<string, List<Seal>> ScanCheckpoints(string path, VerifyKey? key, VerifyReport report)
+    {
+        var file = CheckpointColumns.FileName;
+        var sum = new ChainSummary(file);
+        report.Files.Add(sum);
+        var seals = new Dictionary<string, List<Seal>>(StringComparer.Ordinal)
+        {
+            [StateDirectory.BirthRecordsFile] = [],
+            [StateDirectory.TimelineFile] = [],
+        };
+        if (!File.Exists(path))
+        {
+            report.Add(new Damage(file, 0, DamageKind.Truncation, "the checkpoints file is missing"));
+            return seals;
+        }
+        sum.Present = true;
+        var scanner = new ChainScanner(file, CheckpointColumns.Names, sealedFile: true, report, sum);
+        var lastEpoch = -1L;
+        scanner.Scan(File.OpenRead(path), (ref ChainScanner.Row row) =>
+        {
+            var f = Encoding.UTF8.GetString(row.Text).Split('\t');
+            if (f.Length < 6 || !TryTs(f[0], out var ts)
+                || !long.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var epoch)
+                || !long.TryParse(f[4], NumberStyles.None, CultureInfo.InvariantCulture, out var rows))
+            {
+                report.Add(new Damage(file, row.Line, DamageKind.Edit, "checkpoint fields cannot be read"));
+                return;
+            }
+            sum.DataRows++;
+            Track(sum, f[0]);
+            report.Checkpoints++;
+            if (epoch < lastEpoch)
+            {
+                report.Add(new Damage(file, row.Line, DamageKind.Seal, $"epoch goes back from {lastEpoch} to {epoch}"));
+            }
+            if (key is not null)
+            {
+                if (report.FirstEpoch < 0 && epoch != 0)
+                {
+                    report.Add(new Damage(file, row.Line, DamageKind.Seal, $"the first seal is of epoch {epoch}: the seals of epochs 0..{epoch - 1} are missing"));
+                }
+                var mac = VerifyKey.Mac(key.KeyFor(epoch), epoch, Encoding.ASCII.GetString(row.Hash));
+                if (!row.Mac.SequenceEqual(Encoding.ASCII.GetBytes(mac)))
+                {
+                    report.Add(new Damage(file, row.Line, DamageKind.Seal, $"the seal does not verify with the key of epoch {epoch}"));
+                }
+                if (ts < key.EpochStart(epoch) - TimeSpan.FromSeconds(2))
+                {
+                    report.Add(new Damage(file, row.Line, DamageKind.Seal, $"sealed at {f[0]}, before epoch {epoch} began ({Timestamp.ToRecord(key.EpochStart(epoch))})"));
+                }
+            }
+            if (report.FirstEpoch < 0)
+            {
+                report.FirstEpoch = epoch;
+            }
+            lastEpoch = Math.Max(lastEpoch, epoch);
+            report.LastEpoch = lastEpoch;
+            report.LastSealTs = f[0];
+            if (!seals.TryGetValue(f[3], out var list))
+            {
+                report.Add(new Damage(file, row.Line, DamageKind.Edit, $"checkpoint names an unknown file '{Text.TextEscaper.Escape(f[3])}'"));
+                return;
+            }
+            if (list.Count > 0 && rows < list[^1].Rows)
+            {
+                report.Add(new Damage(file, row.Line, DamageKind.Reordering, $"checkpoint of {f[3]} goes back from row {list[^1].Rows} to {rows}"));
+                return;
+            }
+            list.Add(new Seal(row.Line, rows, Encoding.ASCII.GetBytes(f[5]), epoch, ts));
+        });
+        return seals;
+    }
+
+    private static void ScanData(string path, string file, IReadOnlyList<string> columns, Dictionary<string, List<Seal>> allSeals, VerifyKey? key, VerifyReport report)
+    {
+        var sum = new ChainSummary(file);
+        report.Files.Add(sum);
+        var seals = allSeals[file];
+        if (!File.Exists(path))
+        {
+            if (seals.Count > 0 && seals[^1].Rows > 0)
+            {
+                report.Add(new Damage(file, 0, DamageKind.Truncation, $"the file is missing, but checkpoints sealed {seals[^1].Rows} rows of it"));
+            }
+            return;
+        }
+        sum.Present = true;
+        var next = 0;
+        var scanner = new ChainScanner(file, columns, sealedFile: false, report, sum);
+        scanner.Scan(File.OpenRead(path), (ref ChainScanner.Row row) =>
+        {
+            while (next < seals.Count && seals[next].Rows < row.Seq)
+            {
+                next++;
+            }
+            // Every checkpoint that sealed this row must have sealed exactly these bytes.
+            for (var i = next; i < seals.Count && seals[i].Rows == row.Seq; i++)
+            {
+                if (!seals[i].Head.AsSpan().SequenceEqual(row.Hash))
+                {
+                    report.Add(new Damage(file, row.Line, DamageKind.Edit,
+                        $"row {row.Seq} is not the row the checkpoint at {CheckpointColumns.FileName} line {seals[i].Line} sealed"));
+                    break;
+                }
+            }
+            if (next < seals.Count)
+            {
+                sum.SealedRows = row.Seq;
+            }
+            if (row.Event.IsEmpty)
+            {
+                sum.DataRows++;
+                Track(sum, Encoding.ASCII.GetString(row.Ts));
+                sum.LastEvent = "";
+                return;
+            }
+            var evt = Encoding.UTF8.GetString(row.Event);
+            var kind = evt.Split(' ')[0];
+            sum.LastEvent = kind;
+            switch (kind)
+            {
+                case ChainColumns.Start: sum.Starts++; break;
+                case ChainColumns.Stop: sum.Stops++; break;
+                case ChainColumns.Recovery:
+                case ChainColumns.WriteFailure:
+                    sum.Recoveries.Add($"line {row.Line} ({Encoding.ASCII.GetString(row.Ts)}): {evt}");
+                    break;
+            }
+            // A chain event carries the time it was written: the seal that first covers it must belong to that time.
+            if (key is not null && next < seals.Count && TryTs(Encoding.ASCII.GetString(row.Ts), out var ts))
+            {
+                var s = seals[next];
+                if (ts < key.EpochStart(s.Epoch) - SealSlack)
+                {
+                    report.Add(new Damage(file, row.Line, DamageKind.Seal,
+                        $"written at {Encoding.ASCII.GetString(row.Ts)} but first sealed in epoch {s.Epoch} (from {Timestamp.ToRecord(key.EpochStart(s.Epoch))}): the seals of its own epoch are missing"));
+                }
+                else if (ts > s.Ts + SealSlack)
+                {
+                    report.Add(new Damage(file, row.Line, DamageKind.Seal, $"written at {Encoding.ASCII.GetString(row.Ts)}, after the seal that covers it ({Timestamp.ToRecord(s.Ts)})"));
+                }
+            }
+        });
+        var lastSeq = scanner.LastSeq;
+        foreach (var s in seals)
+        {
+            if (s.Rows > lastSeq)
+            {
+                report.Add(new Damage(file, sum.Rows + 1, DamageKind.Truncation,
+                    $"{CheckpointColumns.FileName} line {s.Line} sealed {s.Rows} rows, the file ends after row {lastSeq}"));
+                break;
+            }
+        }
+        if (sum.LastEvent == ChainColumns.Stop && (seals.Count == 0 || seals[^1].Rows < lastSeq))
+        {
+            report.Add(new Damage(CheckpointColumns.FileName, 0, DamageKind.Truncation,
+                $"the stop record of {file} (row {lastSeq}) is not sealed: the end of the checkpoints was removed"));
+        }
+    }
+
+    private static void Track(ChainSummary sum, string ts)
+    {
+        if (ts.Length == 0)
+        {
+            return;
+        }
+        if (sum.FirstTs is null || string.CompareOrdinal(ts, sum.FirstTs) < 0)
+        {
+            sum.FirstTs = ts;
+        }
+        if (sum.LastTs is null || string.CompareOrdinal(ts, sum.LastTs) > 0)
+        {
+            sum.LastTs = ts;
+        }
+    }
+
+    private static bool TryTs(string s, out DateTime ts) =>
+        DateTime.TryParseExact(s, Timestamp.Format, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out ts);
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using N3ttrace.TimeTravel;
+using N3ttrace.Trail;
+
+namespace N3ttrace.Cli.Commands;
+
+/// <summary>`n3ttrace query`: birth certificates by time, process, lineage, endpoint hash or verdict.</summary>
+internal static class QueryCommand
+{
+    private static readonly string[] TableColumns = ["ts", "conn_id", "pid", "comm", "remote_masked", "rport", "ancestry_id", "lifetime_s", "level", "purpose"];
+
+    public static Command Create()
+    {
+        var since = new Option<string?>("--since") { Description = "Only connections born at or after this TIME. " + TimeExpression.Help };
+        var until = new Option<string?>("--until") { Description = "Only connections born at or before this TIME." };
+        var pid = new Option<int?>("--pid") { Description = "Process id (tgid) that connected." };
+        var comm = new Option<string?>("--comm") { Description = "comm at connect: exact, or a glob with '*'." };
+        var exe = new Option<string?>("--exe") { Description = "Executable path: exact, or a glob with '*'." };
+        var ancestry = new Option<string?>("--ancestry") { Description = "ancestry_id (see the lineage section of the README)." };
+        var remoteHash = new Option<string?>("--remote-hash") { Description = "Keyed endpoint hash, as printed by 'n3ttrace hash-endpoint ADDR:PORT'." };
+        var purpose = new Option<string?>("--purpose") { Description = "Latest purpose guess: exact, or a glob with '*'." };
+        var level = new Option<string?>("--level") { Description = "Latest risk level: NORMAL, ANOMALY or THREAT." };
+        level.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<string?>();
+            if (v is not null && !new[] { "NORMAL", "ANOMALY", "THREAT" }.Contains(v.ToUpperInvariant()))
+            {
+                r.AddError("--level must be NORMAL, ANOMALY or THREAT");
+            }
+        });
+        var format = RecordOutput.FormatOption();
+        var stateDir = CommonOptions.StateDir();
+        var cmd = new Command("query",
+            "Search birth records. tsv output has the birth record's columns (verdict columns updated to the latest level change) plus end, end_ts, lifetime_s and verdict_from.")
+        {
+            since, until, pid, comm, exe, ancestry, remoteHash, purpose, level, format, stateDir,
+        };
+        cmd.SetAction(p =>
+        {
+            var now = DateTime.UtcNow;
+            QueryFilter q;
+            try
+            {
+                q = new QueryFilter
+                {
+                    Since = p.GetValue(since) is { } s ? TimeExpression.Parse(s, now) : null,
+                    Until = p.GetValue(until) is { } u ? TimeExpression.Parse(u, now) : null,
+                    Pid = p.GetValue(pid),
+                    Comm = p.GetValue(comm),
+                    Exe = p.GetValue(exe),
+                    Ancestry = p.GetValue(ancestry),
+                    RemoteHash = p.GetValue(remoteHash),
+                    Purpose = p.GetValue(purpose),
+                    Level = p.GetValue(level),
+                };
+            }
+            catch (FormatException e)
+            {
+                Console.Error.WriteLine($"n3ttrace: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            List<string[]> rows;
+            try
+            {
+                var dir = StateDirectory.Open(p.GetValue(stateDir)!, create: false);
+                rows = BirthRecordQuery.Run(dir.FilePath(StateDirectory.BirthRecordsFile), dir.FilePath(StateDirectory.TimelineFile), q);
+            }
+            catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"n3ttrace: {e.Message}");
+                return ExitCodes.Failure;
+            }
+            var f = p.GetValue(format)!;
+            if (f == "table")
+            {
+                Console.WriteLine($"{rows.Count} connection(s)");
+            }
+            RecordOutput.Write(Console.Out, f, BirthRecordQuery.Columns, rows, TableColumns);
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using N3ttrace.Text;
+
+namespace N3ttrace.Cli.Commands;
+
+/// <summary>Writes rows as an aligned table, TSV (header + rows) or a JSON array of objects. Values come from the trail
+/// already escaped as stored; a value that still holds a control character (a tampered file) is escaped again.</summary>
+internal static class RecordOutput
+{
+    public static Option<string> FormatOption() => new("--format")
+    {
+        Description = "Output format: table (aligned, for people), tsv (header + rows, escaped like the trail) or json.",
+        DefaultValueFactory = _ => "table",
+        CustomParser = r =>
+        {
+            var v = r.Tokens.Count > 0 ? r.Tokens[0].Value : "table";
+            if (v is not ("table" or "tsv" or "json"))
+            {
+                r.AddError($"--format must be table, tsv or json, not '{TextEscaper.Escape(v)}'");
+            }
+            return v;
+        },
+    };
+
+    private static readonly HashSet<string> Numeric = ["pid", "rport", "age_s", "score", "lifetime_s", "tid", "ppid", "uid", "gid", "resolution_ms"];
+
+    public static void Write(TextWriter w, string format, IReadOnlyList<string> columns, IReadOnlyList<string[]> rows, IReadOnlyList<string>? tableColumns = null)
+    {
+        switch (format)
+        {
+            case "tsv":
+                w.WriteLine(string.Join('\t', columns));
+                foreach (var r in rows)
+                {
+                    w.WriteLine(string.Join('\t', r.Select(Safe)));
+                }
+                break;
+            case "json":
+                using (var s = Console.OpenStandardOutput())
+                using (var j = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = true }))
+                {
+                    w.Flush();
+                    j.WriteStartArray();
+                    foreach (var r in rows)
+                    {
+                        j.WriteStartObject();
+                        for (var i = 0; i < columns.Count; i++)
+                        {
+                            if (Numeric.Contains(columns[i]) && double.TryParse(r[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+                            {
+                                j.WriteNumber(columns[i], d);
+                            }
+                            else if (Numeric.Contains(columns[i]) && r[i].Length == 0)
+                            {
+                                j.WriteNull(columns[i]);
+                            }
+                            else
+                            {
+                                j.WriteString(columns[i], r[i]);
+                            }
+                        }
+                        j.WriteEndObject();
+                    }
+                    j.WriteEndArray();
+                    j.Flush();
+                    s.Write("\n"u8);
+                }
+                break;
+            default:
+                var shown = tableColumns ?? columns;
+                var idx = shown.Select(c => columns.ToList().IndexOf(c)).ToArray();
+                var cells = rows.Select(r => idx.Select(i => Clip(Safe(r[i]))).ToArray()).ToList();
+                var width = shown.Select((c, k) => Math.Max(c.Length, cells.Count == 0 ? 0 : cells.Max(x => x[k].Length))).ToArray();
+                w.WriteLine(string.Join("  ", shown.Select((c, k) => c.PadRight(width[k]))).TrimEnd());
+                foreach (var c in cells)
+                {
+                    w.WriteLine(string.Join("  ", c.Select((x, k) => x.PadRight(width[k]))).TrimEnd());
+                }
+                break;
+        }
+    }
+
+    private static string Safe(string s) => s.Any(ch => ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch < 0xa0)) ? TextEscaper.Escape(s) : s;
+
+    private static string Clip(string s) => s.Length > 60 ? s[..57] + "..." : s;
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using N3ttrace.Trail;
+
+namespace N3ttrace.Cli.Commands;
+
+/// <summary>`n3ttrace verify`: checks the hash chains and, with the verification key, the forward-secure seals.</summary>
+internal static class VerifyCommand
+{
+    public static Command Create()
+    {
+        var key = new Option<string?>("--verify-key")
+        {
+            Description = "The verification key shown once at the first start (n3v1-...). Without it only the plain hash chain is checked, "
+                + "which anyone able to write the files can recompute; with it, seals of past epochs are checked too.",
+        };
+        var stateDir = CommonOptions.StateDir();
+        var cmd = new Command("verify",
+            "Check the trail for edits, deletions, reordering and truncation. Exit 0 when intact, 1 when damaged, 2 on usage errors.")
+        {
+            key, stateDir,
+        };
+        cmd.SetAction(p => Run(p.GetValue(key), p.GetValue(stateDir)!));
+        return cmd;
+    }
+
+    private static int Run(string? keyText, string stateDir)
+    {
+        VerifyKey? key = null;
+        if (keyText is not null && !VerifyKey.TryParse(keyText, out key))
+        {
+            Console.Error.WriteLine("n3ttrace: --verify-key is not a verification key (expected n3v1-<64 hex>-<start>-<seconds>)");
+            return ExitCodes.Usage;
+        }
+        VerifyReport r;
+        try
+        {
+            r = TrailVerifier.Verify(stateDir, key);
+        }
+        catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"n3ttrace: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        var how = key is null ? "plain hash chain only (no --verify-key: seals not checked)" : "hash chain and forward-secure seals";
+        if (r.Intact)
+        {
+            Console.WriteLine($"OK: trail intact ({how})");
+        }
+        else
+        {
+            Console.WriteLine($"DAMAGED: {r.DamagesFound} finding(s) ({how})");
+            Console.WriteLine($"first: {Text.TextEscaper.Escape(r.First!.ToString())}");
+            foreach (var d in r.Damages.Skip(1).Take(19))
+            {
+                Console.WriteLine($"  {Text.TextEscaper.Escape(d.ToString())}");
+            }
+        }
+        foreach (var f in r.Files)
+        {
+            if (!f.Present)
+            {
+                Console.WriteLine($"  {f.File,-18} missing");
+                continue;
+            }
+            var span = f.FirstTs is null ? "" : $", {f.FirstTs} .. {f.LastTs}";
+            var unsealed = f.File == CheckpointColumns.FileName ? "" : f.Rows == f.SealedRows ? ", all sealed" : $", {f.Rows - f.SealedRows} rows after the last checkpoint (running, or crashed and not restarted)";
+            Console.WriteLine($"  {f.File,-18} {f.Rows} rows ({f.DataRows} records{(f.Starts > 0 ? $", {f.Starts} starts, {f.Stops} stops" : "")}){span}{unsealed}");
+        }
+        if (r.Checkpoints > 0)
+        {
+            Console.WriteLine($"  seals: {r.Checkpoints} checkpoints, epochs {r.FirstEpoch}..{r.LastEpoch}, last {r.LastSealTs}");
+        }
+        var recoveries = r.Files.SelectMany(f => f.Recoveries.Select(x => $"{f.File} {x}")).ToList();
+        if (recoveries.Count > 0)
+        {
+            Console.WriteLine($"  recoveries: {recoveries.Count}");
+            foreach (var x in recoveries.Take(20))
+            {
+                Console.WriteLine($"    {Text.TextEscaper.Escape(x)}");
+            }
+        }
+        return r.Intact ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+}

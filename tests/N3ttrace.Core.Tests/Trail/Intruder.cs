@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text;
+using N3ttrace.Trail;
+
+namespace N3ttrace.Core.Tests.Trail;
+
+/// <summary>
+/// What a root intruder can do with the files and the current sealing key: change rows, recompute
+/// every plain hash after them, re-point the checkpoints and re-MAC them with the key they hold.
+/// </summary>
+internal static class Intruder
+{
+    public static (long Epoch, byte[] Key) StealKey(TrailFixture t)
+    {
+        var p = File.ReadAllText(t.File(SealingKey.FileName)).TrimEnd().Split(' ');
+        return (long.Parse(p[3], CultureInfo.InvariantCulture), Convert.FromHexString(p[4]));
+    }
+
+    /// <summary>Recomputes chain_prev and chain_hash of every row (and the mac with the given key, for the sealed file).
+    /// Returns seq -> new hash.</summary>
+    public static Dictionary<long, string> Rechain(string path, string tag, Func<string[], string[]>? edit = null, Func<string[], string>? mac = null)
+    {
+        var lines = File.ReadAllLines(path);
+        var prev = ChainHash.Genesis;
+        var prefix = ChainHash.Prefix(tag);
+        var hashes = new Dictionary<long, string>();
+        for (var i = 1; i < lines.Length; i++)
+        {
+            var f = lines[i].Split('\t');
+            if (edit is not null)
+            {
+                f = edit(f);
+            }
+            var hashIdx = f.Length - (mac is null ? 1 : 2);
+            f[hashIdx - 1] = prev;
+            var hex = new byte[64];
+            ChainHash.Compute(prefix, Encoding.UTF8.GetBytes(string.Join('\t', f[..hashIdx])), hex);
+            f[hashIdx] = Encoding.ASCII.GetString(hex);
+            if (mac is not null)
+            {
+                f[^1] = mac(f);
+            }
+            prev = f[hashIdx];
+            hashes[long.Parse(f[hashIdx - 3], CultureInfo.InvariantCulture)] = prev;
+            lines[i] = string.Join('\t', f);
+        }
+        File.WriteAllText(path, string.Join('\n', lines) + "\n");
+        return hashes;
+    }
+}
