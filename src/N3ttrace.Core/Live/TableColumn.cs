@@ -4,7 +4,7 @@ namespace N3ttrace.Live;
 public sealed record TableColumn(string Name, int MaxWidth, bool Right, int DropOrder, Func<LiveRow, string> Cell)
 {
     /// <summary>The flexible column (PROC) takes what the others leave, at least this much.</summary>
-    public const int FlexMin = 16;
+    public const int FlexMin = 32;
 
     public bool Flexible => MaxWidth == 0;
 }
