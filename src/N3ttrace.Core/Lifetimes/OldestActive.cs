@@ -10,7 +10,7 @@ namespace N3ttrace.Lifetimes;
 public sealed class OldestActive
 {
     private readonly HashSet<Connection> _active = new(ReferenceEqualityComparer.Instance);
-    private PriorityQueue<Connection, long> _heap = new();
+    private PriorityQueue<Connection, (long, int, ulong)> _heap = new();
 
     public int Count => _active.Count;
 
@@ -20,7 +20,7 @@ public sealed class OldestActive
         {
             return false;
         }
-        _heap.Enqueue(c, c.BirthBootNs);
+        _heap.Enqueue(c, Order(c));
         return true;
     }
 
@@ -32,10 +32,13 @@ public sealed class OldestActive
         }
         if (_heap.Count > 2 * _active.Count + 1024)
         {
-            _heap = new PriorityQueue<Connection, long>(_active.Select(a => (a, a.BirthBootNs)));
+            _heap = new PriorityQueue<Connection, (long, int, ulong)>(_active.Select(a => (a, Order(a))));
         }
         return true;
     }
+
+    /// <summary>Ties on birth go to the lower pid, as in the table's lifetime order.</summary>
+    private static (long, int, ulong) Order(Connection c) => (c.BirthBootNs, c.Pid, c.SocketKey);
 
     public Connection? Oldest()
     {
