@@ -103,7 +103,9 @@ for s in long: s.close()
             await Task.Delay(1200);
 
             tmux.Keys("s"); // sort by lifetime: the held connection is among the oldest
-            await Task.Delay(1200);
+            // Under other engineers' load the capture side can deliver a birth seconds late: wait for the row.
+            await WaitFor(() => tmux.Capture(escapes: false) is var p && p.Contains($"python3 :: n3tlive{marker}", StringComparison.Ordinal) && p.Contains("sort lifetime"),
+                TimeSpan.FromSeconds(30), () => "the held connection never showed:\n" + tmux.Capture(escapes: false));
             var pane = tmux.Capture(escapes: true);
             var title = tmux.Run("display-message", "-p", "-t", TmuxSession.Name, "#{pane_title}");
             tmux.Run("resize-window", "-t", TmuxSession.Name, "-x", "120", "-y", "40");
