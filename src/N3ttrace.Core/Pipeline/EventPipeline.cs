@@ -164,6 +164,7 @@ public sealed class EventPipeline
         var c = NewConnection(o.Key, o.BootNs, o.Endpoints, o.Owner, o.BirthBeforeStart, o.ResolutionMs, o.EstablishedBootNs);
         c.Verdict = _verdicts.Judge(c, o.BootNs);
         _active[o.Key] = c;
+        Lifetimes.OnStarted(c);
         Stats.Births++;
         foreach (var s in _sinks)
         {

@@ -11,7 +11,7 @@ using N3ttrace.Trail;
 
 namespace N3ttrace.Cli.Commands;
 
-internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui, double DurationSeconds, bool Verbose,
+internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui, double DurationSeconds, bool Verbose, LiveSettings Live,
     bool FallbackProc = false, double IntervalSeconds = CaptureSelection.DefaultIntervalSeconds, double SealSeconds = 900);
 
 /// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
@@ -22,7 +22,7 @@ internal static class RunCommand
         var stateDir = CommonOptions.StateDir();
         var logFile = new Option<string>("--log-file")
         {
-            Description = "Rolling, ANSI-free copy of the live table.",
+            Description = "Rolling, ANSI-free copy of the live table (\"\" for none); reopened on SIGHUP.",
             DefaultValueFactory = _ => "n3ttrace.log.txt",
         };
         var noTui = new Option<bool>("--no-tui") { Description = "Do not draw the live table on the terminal (it still goes to the log file)." };
@@ -41,11 +41,16 @@ internal static class RunCommand
         var verbose = CommonOptions.Verbose();
         var (fallbackProc, interval) = FallbackOptions.Create();
         var seal = TrailNotices.SealIntervalOption();
+        var live = new LiveCommandOptions();
         var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
         {
             stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal,
         };
-        cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration), p.GetValue(verbose),
+        foreach (var o in live.All)
+        {
+            cmd.Options.Add(o);
+        }
+        cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration), p.GetValue(verbose), live.Read(p),
             p.GetValue(fallbackProc), p.GetValue(interval), p.GetValue(seal)), ct));
         return cmd;
     }
@@ -92,7 +97,8 @@ internal static class RunCommand
         }
         using var trailOwner = trail;
         TrailNotices.Print(trail, log);
-        var sinks = new List<PipelineSink> { trail };
+        using var liveView = LiveCommandOptions.CreateSink(args.Live, args.LogFile, args.NoTui, log);
+        var sinks = new List<PipelineSink> { trail, liveView };
         var pipeline = new EventPipeline(source.Name, processes, new EndpointPrivacy(secret), clock, sinks, new NoVerdicts(), log)
         {
             ModeNote = selection.ModeNote,
@@ -101,6 +107,8 @@ internal static class RunCommand
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; liveView.ReopenLog(); });
+        liveView.Controls.QuitRequested += stop.Cancel; // q stops like SIGINT
 
         try
         {
@@ -133,6 +141,7 @@ internal static class RunCommand
         }
         finally
         {
+            liveView.Dispose(); // leaves the alternate screen before the last log lines
             source.Dispose();
         }
         var s = pipeline.Stats;
