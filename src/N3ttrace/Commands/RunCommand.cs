@@ -12,7 +12,7 @@ using N3ttrace.Trail;
 
 namespace N3ttrace.Cli.Commands;
 
-internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui, double DurationSeconds, bool Verbose);
+internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui, double DurationSeconds, bool Verbose, string? Rules = null);
 
 /// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
 internal static class RunCommand
@@ -39,11 +39,12 @@ internal static class RunCommand
             }
         });
         var verbose = CommonOptions.Verbose();
+        var rules = RulesOption.Create();
         var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
         {
-            stateDir, logFile, noTui, duration, verbose,
+            stateDir, logFile, noTui, duration, verbose, rules,
         };
-        cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration), p.GetValue(verbose)), ct));
+        cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration), p.GetValue(verbose), p.GetValue(rules)), ct));
         return cmd;
     }
 
@@ -57,6 +58,10 @@ internal static class RunCommand
             return ExitCodes.Failure;
         }
         var startNs = BootClock.NowBootNs();
+        if (RulesOption.Load(args.Rules) is not { } rulesConfig)
+        {
+            return ExitCodes.Usage;
+        }
         StateDirectory dir;
         byte[] secret;
         try
@@ -85,8 +90,9 @@ internal static class RunCommand
         var identity = new ProcessIdentity(ProcessIdentity.ReadBootId());
         var processes = new ProcessTable(identity, new ProcessReader());
         using var trail = new TrailSink(dir);
+        using var verdicts = Inference.VerdictEngine.Open(rulesConfig, dir);
         var sinks = new List<PipelineSink> { trail };
-        var pipeline = new EventPipeline(source.Name, processes, new EndpointPrivacy(secret), clock, sinks, new NoVerdicts(), log)
+        var pipeline = new EventPipeline(source.Name, processes, new EndpointPrivacy(secret), clock, sinks, verdicts, log)
         {
             ModeNote = source.Description,
         };
