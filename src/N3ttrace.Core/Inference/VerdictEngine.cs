@@ -115,18 +115,24 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
 
     private RuleHit? StdioCheck(Connection c, Tracked t, long nowBootNs, long probeWindowNs)
     {
-        var s = new Subject(c, _lists, nowBootNs);
-        var alive = c.Process is null || c.Process.ExitedBootNs is null;
+        var current = c.Process?.Context ?? c.Context;
         // An exec (perl -> sh) is reported with its stdio by the kernel: free to check every tick.
-        var execChanged = !ReferenceEquals(s.Current, s.Birth) && s.Current.StdioSockets != 0;
+        var execChanged = !ReferenceEquals(current, c.Context) && current.StdioSockets != 0;
+        var probe = false;
         if (!execChanged)
         {
             // Probe /proc only for live shells and interpreters, only in the first seconds of the connection.
-            var candidate = t.Probe || _lists.Shells.Contains(s.Current.Exe) || _lists.Interpreters.Contains(s.Current.Exe);
+            var alive = c.Process is null || c.Process.ExitedBootNs is null;
+            var candidate = t.Probe || _lists.Shells.Contains(current.Exe) || _lists.Interpreters.Contains(current.Exe);
             if (!candidate || !alive || nowBootNs - c.BirthBootNs > probeWindowNs)
             {
                 return null;
             }
+            probe = true;
+        }
+        var s = new Subject(c, _lists, nowBootNs);
+        if (probe)
+        {
             StdioProbes++;
             s.ProbedStdio = StdioProbe.Read(c.Pid);
         }
