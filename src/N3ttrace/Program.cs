@@ -14,6 +14,7 @@ internal static class Program
             RunCommand.Create(),
             DoctorCommand.Create(),
             HashEndpointCommand.Create(),
+            ExplainCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
