@@ -17,7 +17,8 @@ public static class BeaconStatistics
         var q2 = Quantile(x, 0.5);
         var q3 = Quantile(x, 0.75);
         // Bowley skew: 0 for symmetric intervals; a regular beacon with jitter stays near 0.
-        var bowley = q3 - q1 <= 1e-9 ? 0 : (q3 + q1 - 2 * q2) / (q3 - q1);
+        // As RITA does, a median equal to a quartile (two alternating intervals) counts as unskewed.
+        var bowley = q3 - q1 <= 1e-9 || q2 - q1 <= 1e-9 * q2 || q3 - q2 <= 1e-9 * q2 ? 0 : (q3 + q1 - 2 * q2) / (q3 - q1);
         Span<double> dev = stackalloc double[x.Length];
         var near = 0;
         for (var i = 0; i < x.Length; i++)
