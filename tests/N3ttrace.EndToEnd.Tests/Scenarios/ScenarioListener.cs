@@ -7,10 +7,11 @@ namespace N3ttrace.EndToEnd.Tests.Scenarios;
 /// <summary>
 /// A loopback listener standing in for the far end. Http: answers each request with 404 and closes.
 /// Shell: plays the attacker — waits, sends a command and "exit", then closes.
+/// Hold: keeps the connection until the client closes it (a database or broker).
 /// </summary>
 internal sealed class ScenarioListener : IDisposable
 {
-    public enum Mode { Http, Shell }
+    public enum Mode { Http, Shell, Hold }
 
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
@@ -80,6 +81,12 @@ internal sealed class ScenarioListener : IDisposable
                         got.Append(Encoding.ASCII.GetString(buf, 0, n));
                     }
                     await s.SendAsync("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray());
+                }
+                else if (_mode == Mode.Hold)
+                {
+                    while (await s.ReceiveAsync(buf, _stop.Token) > 0)
+                    {
+                    }
                 }
                 else
                 {

@@ -36,8 +36,8 @@ public class ScenarioSuiteTests(ITestOutputHelper output)
             await Task.Delay(1000); // let the last deaths and level rows reach the trail
             Assert.Equal(0, await tracer.StopAsync());
 
-            var births = tracer.BirthRecords();
-            var timeline = tracer.Timeline();
+            var births = TrailFilter.Read(Path.Combine(tracer.StateDir, "birth_records.tsv"), listeners.Select(l => l.Port));
+            var timeline = TrailFilter.Read(Path.Combine(tracer.StateDir, "snapshots.tsv"), listeners.Select(l => l.Port));
             var outcomes = scenarios.Select((s, i) => ScenarioOutcome.From(births, timeline, listeners[i].Port)).ToList();
             var report = Report(scenarios, outcomes);
             output.WriteLine(report);
