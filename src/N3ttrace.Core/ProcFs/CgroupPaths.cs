@@ -8,7 +8,8 @@ public sealed class CgroupPaths
 {
     private readonly string? _root;
     private readonly Dictionary<ulong, string> _byId = [];
-    private long _lastRescanMs = -1_000_000; // "long ago" without overflowing the subtraction below
+    // Not long.MinValue: "now - _lastRescanMs" would overflow and the first rescan would never happen.
+    private long _lastRescanMs = -1_000_000;
 
     public CgroupPaths(string? root = null) => _root = root ?? FindUnifiedMount();
 

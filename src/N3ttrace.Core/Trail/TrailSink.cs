@@ -92,7 +92,8 @@ public sealed class TrailSink : PipelineSink
 
     public override void OnVerdictChange(Connection c, Verdict previous)
     {
-        if (previous.Level != c.Verdict.Level)
+        // A score change within a level (a THREAT gaining stdio-socket) is news for explain and query too.
+        if (previous.Level != c.Verdict.Level || previous.Score != c.Verdict.Score)
         {
             _timeline.Append(TimelineColumns.Values("level", _opt.UtcNow(), c, Time.BootClock.NowBootNs()));
         }

@@ -12,7 +12,7 @@ using N3ttrace.Trail;
 namespace N3ttrace.Cli.Commands;
 
 internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui, double DurationSeconds, bool Verbose, LiveSettings Live,
-    bool FallbackProc = false, double IntervalSeconds = CaptureSelection.DefaultIntervalSeconds, double SealSeconds = 900);
+    bool FallbackProc = false, double IntervalSeconds = CaptureSelection.DefaultIntervalSeconds, double SealSeconds = 900, string? Rules = null);
 
 /// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
 internal static class RunCommand
@@ -42,16 +42,17 @@ internal static class RunCommand
         var (fallbackProc, interval) = FallbackOptions.Create();
         var seal = TrailNotices.SealIntervalOption();
         var live = new LiveCommandOptions();
+        var rules = RulesOption.Create();
         var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
         {
-            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal,
+            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules,
         };
         foreach (var o in live.All)
         {
             cmd.Options.Add(o);
         }
         cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration), p.GetValue(verbose), live.Read(p),
-            p.GetValue(fallbackProc), p.GetValue(interval), p.GetValue(seal)), ct));
+            p.GetValue(fallbackProc), p.GetValue(interval), p.GetValue(seal), p.GetValue(rules)), ct));
         return cmd;
     }
 
@@ -65,6 +66,10 @@ internal static class RunCommand
             return ExitCodes.Failure;
         }
         var startNs = BootClock.NowBootNs();
+        if (RulesOption.Load(args.Rules) is not { } rulesConfig)
+        {
+            return ExitCodes.Usage;
+        }
         StateDirectory dir;
         byte[] secret;
         try
@@ -99,7 +104,8 @@ internal static class RunCommand
         TrailNotices.Print(trail, log);
         using var liveView = LiveCommandOptions.CreateSink(args.Live, args.LogFile, args.NoTui, log);
         var sinks = new List<PipelineSink> { trail, liveView };
-        var pipeline = new EventPipeline(source.Name, processes, new EndpointPrivacy(secret), clock, sinks, new NoVerdicts(), log)
+        using var verdicts = Inference.VerdictEngine.Open(rulesConfig, dir);
+        var pipeline = new EventPipeline(source.Name, processes, new EndpointPrivacy(secret), clock, sinks, verdicts, log)
         {
             ModeNote = selection.ModeNote,
         };

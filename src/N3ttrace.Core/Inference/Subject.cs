@@ -1,0 +1,76 @@
+using N3ttrace.Connections;
+using N3ttrace.Lineage;
+
+namespace N3ttrace.Inference;
+
+/// <summary>
+/// One connection as the rules see it: its birth context, what the engine learned about it
+/// (beacon statistics, first sighting, stdio probe, longevity threshold) and its ancestors.
+/// Built per evaluation; ancestors are walked once, up to the configured depth.
+/// </summary>
+public sealed class Subject
+{
+    private IReadOnlyList<ProcessNode>? _ancestors;
+
+    public Subject(Connection c, RuleLists lists, long nowBootNs)
+    {
+        Connection = c;
+        Lists = lists;
+        NowBootNs = nowBootNs;
+        Cgroup = CgroupContext.Parse(c.Context.Cgroup);
+    }
+
+    public Connection Connection { get; }
+    public RuleLists Lists { get; }
+    public RulesConfig Config => Lists.Config;
+    public long NowBootNs { get; }
+    public CgroupContext Cgroup { get; }
+
+    public ProcessContext Birth => Connection.Context;
+    /// <summary>The process as it is now: after an exec (perl that became sh) this is the new program.</summary>
+    public ProcessContext Current => Connection.Process?.Context ?? Connection.Context;
+    public string Exe => Birth.Exe;
+    public bool HasTty => Birth.Tty.Length > 0;
+    public bool IsShell => Lists.Shells.Contains(Exe) && !IsBusyboxApplet;
+    public bool IsLolbin => Lists.IsLolbin(Exe);
+    private bool IsBusyboxApplet => NameSet.BaseName(Exe) == "busybox" && NameSet.BaseName(Birth.Argv0) is not ("sh" or "ash" or "busybox");
+
+    /// <summary>Stdio bits seen by /proc probes of the live process (the engine fills this in).</summary>
+    public int ProbedStdio { get; set; }
+    public BeaconObservation? Beacon { get; set; }
+    public bool FirstSeen { get; set; }
+    public int BaselineSize { get; set; }
+    public LongevityThreshold? Longevity { get; set; }
+
+    /// <summary>Original parents, nearest first, up to the configured depth (exited ones included).</summary>
+    public IReadOnlyList<ProcessNode> Ancestors => _ancestors ??= WalkAncestors();
+
+    public ProcessNode? Parent => Ancestors.Count > 0 ? Ancestors[0] : null;
+
+    private List<ProcessNode> WalkAncestors()
+    {
+        var list = new List<ProcessNode>(4);
+        for (var p = Connection.Process?.ParentNode; p is not null && list.Count < Config.AncestryDepth; p = p.ParentNode)
+        {
+            list.Add(p);
+        }
+        return list;
+    }
+
+    /// <summary>A short, safe label for a reason: the base name, only plain characters (names are attacker-controlled).</summary>
+    public static string Label(string pathOrName)
+    {
+        var name = NameSet.BaseName(pathOrName);
+        if (name.Length == 0)
+        {
+            return "?";
+        }
+        Span<char> buf = stackalloc char[Math.Min(name.Length, 32)];
+        for (var i = 0; i < buf.Length; i++)
+        {
+            var ch = name[i];
+            buf[i] = char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '-' or '+' or '@' ? ch : '?';
+        }
+        return new string(buf);
+    }
+}
