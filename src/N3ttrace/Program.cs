@@ -14,6 +14,8 @@ internal static class Program
             RunCommand.Create(),
             DoctorCommand.Create(),
             HashEndpointCommand.Create(),
+            ExportCommand.Create(),
+            VerifyCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
