@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using N3ttrace.Capture.Ebpf;
+using N3ttrace.Forwarding;
 using N3ttrace.Interop;
 using N3ttrace.Lineage;
 using N3ttrace.Pipeline;
@@ -12,7 +13,11 @@ using N3ttrace.Trail;
 
 namespace N3ttrace.Cli.Commands;
 
-internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui, double DurationSeconds, bool Verbose);
+internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui, double DurationSeconds, bool Verbose)
+{
+    public ForwardTarget? Forward { get; init; }
+    public int ForwardQueue { get; init; } = 10_000;
+}
 
 /// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
 internal static class RunCommand
@@ -39,11 +44,16 @@ internal static class RunCommand
             }
         });
         var verbose = CommonOptions.Verbose();
+        var (forward, forwardQueue) = ForwardOptions.Create();
         var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
         {
-            stateDir, logFile, noTui, duration, verbose,
+            stateDir, logFile, noTui, duration, verbose, forward, forwardQueue,
         };
-        cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration), p.GetValue(verbose)), ct));
+        cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration), p.GetValue(verbose))
+        {
+            Forward = ForwardOptions.Target(p.GetValue(forward)),
+            ForwardQueue = p.GetValue(forwardQueue),
+        }, ct));
         return cmd;
     }
 
@@ -86,6 +96,11 @@ internal static class RunCommand
         var processes = new ProcessTable(identity, new ProcessReader());
         using var trail = new TrailSink(dir);
         var sinks = new List<PipelineSink> { trail };
+        using var forwarder = args.Forward is { } target ? new SyslogForwarder(target, log, args.ForwardQueue) : null;
+        if (forwarder is not null)
+        {
+            sinks.Add(forwarder);
+        }
         var pipeline = new EventPipeline(source.Name, processes, new EndpointPrivacy(secret), clock, sinks, new NoVerdicts(), log)
         {
             ModeNote = source.Description,
@@ -128,6 +143,7 @@ internal static class RunCommand
         {
             source.Dispose();
         }
+        ForwardOptions.LogSummary(log, forwarder);
         var s = pipeline.Stats;
         log.LogInformation("stopped: {Births} births, {Fails} failed connects, {Deaths} deaths, {Active} still open; kernel dropped {Dropped}, untracked {Untracked}; {Unattributed} unattributed",
             s.Births, s.Fails, s.Deaths, pipeline.Active.Count, s.SourceDropped, s.SourceUntracked, s.Unattributed);
