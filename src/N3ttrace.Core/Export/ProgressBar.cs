@@ -15,7 +15,7 @@ public sealed class ProgressBar : IDisposable
     private readonly bool _enabled;
     private readonly TimeSpan _delay;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _lastDraw = TimeSpan.MinValue;
+    private TimeSpan? _lastDraw;
     private bool _drawn;
 
     public ProgressBar(string label, TextWriter output, bool enabled, TimeSpan? delay = null)
@@ -35,7 +35,7 @@ public sealed class ProgressBar : IDisposable
     public void Report(long done, long total)
     {
         var now = _clock.Elapsed;
-        if (!_enabled || now < _delay || now - _lastDraw < TimeSpan.FromMilliseconds(100))
+        if (!_enabled || now < _delay || (_lastDraw is { } last && now - last < TimeSpan.FromMilliseconds(100)))
         {
             return;
         }
