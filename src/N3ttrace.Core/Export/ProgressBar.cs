@@ -10,7 +10,6 @@ namespace N3ttrace.Export;
 public sealed class ProgressBar : IDisposable
 {
     private const int Width = 30;
-    private readonly string _label;
     private readonly TextWriter _out;
     private readonly bool _enabled;
     private readonly TimeSpan _delay;
@@ -20,11 +19,14 @@ public sealed class ProgressBar : IDisposable
 
     public ProgressBar(string label, TextWriter output, bool enabled, TimeSpan? delay = null)
     {
-        _label = label;
+        Label = label;
         _out = output;
         _enabled = enabled;
         _delay = delay ?? TimeSpan.FromSeconds(1);
     }
+
+    /// <summary>What is being done now; one bar (and one one-second delay) covers all the stages of a command.</summary>
+    public string Label { get; set; }
 
     /// <summary>Whether this process's stderr is a terminal that can take carriage returns and erase-line.</summary>
     public static bool StderrIsTerminal =>
@@ -41,7 +43,7 @@ public sealed class ProgressBar : IDisposable
         }
         _lastDraw = now;
         _drawn = true;
-        _out.Write(Render(_label, done, total));
+        _out.Write(Render(Label, done, total));
         _out.Flush();
     }
 
@@ -58,6 +60,7 @@ public sealed class ProgressBar : IDisposable
     {
         if (_drawn)
         {
+            _drawn = false;
             _out.Write("\r\x1b[K");
             _out.Flush();
         }

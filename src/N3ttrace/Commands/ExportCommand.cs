@@ -79,13 +79,11 @@ internal static class ExportCommand
         try
         {
             var dir = StateDirectory.Open(a.StateDir, create: false);
-            TrailWindow trail;
-            using (var bar = ProgressBar.ForStderr("reading trail"))
-            {
-                trail = TrailWindow.Read(dir, window, bar.Report);
-            }
+            using var bar = ProgressBar.ForStderr("reading trail");
+            var trail = TrailWindow.Read(dir, window, bar.Report);
             if (trail.IsEmpty)
             {
+                bar.Dispose();
                 var range = trail.TrailFirstTs is null ? "the trail has no timeline rows" : $"the trail runs from {trail.TrailFirstTs} to {trail.TrailLastTs}";
                 Console.Error.WriteLine($"n3ttrace: no records between {window.SinceRecord} and {window.UntilRecord} ({range}); nothing written");
                 return ExitCodes.Failure;
@@ -105,25 +103,21 @@ internal static class ExportCommand
                 var request = new BundleRequest(trail, HostFacts.Read(bootUtc), ProductVersion, now, a.CaseId, a.Examiner,
                     TrailVerifier?.Verify(dir), checkpoints, notes);
                 var files = BundleWriter.Files(request);
-                using (var bar = ProgressBar.ForStderr("writing bundle"))
-                {
-                    BundleWriter.Write(file.Stream, BundleLayout.RootName(a.Output), files, now, bar.Report);
-                }
+                bar.Label = "writing bundle";
+                BundleWriter.Write(file.Stream, BundleLayout.RootName(a.Output), files, now, bar.Report);
                 summary = $"{trail.Births.Count} birth records, {trail.Timeline.Count} timeline events, {checkpoints.Count} checkpoint files";
             }
             else
             {
-                long lines;
-                using (var bar = ProgressBar.ForStderr($"writing {a.Format}"))
-                {
-                    lines = JsonLinesWriter.Write(file.Stream, trail, format, ProductVersion, bootUtc, bar.Report);
-                }
+                bar.Label = $"writing {a.Format}";
+                var lines = JsonLinesWriter.Write(file.Stream, trail, format, ProductVersion, bootUtc, bar.Report);
                 summary = $"{lines} {a.Format} events";
             }
             file.Stream.Flush();
             file.Stream.Position = 0;
             var sha = Convert.ToHexStringLower(SHA256.HashData(file.Stream));
             file.Commit();
+            bar.Dispose(); // erase the bar before the summary
             Console.WriteLine($"wrote {file.Path}: {summary}, window {window.SinceRecord} to {window.UntilRecord}");
             Console.WriteLine($"sha256 {sha}  (note it in the case file: `sha256sum` of the received file must match)");
             if (trail.MalformedRows > 0)
