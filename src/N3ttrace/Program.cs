@@ -18,6 +18,7 @@ internal static class Program
             AtCommand.Create(),
             QueryCommand.Create(),
             ExplainCommand.Create(),
+            ExportCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

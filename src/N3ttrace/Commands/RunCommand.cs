@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using N3ttrace.Forwarding;
 using N3ttrace.Interop;
 using N3ttrace.Lineage;
 using N3ttrace.Pipeline;
@@ -12,7 +13,11 @@ using N3ttrace.Trail;
 namespace N3ttrace.Cli.Commands;
 
 internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui, double DurationSeconds, bool Verbose, LiveSettings Live,
-    bool FallbackProc = false, double IntervalSeconds = CaptureSelection.DefaultIntervalSeconds, double SealSeconds = 900, string? Rules = null);
+    bool FallbackProc = false, double IntervalSeconds = CaptureSelection.DefaultIntervalSeconds, double SealSeconds = 900, string? Rules = null)
+{
+    public ForwardTarget? Forward { get; init; }
+    public int ForwardQueue { get; init; } = 10_000;
+}
 
 /// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
 internal static class RunCommand
@@ -43,16 +48,21 @@ internal static class RunCommand
         var seal = TrailNotices.SealIntervalOption();
         var live = new LiveCommandOptions();
         var rules = RulesOption.Create();
+        var (forward, forwardQueue) = ForwardOptions.Create();
         var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
         {
-            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules,
+            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules, forward, forwardQueue,
         };
         foreach (var o in live.All)
         {
             cmd.Options.Add(o);
         }
         cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration), p.GetValue(verbose), live.Read(p),
-            p.GetValue(fallbackProc), p.GetValue(interval), p.GetValue(seal), p.GetValue(rules)), ct));
+            p.GetValue(fallbackProc), p.GetValue(interval), p.GetValue(seal), p.GetValue(rules))
+        {
+            Forward = ForwardOptions.Target(p.GetValue(forward)),
+            ForwardQueue = p.GetValue(forwardQueue),
+        }, ct));
         return cmd;
     }
 
@@ -104,6 +114,11 @@ internal static class RunCommand
         TrailNotices.Print(trail, log);
         using var liveView = LiveCommandOptions.CreateSink(args.Live, args.LogFile, args.NoTui, log);
         var sinks = new List<PipelineSink> { trail, liveView };
+        using var forwarder = args.Forward is { } target ? new SyslogForwarder(target, log, args.ForwardQueue) : null;
+        if (forwarder is not null)
+        {
+            sinks.Add(forwarder);
+        }
         using var verdicts = Inference.VerdictEngine.Open(rulesConfig, dir);
         var pipeline = new EventPipeline(source.Name, processes, new EndpointPrivacy(secret), clock, sinks, verdicts, log)
         {
@@ -150,6 +165,7 @@ internal static class RunCommand
             liveView.Dispose(); // leaves the alternate screen before the last log lines
             source.Dispose();
         }
+        ForwardOptions.LogSummary(log, forwarder);
         var s = pipeline.Stats;
         log.LogInformation("stopped: {Births} births, {Fails} failed connects, {Deaths} deaths, {Active} still open; kernel dropped {Dropped}, untracked {Untracked}; {Unattributed} unattributed",
             s.Births, s.Fails, s.Deaths, pipeline.Active.Count, s.SourceDropped, s.SourceUntracked, s.Unattributed);

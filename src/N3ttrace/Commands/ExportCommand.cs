@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Reflection;
+using System.Security.Cryptography;
+using N3ttrace.Export;
+using N3ttrace.Time;
+using N3ttrace.Trail;
+
+namespace N3ttrace.Cli.Commands;
+
+internal sealed record ExportArguments(string StateDir, string Since, string Until, string Output, string Format, string? CaseId, string? Examiner, bool Force);
+
+/// <summary>`n3ttrace export`: hand a window of the trail to incident response (bundle), or to a SIEM (jsonl, ocsf).</summary>
+internal static class ExportCommand
+{
+    /// <summary>The trail's chain verifier, when this build has one; export runs it and bundles its report.</summary>
+    public static ITrailVerifier? TrailVerifier { get; set; }
+
+    public static string ProductVersion =>
+        typeof(ExportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+    public static Command Create()
+    {
+        var stateDir = CommonOptions.StateDir();
+        var since = new Option<string>("--since")
+        {
+            Description = "Start of the window (inclusive): ISO-8601 (2026-11-28T01:30:00Z), 'YYYY-mm-dd HH:MM[:SS]' (local time), 'now', or '-2h' / '-30m' / '-1d'.",
+            Required = true,
+        };
+        var until = new Option<string>("--until")
+        {
+            Description = "End of the window (exclusive), same forms. Default: now.",
+            DefaultValueFactory = _ => "now",
+        };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "File to write (bundle: FILE.tar.gz). jsonl and ocsf also take '-' for stdout. Written to a temporary file and renamed, so it is complete or absent.",
+            Required = true,
+        };
+        var format = new Option<string>("--format")
+        {
+            Description = "bundle: .tar.gz for incident response (records, checkpoints, manifest, SHA256SUMS, README), verifiable with `n3ttrace verify --bundle`. " +
+                "jsonl: one flat JSON object per timeline event. ocsf: one OCSF 1.1 Network Activity (4001) event per line.",
+            DefaultValueFactory = _ => "bundle",
+        };
+        format.AcceptOnlyFromAmong("bundle", "jsonl", "ocsf");
+        var caseId = new Option<string?>("--case-id") { Description = "Case or ticket identifier, recorded in the bundle's manifest." };
+        var examiner = new Option<string?>("--examiner") { Description = "Who made the export, recorded in the bundle's manifest." };
+        var force = new Option<bool>("--force") { Description = "Replace --output if it exists." };
+        var cmd = new Command("export", "Export the trail of a time window: a verifiable .tar.gz bundle for incident response, or JSON lines (n3ttrace or OCSF) for a SIEM. " +
+            "Events are the timeline rows stamped in the window, each with its birth record.")
+        {
+            stateDir, since, until, output, format, caseId, examiner, force,
+        };
+        cmd.SetAction(p => Run(new ExportArguments(p.GetValue(stateDir)!, p.GetValue(since)!, p.GetValue(until)!, p.GetValue(output)!,
+            p.GetValue(format)!, p.GetValue(caseId), p.GetValue(examiner), p.GetValue(force))));
+        return cmd;
+    }
+
+    public static int Run(ExportArguments a)
+    {
+        var now = DateTime.UtcNow;
+        if (!WindowTime.TryParse(a.Since, now, out var since, out var err) || !WindowTime.TryParse(a.Until, now, out var until, out err))
+        {
+            Console.Error.WriteLine($"n3ttrace: {err}");
+            return ExitCodes.Usage;
+        }
+        if (since >= until)
+        {
+            Console.Error.WriteLine($"n3ttrace: --since ({Timestamp.ToRecord(since)}) must be before --until ({Timestamp.ToRecord(until)})");
+            return ExitCodes.Usage;
+        }
+        var format = Enum.Parse<ExportFormat>(a.Format, ignoreCase: true);
+        if (a.Output == "-" && format == ExportFormat.Bundle)
+        {
+            Console.Error.WriteLine("n3ttrace: a bundle cannot go to stdout; give --output FILE.tar.gz");
+            return ExitCodes.Usage;
+        }
+        var window = new TimeWindow(since, until);
+        try
+        {
+            var dir = StateDirectory.Open(a.StateDir, create: false);
+            using var bar = ProgressBar.ForStderr("reading trail");
+            var trail = TrailWindow.Read(dir, window, bar.Report);
+            if (trail.IsEmpty)
+            {
+                bar.Dispose();
+                var range = trail.TrailFirstTs is null ? "the trail has no timeline rows" : $"the trail runs from {trail.TrailFirstTs} to {trail.TrailLastTs}";
+                Console.Error.WriteLine($"n3ttrace: no records between {window.SinceRecord} and {window.UntilRecord} ({range}); nothing written");
+                return ExitCodes.Failure;
+            }
+            var bootUtc = new BootClock().ToUtc(0);
+            if (a.Output == "-")
+            {
+                using var stdout = Console.OpenStandardOutput();
+                JsonLinesWriter.Write(stdout, trail, format, ProductVersion, bootUtc);
+                return ExitCodes.Ok;
+            }
+            using var file = AtomicOutputFile.Create(a.Output, a.Force);
+            string summary;
+            if (format == ExportFormat.Bundle)
+            {
+                var (checkpoints, notes) = CheckpointFiles.Collect(dir);
+                var request = new BundleRequest(trail, HostFacts.Read(bootUtc), ProductVersion, now, a.CaseId, a.Examiner,
+                    TrailVerifier?.Verify(dir), checkpoints, notes);
+                var files = BundleWriter.Files(request);
+                bar.Label = "writing bundle";
+                BundleWriter.Write(file.Stream, BundleLayout.RootName(a.Output), files, now, bar.Report);
+                summary = $"{trail.Births.Count} birth records, {trail.Timeline.Count} timeline events, {checkpoints.Count} checkpoint files";
+            }
+            else
+            {
+                bar.Label = $"writing {a.Format}";
+                var lines = JsonLinesWriter.Write(file.Stream, trail, format, ProductVersion, bootUtc, bar.Report);
+                summary = $"{lines} {a.Format} events";
+            }
+            file.Stream.Flush();
+            file.Stream.Position = 0;
+            var sha = Convert.ToHexStringLower(SHA256.HashData(file.Stream));
+            file.Commit();
+            bar.Dispose(); // erase the bar before the summary
+            Console.WriteLine($"wrote {file.Path}: {summary}, window {window.SinceRecord} to {window.UntilRecord}");
+            Console.WriteLine($"sha256 {sha}  (note it in the case file: `sha256sum` of the received file must match)");
+            if (trail.MalformedRows > 0)
+            {
+                Console.Error.WriteLine($"n3ttrace: warning: {trail.MalformedRows} malformed trail rows were skipped (see verification.txt)");
+            }
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"n3ttrace: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+}
