@@ -20,8 +20,11 @@ public sealed class EventPipeline
 {
     public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Events waiting for the loop, at most: beyond it <see cref="Post"/> holds the source back.</summary>
-    public const int QueueCapacity = 1 << 17;
+    /// <summary>
+    /// Events waiting for the loop, at most: beyond it <see cref="Post"/> holds the source back. Small on
+    /// purpose: the kernel ring buffer (32 MiB) is the burst absorber; a long queue here only adds GC work.
+    /// </summary>
+    public const int QueueCapacity = 1 << 14;
 
     private readonly Channel<CaptureEvent> _events = Channel.CreateUnbounded<CaptureEvent>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
