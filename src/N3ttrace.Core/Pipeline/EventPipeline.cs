@@ -29,6 +29,7 @@ public sealed class EventPipeline
     private readonly Channel<CaptureEvent> _events = Channel.CreateUnbounded<CaptureEvent>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
     private int _queued;
+    private volatile bool _running;
     private readonly Dictionary<ulong, Connection> _active = [];
     private readonly ProcessTable _processes;
     private readonly EndpointCache _endpoints;
@@ -59,14 +60,18 @@ public sealed class EventPipeline
 
     public IReadOnlyCollection<Connection> Active => _active.Values;
 
+    /// <summary>Events posted and not yet handled.</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
     /// <summary>
-    /// Thread-safe; never drops. Blocks the posting source while <see cref="QueueCapacity"/> events wait,
-    /// so memory stays bounded: the eBPF source then stops draining and the kernel ring buffer absorbs
-    /// the burst (and counts what it cannot hold as drops).
+    /// Thread-safe; never drops. While the loop runs, blocks the posting source as long as
+    /// <see cref="QueueCapacity"/> events wait, so memory stays bounded: the eBPF source then stops
+    /// draining and the kernel ring buffer absorbs the burst (and counts what it cannot hold as drops).
+    /// Before the loop starts (sockets found open at start) nothing waits: that burst is finite.
     /// </summary>
     public void Post(CaptureEvent e)
     {
-        if (Interlocked.Increment(ref _queued) > QueueCapacity)
+        if (Interlocked.Increment(ref _queued) > QueueCapacity && _running)
         {
             var spin = new SpinWait();
             while (Volatile.Read(ref _queued) > QueueCapacity && !_events.Reader.Completion.IsCompleted)
@@ -87,6 +92,7 @@ public sealed class EventPipeline
     public async Task RunAsync(CancellationToken ct = default)
     {
         var reader = _events.Reader;
+        _running = true;
         var nextTick = BootClock.NowBootNs();
         var tickNs = (long)Tick.TotalNanoseconds;
         while (true)
