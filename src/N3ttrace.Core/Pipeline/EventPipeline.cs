@@ -34,6 +34,9 @@ public sealed class EventPipeline
     private readonly ProcessTable _processes;
     private readonly EndpointCache _endpoints;
     private readonly ProcessTextCache _processText = new();
+    // One digest context reused for every conn id (the loop is single-threaded): a one-shot
+    // SHA256.HashData creates and frees an OpenSSL context per birth.
+    private readonly IncrementalHash _connIdHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly BootClock _clock;
     private readonly IReadOnlyList<PipelineSink> _sinks;
     private readonly IVerdictEngine _verdicts;
@@ -282,7 +285,8 @@ public sealed class EventPipeline
         if (System.Text.Unicode.Utf8.TryWrite(text, System.Globalization.CultureInfo.InvariantCulture,
                 $"n3ttrace:conn:v1:{_processes.Identity.BootId}:{_source}:{key}:{birthNs}", out var n))
         {
-            SHA256.HashData(text[..n], h);
+            _connIdHash.AppendData(text[..n]);
+            _connIdHash.GetHashAndReset(h);
         }
         else
         {
