@@ -91,46 +91,69 @@ stop_tcplife() {
 
 storm() { "$OUT/storm" "$@"; }
 
+# CPU seconds (user + system) a process has used so far.
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# After a storm: waits until the tracer has caught up (its CPU stops rising), prints the CPU it used since $2.
+cpu_settled() {
+  local pid=$1 since=$2 prev now
+  now=$(cpu_of "$pid")
+  for _ in $(seq 300); do
+    sleep 0.3; prev=$now; now=$(cpu_of "$pid")
+    awk -v a="$prev" -v b="$now" 'BEGIN {exit !(b - a < 0.02)}' && break
+  done
+  awk -v a="$since" -v b="$now" 'BEGIN {printf "%.2f", b - a}'
+}
+# Connections per CPU-second of storm plus tracer: throughput at an equal CPU budget, which other
+# load on a shared host skews far less than wall-clock rate.
+per_cpu() { awk -v n="$1" -v s="$2" -v t="${3:-0}" 'BEGIN {printf "%.0f", n / (s + t)}'; }
+
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a/b}'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", 100*a/b}'; }
 
 say "bench/capture $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); storm of $N connections, $ROUNDS rounds"
-printf '%-6s %-9s %10s %10s %10s %8s %7s %7s\n' round tracer rate ratio recorded percent lost startup | tee -a "$RESULTS"
+printf '%-6s %-9s %8s %6s %9s %6s %14s %8s %6s %8s\n' round tracer rate ratio conn/cpu-s ratio recorded percent lost startup | tee -a "$RESULTS"
 
 : > "$OUT/rates.untraced"; : > "$OUT/rates.n3ttrace"; : > "$OUT/rates.tcplife"; : > "$OUT/startup"
+: > "$OUT/cpu.untraced"; : > "$OUT/cpu.n3ttrace"; : > "$OUT/cpu.tcplife"
 N3T_MISSING=0; N3T_DROPS=0; TL_MISSING=0; TL_LOST=0
 for r in $(seq "$ROUNDS"); do
   # untraced
   s=$(storm -n "$N"); base=$(field rate "$s"); echo "$base" >> "$OUT/rates.untraced"
-  printf '%-6s %-9s %10s %10s\n' "$r" untraced "$base" 1.000 | tee -a "$RESULTS"
+  base_cpu=$(per_cpu "$(field connections "$s")" "$(field cpu "$s")"); echo "$base_cpu" >> "$OUT/cpu.untraced"
+  printf '%-6s %-9s %8s %6s %9s %6s\n' "$r" untraced "$base" 1.000 "$base_cpu" 1.000 | tee -a "$RESULTS"
 
   # n3ttrace
   d=$OUT/round$r/n3ttrace
   start_n3t "$d"
+  c0=$(cpu_of "$N3T_PID")
   s=$(storm -n "$N"); rate=$(field rate "$s"); pid=$(field pid "$s"); conns=$(field connections "$s")
+  tcpu=$(cpu_settled "$N3T_PID" "$c0")
   stop_n3t "$d"
+  pc=$(per_cpu "$conns" "$(field cpu "$s")" "$tcpu"); echo "$pc" >> "$OUT/cpu.n3ttrace"
   c=$($ANALYZE n3t "$d/state" "$pid")
   births=$(field births "$c"); deaths=$(field deaths "$c")
   rec=$(( births < deaths ? births : deaths ))
   N3T_MISSING=$(( N3T_MISSING + 2 * conns - births - deaths ))
   [ "$DROPPED" = unknown ] || N3T_DROPS=$(( N3T_DROPS + DROPPED ))
   echo "$rate" >> "$OUT/rates.n3ttrace"; echo "$STARTUP_MS" >> "$OUT/startup"
-  printf '%-6s %-9s %10s %10s %10s %8s %7s %7s\n' "$r" n3ttrace "$rate" "$(ratio "$rate" "$base")" \
+  printf '%-6s %-9s %8s %6s %9s %6s %14s %8s %6s %8s\n' "$r" n3ttrace "$rate" "$(ratio "$rate" "$base")" "$pc" "$(ratio "$pc" "$base_cpu")" \
     "$births/$deaths" "$(pct "$rec" "$conns")" "$DROPPED" "${STARTUP_MS}ms" | tee -a "$RESULTS"
   rm -rf "$d/state"  # the trail of a storm is large; counts are in results.txt
 
   # tcplife
   d=$OUT/round$r/tcplife
   start_tcplife "$d"
+  c0=$(cpu_of "$TL_PID")
   s=$(storm -n "$N"); rate=$(field rate "$s"); pid=$(field pid "$s"); conns=$(field connections "$s"); ports=$(field ports "$s")
-  sleep 1
+  tcpu=$(cpu_settled "$TL_PID" "$c0")
   stop_tcplife
+  pc=$(per_cpu "$conns" "$(field cpu "$s")" "$tcpu"); echo "$pc" >> "$OUT/cpu.tcplife"
   sessions=$(field sessions "$($ANALYZE tcplife "$d/tcplife.out" "$pid" "$ports")")
   lost=$(field lost "$($ANALYZE lost "$d/tcplife.err")")
   TL_MISSING=$(( TL_MISSING + conns - sessions )); TL_LOST=$(( TL_LOST + lost ))
   echo "$rate" >> "$OUT/rates.tcplife"
-  printf '%-6s %-9s %10s %10s %10s %8s %7s\n' "$r" tcplife "$rate" "$(ratio "$rate" "$base")" \
+  printf '%-6s %-9s %8s %6s %9s %6s %14s %8s %6s\n' "$r" tcplife "$rate" "$(ratio "$rate" "$base")" "$pc" "$(ratio "$pc" "$base_cpu")" \
     "$sessions" "$(pct "$sessions" "$conns")" "$lost" | tee -a "$RESULTS"
   rm -f "$d/tcplife.out"
 done
@@ -139,6 +162,9 @@ mu=$(median < "$OUT/rates.untraced"); mn=$(median < "$OUT/rates.n3ttrace"); mt=$
 say ""
 say "completeness: n3ttrace missing $N3T_MISSING births+deaths, kernel drops $N3T_DROPS | tcplife missing $TL_MISSING sessions, lost $TL_LOST events (all rounds)"
 say "overhead (median rate traced / untraced): n3ttrace $(ratio "$mn" "$mu") | tcplife $(ratio "$mt" "$mu")   [untraced $mu/s, n3ttrace $mn/s, tcplife $mt/s]"
+cu=$(median < "$OUT/cpu.untraced"); cn=$(median < "$OUT/cpu.n3ttrace"); ct=$(median < "$OUT/cpu.tcplife")
+say "overhead at equal CPU (median connections per CPU-second of storm + tracer, traced / untraced): n3ttrace $(ratio "$cn" "$cu") | tcplife $(ratio "$ct" "$cu")   [untraced $cu, n3ttrace $cn, tcplife $ct]"
+say "tracer CPU per connection (median): n3ttrace $(awk -v u="$cu" -v t="$cn" 'BEGIN {printf "%.1f", 1e6 / t - 1e6 / u}') us | tcplife $(awk -v u="$cu" -v t="$ct" 'BEGIN {printf "%.1f", 1e6 / t - 1e6 / u}') us (storm + kernel programs + user space, minus the untraced storm)"
 say "startup (exec to 'capture ready'): median $(median < "$OUT/startup") ms, max $(sort -n "$OUT/startup" | tail -1) ms"
 
 # accuracy: 400 connections, each held 0-20 ms, timed by the storm itself.

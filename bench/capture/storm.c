@@ -10,7 +10,7 @@
  * 0..HOLD ms (-H) and logged as "lport\tconnect_realtime_ns\tlifetime_ns": the workload's
  * own measurement of that socket's life, from just before connect() to just after close().
  *
- * Prints "pid=P ports=A,B connections=N seconds=S rate=R" to stdout at the end.
+ * Prints "pid=P ports=A,B connections=N seconds=S rate=R cpu=C" to stdout at the end (C: its CPU seconds).
  * With -w, waits for a line on stdin before starting (so a tracer can attach first).
  */
 #define _GNU_SOURCE
@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -196,6 +197,11 @@ int main(int argc, char **argv)
 	printf("pid=%d ports=", getpid());
 	for (int i = 0; i < threads; i++)
 		printf("%s%u", i ? "," : "", w[i].port);
-	printf(" connections=%ld seconds=%.3f rate=%.0f\n", total, secs, total / secs);
+	/* CPU the storm itself burned (user + system: loopback TCP and any tracer's kernel programs
+	 * run in its context), for a rate per CPU-second that other load on the host does not skew. */
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	printf(" connections=%ld seconds=%.3f rate=%.0f cpu=%.3f\n", total, secs, total / secs, cpu);
 	return 0;
 }

@@ -20,16 +20,23 @@ public sealed class EventPipeline
 {
     public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Events waiting for the loop, at most: beyond it <see cref="Post"/> holds the source back.</summary>
-    public const int QueueCapacity = 1 << 17;
+    /// <summary>
+    /// Events waiting for the loop, at most: beyond it <see cref="Post"/> holds the source back. Small on
+    /// purpose: the kernel ring buffer (32 MiB) is the burst absorber; a long queue here only adds GC work.
+    /// </summary>
+    public const int QueueCapacity = 1 << 14;
 
     private readonly Channel<CaptureEvent> _events = Channel.CreateUnbounded<CaptureEvent>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
     private int _queued;
+    private volatile bool _running;
     private readonly Dictionary<ulong, Connection> _active = [];
     private readonly ProcessTable _processes;
     private readonly EndpointCache _endpoints;
     private readonly ProcessTextCache _processText = new();
+    // One digest context reused for every conn id (the loop is single-threaded): a one-shot
+    // SHA256.HashData creates and frees an OpenSSL context per birth.
+    private readonly IncrementalHash _connIdHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly BootClock _clock;
     private readonly IReadOnlyList<PipelineSink> _sinks;
     private readonly IVerdictEngine _verdicts;
@@ -56,14 +63,18 @@ public sealed class EventPipeline
 
     public IReadOnlyCollection<Connection> Active => _active.Values;
 
+    /// <summary>Events posted and not yet handled.</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
     /// <summary>
-    /// Thread-safe; never drops. Blocks the posting source while <see cref="QueueCapacity"/> events wait,
-    /// so memory stays bounded: the eBPF source then stops draining and the kernel ring buffer absorbs
-    /// the burst (and counts what it cannot hold as drops).
+    /// Thread-safe; never drops. While the loop runs, blocks the posting source as long as
+    /// <see cref="QueueCapacity"/> events wait, so memory stays bounded: the eBPF source then stops
+    /// draining and the kernel ring buffer absorbs the burst (and counts what it cannot hold as drops).
+    /// Before the loop starts (sockets found open at start) nothing waits: that burst is finite.
     /// </summary>
     public void Post(CaptureEvent e)
     {
-        if (Interlocked.Increment(ref _queued) > QueueCapacity)
+        if (Interlocked.Increment(ref _queued) > QueueCapacity && _running)
         {
             var spin = new SpinWait();
             while (Volatile.Read(ref _queued) > QueueCapacity && !_events.Reader.Completion.IsCompleted)
@@ -84,6 +95,7 @@ public sealed class EventPipeline
     public async Task RunAsync(CancellationToken ct = default)
     {
         var reader = _events.Reader;
+        _running = true;
         var nextTick = BootClock.NowBootNs();
         var tickNs = (long)Tick.TotalNanoseconds;
         while (true)
@@ -277,7 +289,8 @@ public sealed class EventPipeline
         if (System.Text.Unicode.Utf8.TryWrite(text, System.Globalization.CultureInfo.InvariantCulture,
                 $"n3ttrace:conn:v1:{_processes.Identity.BootId}:{_source}:{key}:{birthNs}", out var n))
         {
-            SHA256.HashData(text[..n], h);
+            _connIdHash.AppendData(text[..n]);
+            _connIdHash.GetHashAndReset(h);
         }
         else
         {

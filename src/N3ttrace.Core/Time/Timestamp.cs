@@ -26,6 +26,25 @@ public static class Timestamp
         d[26] = 'Z';
     });
 
+    /// <summary>A duration in nanoseconds as seconds with 6 decimals ("12.345678"), rounded to the nearest microsecond.</summary>
+    public static string Seconds(long ns)
+    {
+        var negative = ns < 0;
+        var us = ((negative ? (ulong)(-(ns + 1)) + 1 : (ulong)ns) + 500) / 1000;
+        var whole = us / 1_000_000;
+        Span<char> buf = stackalloc char[32];
+        var n = 0;
+        if (negative && us != 0)
+        {
+            buf[n++] = '-';
+        }
+        whole.TryFormat(buf[n..], out var w, default, CultureInfo.InvariantCulture);
+        n += w;
+        buf[n++] = '.';
+        Digits(buf.Slice(n, 6), (int)(us % 1_000_000));
+        return new string(buf[..(n + 6)]);
+    }
+
     private static void Digits(Span<char> dest, int value)
     {
         for (var i = dest.Length - 1; i >= 0; i--)

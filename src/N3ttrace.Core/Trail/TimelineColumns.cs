@@ -34,7 +34,7 @@ public static class TimelineColumns
         evt,
         c.ConnId,
         Timestamp.ToRecord(c.BirthUtc),
-        c.AgeSeconds(nowBootNs).ToString("F6", CultureInfo.InvariantCulture),
+        Timestamp.Seconds((c.EndBootNs ?? nowBootNs) - c.BirthBootNs),
         c.Pid.ToString(CultureInfo.InvariantCulture),
         c.Comm,
         c.AncestryId,

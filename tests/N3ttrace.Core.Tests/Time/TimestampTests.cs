@@ -35,4 +35,29 @@ public class TimestampTests
         var local = new DateTime(2026, 11, 28, 1, 2, 3, DateTimeKind.Local);
         Assert.Equal(local.ToUniversalTime().ToString(Timestamp.Format, CultureInfo.InvariantCulture), Timestamp.ToRecord(local));
     }
+
+    [Theory]
+    [InlineData(0L, "0.000000")]
+    [InlineData(1_234_567_890L, "1.234568")]
+    [InlineData(999_999_500L, "1.000000")]
+    [InlineData(999_999_499L, "0.999999")]
+    [InlineData(86_400_000_000_123L, "86400.000000")]
+    [InlineData(-2_500_000L, "-0.002500")]
+    [InlineData(-400L, "0.000000")]
+    public void Durations_are_seconds_with_six_decimals(long ns, string text) => Assert.Equal(text, Timestamp.Seconds(ns));
+
+    [Fact]
+    public void Durations_agree_with_floating_point_formatting_away_from_ties()
+    {
+        var rnd = new Random(7);
+        for (var i = 0; i < 100_000; i++)
+        {
+            var ns = rnd.NextInt64(0, 10_000_000_000_000);
+            if (ns % 1000 == 500)
+            {
+                continue;
+            }
+            Assert.Equal((ns / 1e9).ToString("F6", CultureInfo.InvariantCulture), Timestamp.Seconds(ns));
+        }
+    }
 }
