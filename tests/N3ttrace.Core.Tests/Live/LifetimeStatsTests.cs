@@ -168,4 +168,48 @@ public class LifetimeStatsTests
         Assert.Equal([1, 1, 1, 1, 1, 1, 1, 0, 1, 0], s.Histogram);
         Assert.Same(active, s.Longest);
     }
+
+    [Fact]
+    public void Birth_buckets_stay_consistent_with_late_births_and_promotions()
+    {
+        // Births arrive out of order (a connect() whose handshake took seconds, sockets found at start),
+        // promotions happen in between; every removal must find its bucket and the total must match.
+        var r = new Random(21);
+        var ages = new ActiveAges();
+        var live = new List<long>();
+        var now = 100_000 * S;
+        for (var step = 0; step < 20_000; step++)
+        {
+            now += S / 100;
+            if (live.Count == 0 || r.NextDouble() < 0.6)
+            {
+                var b = now - (long)(LogUniform(r, 1e-5, 5000) * S);
+                ages.Add(b);
+                live.Add(b);
+            }
+            else
+            {
+                var i = r.Next(live.Count);
+                ages.Remove(live[i]);
+                live[i] = live[^1];
+                live.RemoveAt(live.Count - 1);
+            }
+            if (step % 25 == 0)
+            {
+                ages.Promote(now);
+            }
+        }
+        Assert.Equal(live.Count, ages.Count);
+        var buckets = new long[LogBuckets.Count];
+        ages.AddAges(now, buckets);
+        Assert.Equal(live.Count, buckets.Sum());
+        var exact = Exact(live.Select(b => (now - b) / 1e9).ToList(), 0.9);
+        Assert.InRange(Math.Abs(LifetimeStats.Quantile(buckets, live.Count, 0.9) - exact) / exact, 0, 0.01);
+        foreach (var b in live)
+        {
+            ages.Remove(b);
+        }
+        Assert.Equal(0, ages.Count);
+        Assert.Equal(0, ages.BucketCount);
+    }
 }
