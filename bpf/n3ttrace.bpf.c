@@ -28,7 +28,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 32 * 1024 * 1024);
+	__uint(max_entries, 64 * 1024 * 1024); /* ~230k connections of backlog: see BacklogPriority */
 } n3t_events SEC(".maps");
 
 struct {

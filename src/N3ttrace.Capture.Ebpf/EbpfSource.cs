@@ -27,6 +27,8 @@ public sealed unsafe class EbpfSource : ICaptureSource
     private volatile bool _stopping;
     private EventPipeline? _pipeline;
     private readonly ExistingConnections _existing = new();
+    private readonly BacklogPriority _priority;
+    private RingFill? _fill;
 
     public string Name => "ebpf";
     public string Description => $"eBPF {(_programs.Mode == AttachMode.TpBtf ? "tp_btf" : "raw_tp")} tracepoints, ring buffer";
@@ -36,6 +38,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
     {
         _programs = programs;
         _log = log;
+        _priority = new BacklogPriority(log);
     }
 
     /// <summary>Loads and attaches the kernel programs; throws <see cref="BpfLoadException"/> naming the cause.</summary>
@@ -50,6 +53,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
         {
             throw new BpfLoadException($"ring_buffer__new failed: {Marshal.GetLastPInvokeErrorMessage()}");
         }
+        _fill = new RingFill(_programs.EventsMapFd, _programs.EventsMapSize);
         // Programs are attached: anything connecting from now on is seen. Existing sockets next.
         _existing.Enumerate(pipeline);
         _thread = new Thread(Drain) { Name = "n3ttrace-ringbuf", IsBackground = true };
@@ -62,6 +66,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
         var nextExisting = 0L;
         while (!_stopping)
         {
+            _priority.Update(_fill!.Fraction);
             var n = Libbpf.RingBufferConsume(_ring!);
             if (n < 0)
             {
@@ -119,6 +124,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
     {
         Stop();
         _ring?.Dispose();
+        _fill?.Dispose();
         _programs.Dispose();
         if (_self.IsAllocated)
         {

@@ -24,13 +24,16 @@ internal sealed unsafe class KernelPrograms : IDisposable
 
     public AttachMode Mode { get; }
     public int EventsMapFd { get; }
+    public long EventsMapSize { get; }
     public int StatsMapFd { get; }
 
     private KernelPrograms(SafeBpfObjectHandle obj, AttachMode mode)
     {
         _obj = obj;
         Mode = mode;
-        EventsMapFd = Libbpf.MapFd(Libbpf.ObjectFindMapByName(obj, "n3t_events"));
+        var events = Libbpf.ObjectFindMapByName(obj, "n3t_events");
+        EventsMapFd = Libbpf.MapFd(events);
+        EventsMapSize = Libbpf.MapMaxEntries(events);
         StatsMapFd = Libbpf.MapFd(Libbpf.ObjectFindMapByName(obj, "n3t_stats"));
     }
 

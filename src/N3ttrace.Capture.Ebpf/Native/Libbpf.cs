@@ -37,6 +37,9 @@ internal static unsafe partial class Libbpf
     [LibraryImport(Lib, EntryPoint = "bpf_map__fd")]
     public static partial int MapFd(nint map);
 
+    [LibraryImport(Lib, EntryPoint = "bpf_map__max_entries")]
+    public static partial uint MapMaxEntries(nint map);
+
     [LibraryImport(Lib, EntryPoint = "bpf_map__set_max_entries")]
     public static partial int MapSetMaxEntries(nint map, uint maxEntries);
 
