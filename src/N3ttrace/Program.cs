@@ -26,6 +26,8 @@ internal static class Program
             Console.Error.WriteLine("Try 'n3ttrace --help'.");
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        // No 2-second cap on shutdown: `run` handles SIGINT/SIGTERM itself and must drain and flush the trail,
+        // which under load takes longer; System.CommandLine's default would exit 130 mid-flush.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 }

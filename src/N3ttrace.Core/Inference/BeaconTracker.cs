@@ -4,8 +4,10 @@ namespace N3ttrace.Inference;
 /// Connection times per (lineage signature, remote hash) pair, to recognise beacons.
 /// Memory is bounded: each pair keeps its last <c>history</c> birth times in a ring, and at most
 /// <c>maxPairs</c> pairs are kept (least recently seen evicted first). Work per event is bounded by the history.
+/// A pair whose mean interval over its history is below <c>burstMeanSeconds</c> is a burst (a connection storm):
+/// its statistics are not computed, so storms cost one ring write per connection.
 /// </summary>
-public sealed class BeaconTracker(int history, int maxPairs)
+public sealed class BeaconTracker(int history, int maxPairs, double burstMeanSeconds = 0)
 {
     private sealed class Pair(string key, int history)
     {
@@ -48,8 +50,12 @@ public sealed class BeaconTracker(int history, int maxPairs)
         {
             return null;
         }
-        Span<double> intervals = stackalloc double[n - 1];
         var start = p.Count - n;
+        if ((p.Times[(p.Count - 1) % history] - p.Times[start % history]) / 1e9 / (n - 1) < burstMeanSeconds)
+        {
+            return null;
+        }
+        Span<double> intervals = stackalloc double[n - 1];
         for (var i = 0; i < n - 1; i++)
         {
             var a = p.Times[(start + i) % history];
