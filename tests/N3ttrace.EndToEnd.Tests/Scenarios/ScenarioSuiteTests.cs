@@ -66,6 +66,17 @@ public class ScenarioSuiteTests(ITestOutputHelper output)
                     failures.Add($"{s.Name}: no reason containing '{s.RequiredReason}'");
                 }
             }
+            // explain reads the same trail: the reverse shell's stdio-socket points must be there, per rule.
+            var shell = births.FirstOrDefault(r => r["rport"] == listeners[0].Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (shell is not null)
+            {
+                var explain = Explain(shell["conn_id"], tracer.StateDir);
+                output.WriteLine(explain);
+                if (!explain.Contains("stdio-socket  +80", StringComparison.Ordinal) || !explain.Contains("lolbin-shell  0", StringComparison.Ordinal))
+                {
+                    failures.Add($"explain of the bash reverse shell lacks the per-rule contributions:\n{explain}");
+                }
+            }
             Assert.True(failures.Count == 0, string.Join("\n", failures) + "\n\n" + report);
         }
         finally
@@ -79,6 +90,20 @@ public class ScenarioSuiteTests(ITestOutputHelper output)
             {
             }
         }
+    }
+
+    private static string Explain(string connId, string stateDir)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(Repo.Cli) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "explain", connId, "--state-dir", stateDir })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEnd();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return $"explain exit {p.ExitCode}\n{stdout}{stderr}";
     }
 
     private static string Report(IReadOnlyList<Scenario> scenarios, IReadOnlyList<ScenarioOutcome> outcomes)
