@@ -14,6 +14,7 @@ public sealed class BeaconTracker(int history, int maxPairs, double burstMeanSec
         public readonly string Key = key;
         public readonly long[] Times = new long[history];
         public int Count;
+        public bool WasBeacon;
         public LinkedListNode<Pair>? Node;
     }
 
@@ -21,6 +22,15 @@ public sealed class BeaconTracker(int history, int maxPairs, double burstMeanSec
     private readonly LinkedList<Pair> _recent = new();
 
     public int Pairs => _pairs.Count;
+
+    /// <summary>Remembers that key was recognised as a beacon (for hysteresis).</summary>
+    public void MarkBeacon(string key)
+    {
+        if (_pairs.TryGetValue(key, out var p))
+        {
+            p.WasBeacon = true;
+        }
+    }
     public long Evicted { get; private set; }
 
     /// <summary>Records one connection at bootNs and returns the pair's regularity, or null below two intervals.</summary>
@@ -62,6 +72,7 @@ public sealed class BeaconTracker(int history, int maxPairs, double burstMeanSec
             var b = p.Times[(start + i + 1) % history];
             intervals[i] = (b - a) / 1e9;
         }
-        return BeaconStatistics.Of(intervals, p.Count);
+        var stats = BeaconStatistics.Of(intervals, p.Count);
+        return stats is null || !p.WasBeacon ? stats : stats with { WasBeacon = true };
     }
 }

@@ -65,7 +65,12 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         var p = ForProcess(s);
         if (!c.BirthBeforeStart)
         {
-            s.Beacon = _beacons.Observe(string.Concat(p.BeaconPrefix, c.RemoteHash), c.BirthBootNs);
+            var key = string.Concat(p.BeaconPrefix, c.RemoteHash);
+            s.Beacon = _beacons.Observe(key, c.BirthBootNs);
+            if (Rules.BeaconRule.IsBeacon(s.Beacon, _lists.Config))
+            {
+                _beacons.MarkBeacon(key);
+            }
         }
         if (c.Context.Exe.Length > 0)
         {

@@ -88,6 +88,9 @@ public class BeaconTests
         Assert.False(Rules_IsBeacon(new BeaconObservation(5, 1, 1, 1, 1), c));
         Assert.True(Rules_IsBeacon(new BeaconObservation(6, 1, 1, 1, 1), c));
         Assert.False(Rules_IsBeacon(new BeaconObservation(50, 0.01, 1, 1, 1), c)); // a burst, not a beacon
+        // Regularity 0.72 (skew 0.6, dispersion 0.7, mode 0.8): not a beacon at first, kept once recognised (hysteresis).
+        Assert.False(Rules_IsBeacon(new BeaconObservation(20, 1, 0.6, 0.7, 0.8), c));
+        Assert.True(Rules_IsBeacon(new BeaconObservation(20, 1, 0.6, 0.7, 0.8, WasBeacon: true), c));
     }
 
     private static bool Rules_IsBeacon(BeaconObservation b, RulesConfig c) => N3ttrace.Inference.Rules.BeaconRule.IsBeacon(b, c);

@@ -60,7 +60,7 @@ internal static class ScenarioCatalog
             {
                 var cg = Contexts.Cgroup($"system.slice/n3t-db-{id}.service");
                 await Contexts.RunAsync(Contexts.InCgroup(cg, Python, "-c",
-                    "import socket,sys,time\ns=socket.create_connection(('127.0.0.1',int(sys.argv[1])))\ntime.sleep(7)\ns.close()", Port(l)), TimeSpan.FromSeconds(20));
+                    "import socket,sys,time\ns=socket.create_connection(('127.0.0.1',int(sys.argv[1])))\ntime.sleep(8)\ns.close()", Port(l)), TimeSpan.FromSeconds(20));
                 Contexts.RemoveCgroup(cg);
             }),
 
@@ -102,7 +102,7 @@ internal static class ScenarioCatalog
                 var cg = Contexts.Cgroup($"system.slice/n3t-sender-{id}.service");
                 await Contexts.RunAsync(Contexts.InCgroup(cg, Python, "-c",
                     "import socket,sys,time,random\nfor i in range(12):\n s=socket.create_connection(('127.0.0.1',int(sys.argv[1])))\n" +
-                    " s.sendall(b'POST /m HTTP/1.0\\r\\n\\r\\n'); s.recv(100); s.close()\n time.sleep(0.3*random.uniform(0.9,1.1))", Port(l)),
+                    " s.sendall(b'POST /m HTTP/1.0\\r\\n\\r\\n'); s.recv(100); s.close()\n time.sleep(random.uniform(0.9,1.1))", Port(l)),
                     TimeSpan.FromSeconds(30));
                 Contexts.RemoveCgroup(cg);
             }),
