@@ -4,8 +4,9 @@ namespace N3ttrace.Inference;
 /// How regular one pair's connection times are. Each score is 1 for a perfect metronome:
 /// Skew = 1 - |Bowley skewness| of the intervals, Dispersion = 1 - MAD/median,
 /// Mode = share of intervals within 25% of the median (an interval histogram's main bin).
+/// WasBeacon: the pair was recognised before (the rule then keeps it with a 0.1 lower threshold: hysteresis).
 /// </summary>
-public sealed record BeaconObservation(int Connections, double MedianSeconds, double Skew, double Dispersion, double Mode)
+public sealed record BeaconObservation(int Connections, double MedianSeconds, double Skew, double Dispersion, double Mode, bool WasBeacon = false)
 {
     /// <summary>Weighted mean; skew counts half, as quartiles of few intervals are noisy (simulated: 20% uniform jitter over
     /// 29 intervals scores >= 0.82 in 99% of runs, exponential gaps <= 0.55).</summary>

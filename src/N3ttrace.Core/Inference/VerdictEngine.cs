@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using N3ttrace.Connections;
+using N3ttrace.Lineage;
 using N3ttrace.Pipeline;
 using N3ttrace.Trail;
 
@@ -21,6 +23,21 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         public bool LongLived;
     }
 
+    /// <summary>What depends only on the process (not on the destination or time), judged once per process and exec.</summary>
+    private sealed class ProcessJudgement(ProcessContext context, List<RuleHit> hits, PurposeGuess purpose, Verdict verdict, string beaconPrefix)
+    {
+        public readonly ProcessContext Context = context;
+        public readonly List<RuleHit> Hits = hits;
+        public readonly PurposeGuess Purpose = purpose;
+        public readonly Verdict Verdict = verdict;
+        public readonly string BeaconPrefix = beaconPrefix;
+    }
+
+    // Rules whose answer changes per connection (destination, time, a launcher exiting later): never cached.
+    private static readonly IRiskRule[] PerConnection = [.. RuleCatalog.AtBirth.Where(r => r is Rules.BeaconRule or Rules.FirstSeenRule or Rules.OrphanShellRule)];
+    private static readonly IRiskRule[] PerProcess = [.. RuleCatalog.AtBirth.Except(PerConnection)];
+
+    private readonly ConditionalWeakTable<ProcessNode, ProcessJudgement> _byProcess = [];
     private readonly RuleLists _lists;
     private readonly BeaconTracker _beacons;
     private readonly HostBaseline _baseline;
@@ -35,7 +52,7 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
     public VerdictEngine(RulesConfig config, HostBaseline baseline)
     {
         _lists = new RuleLists(config);
-        _beacons = new BeaconTracker(config.BeaconHistory, config.BeaconMaxPairs);
+        _beacons = new BeaconTracker(config.BeaconHistory, config.BeaconMaxPairs, config.BeaconMinIntervalSeconds / 2);
         _baseline = baseline;
     }
 
@@ -45,9 +62,15 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
     public Verdict Judge(Connection c, long nowBootNs)
     {
         var s = new Subject(c, _lists, nowBootNs);
+        var p = ForProcess(s);
         if (!c.BirthBeforeStart)
         {
-            s.Beacon = _beacons.Observe(BeaconKey(s), c.BirthBootNs);
+            var key = string.Concat(p.BeaconPrefix, c.RemoteHash);
+            s.Beacon = _beacons.Observe(key, c.BirthBootNs);
+            if (Rules.BeaconRule.IsBeacon(s.Beacon, _lists.Config))
+            {
+                _beacons.MarkBeacon(key);
+            }
         }
         if (c.Context.Exe.Length > 0)
         {
@@ -55,8 +78,36 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
             s.FirstSeen = _baseline.Learn(c.Context.Exe, c.RemoteHash, c.BirthUtc) && !c.BirthBeforeStart;
             s.BaselineSize = _baseline.Count;
         }
-        var hits = new List<RuleHit>(4);
-        foreach (var rule in RuleCatalog.AtBirth)
+        List<RuleHit>? hits = null;
+        foreach (var rule in PerConnection)
+        {
+            if (rule.Evaluate(s) is { } hit)
+            {
+                (hits ??= [.. p.Hits]).Add(hit);
+            }
+        }
+        // Periodic traffic can turn a service's purpose into telemetry; otherwise the process's purpose holds.
+        var purpose = s.Beacon is not null && Rules.BeaconRule.IsBeacon(s.Beacon, _lists.Config) ? _purpose.Classify(s) : p.Purpose;
+        var verdict = hits is null && ReferenceEquals(purpose, p.Purpose) ? p.Verdict : VerdictBuilder.Build(hits ?? p.Hits, purpose, _lists.Config);
+        if (c.State == ConnectionState.Active)
+        {
+            var probe = c.Pid > 0 && (s.IsShell || _lists.Interpreters.Contains(c.Context.Exe));
+            var all = hits ?? [.. p.Hits];
+            _tracked[c] = new Tracked(all, purpose, probe) { Stdio = all.Exists(h => h.Rule == RuleCatalog.StdioSocket.Name) };
+        }
+        return verdict;
+    }
+
+    /// <summary>The per-process part of the judgement, cached per process node and exec (storms of one process cost one judgement).</summary>
+    private ProcessJudgement ForProcess(Subject s)
+    {
+        var node = s.Connection.Process;
+        if (node is not null && _byProcess.TryGetValue(node, out var cached) && ReferenceEquals(cached.Context, s.Birth))
+        {
+            return cached;
+        }
+        var hits = new List<RuleHit>(2);
+        foreach (var rule in PerProcess)
         {
             if (rule.Evaluate(s) is { } hit)
             {
@@ -64,12 +115,12 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
             }
         }
         var purpose = _purpose.Classify(s);
-        if (c.State == ConnectionState.Active)
+        var j = new ProcessJudgement(s.Birth, hits, purpose, VerdictBuilder.Build(hits, purpose, _lists.Config), BeaconPrefix(s));
+        if (node is not null)
         {
-            var probe = c.Pid > 0 && (s.IsShell || _lists.Interpreters.Contains(c.Context.Exe));
-            _tracked[c] = new Tracked(hits, purpose, probe) { Stdio = hits.Exists(h => h.Rule == RuleCatalog.StdioSocket.Name) };
+            _byProcess.AddOrUpdate(node, j);
         }
-        return VerdictBuilder.Build(hits, purpose, _lists.Config);
+        return j;
     }
 
     public void OnEnd(Connection c)
@@ -141,13 +192,13 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         return hit;
     }
 
-    /// <summary>One lineage to one destination: the executable and its two nearest ancestors' executables, and the remote hash.</summary>
-    private static string BeaconKey(Subject s)
+    /// <summary>One lineage to one destination: the executable and its two nearest ancestors' executables (then the remote hash).</summary>
+    private static string BeaconPrefix(Subject s)
     {
         var a = s.Ancestors;
         var p1 = a.Count > 0 ? a[0].Context.Exe : "";
         var p2 = a.Count > 1 ? a[1].Context.Exe : "";
-        return string.Join('\u0001', s.Exe.Length > 0 ? s.Exe : s.Connection.Comm, p1, p2, s.Connection.RemoteHash);
+        return string.Concat(s.Exe.Length > 0 ? s.Exe : s.Connection.Comm, "\u0001", p1, "\u0001", p2, "\u0001");
     }
 
     public void Dispose() => _baseline.Dispose();

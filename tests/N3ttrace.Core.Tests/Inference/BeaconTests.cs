@@ -64,12 +64,33 @@ public class BeaconTests
     }
 
     [Fact]
+    public void Storms_are_bursts_whose_statistics_are_skipped()
+    {
+        var t = new BeaconTracker(history: 32, maxPairs: 10, burstMeanSeconds: 0.05);
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Null(t.Observe("storm", i * 1_000_000L)); // 1 ms apart
+        }
+        Assert.NotNull(Observe3(new BeaconTracker(32, 10, 0.05)));
+    }
+
+    private static BeaconObservation? Observe3(BeaconTracker t)
+    {
+        t.Observe("x", 0);
+        t.Observe("x", 1_000_000_000);
+        return t.Observe("x", 2_000_000_000); // 1 s apart: statistics computed
+    }
+
+    [Fact]
     public void Rule_needs_enough_connections_and_a_minimum_interval()
     {
         var c = RulesConfig.Default;
         Assert.False(Rules_IsBeacon(new BeaconObservation(5, 1, 1, 1, 1), c));
         Assert.True(Rules_IsBeacon(new BeaconObservation(6, 1, 1, 1, 1), c));
         Assert.False(Rules_IsBeacon(new BeaconObservation(50, 0.01, 1, 1, 1), c)); // a burst, not a beacon
+        // Regularity 0.72 (skew 0.6, dispersion 0.7, mode 0.8): not a beacon at first, kept once recognised (hysteresis).
+        Assert.False(Rules_IsBeacon(new BeaconObservation(20, 1, 0.6, 0.7, 0.8), c));
+        Assert.True(Rules_IsBeacon(new BeaconObservation(20, 1, 0.6, 0.7, 0.8, WasBeacon: true), c));
     }
 
     private static bool Rules_IsBeacon(BeaconObservation b, RulesConfig c) => N3ttrace.Inference.Rules.BeaconRule.IsBeacon(b, c);

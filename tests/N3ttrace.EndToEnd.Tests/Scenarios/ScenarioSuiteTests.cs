@@ -10,9 +10,9 @@ namespace N3ttrace.EndToEnd.Tests.Scenarios;
 /// </summary>
 public class ScenarioSuiteTests(ITestOutputHelper output)
 {
-    // Longevity is tuned down through a rules file (as an operator would) so a 7 s service connection
+    // Longevity is tuned down through a rules file (as an operator would) so an 8 s service connection
     // counts as long-lived within the suite's time; everything else keeps its defaults.
-    private const string Rules = "# scenario suite\nlongevity_fixed_seconds = 4\n";
+    private const string Rules = "# scenario suite\nlongevity_fixed_seconds = 4\nlongevity_floor_seconds = 4\n";
 
     [BpfFact]
     public async Task Every_scenario_gets_its_labelled_level_purpose_and_reason()
@@ -23,7 +23,8 @@ public class ScenarioSuiteTests(ITestOutputHelper output)
         var rules = Path.Combine(work, "rules.conf");
         File.WriteAllText(rules, Rules);
         var scenarios = ScenarioCatalog.All(id);
-        var listeners = scenarios.Select(s => new ScenarioListener(s.Mode)).ToList();
+        // The attacker keeps each shell 4 s: time for the stdio probe even when the machine is loaded and the pipeline lags.
+        var listeners = scenarios.Select(s => new ScenarioListener(s.Mode, TimeSpan.FromSeconds(4))).ToList();
         try
         {
             await using var tracer = await Tracer.StartAsync(["--rules", rules]);
@@ -34,7 +35,8 @@ public class ScenarioSuiteTests(ITestOutputHelper output)
             }).ToArray();
             await Task.WhenAll(runs);
             await Task.Delay(1000); // let the last deaths and level rows reach the trail
-            Assert.Equal(0, await tracer.StopAsync());
+            var rc = await tracer.StopAsync();
+            Assert.True(rc == 0, $"n3ttrace exited {rc}:\n{tracer.Stderr}");
 
             var births = TrailFilter.Read(Path.Combine(tracer.StateDir, "birth_records.tsv"), listeners.Select(l => l.Port));
             var timeline = TrailFilter.Read(Path.Combine(tracer.StateDir, "snapshots.tsv"), listeners.Select(l => l.Port));
@@ -65,6 +67,17 @@ public class ScenarioSuiteTests(ITestOutputHelper output)
                     failures.Add($"{s.Name}: no reason containing '{s.RequiredReason}'");
                 }
             }
+            // explain reads the same trail: the reverse shell's stdio-socket points must be there, per rule.
+            var shell = births.FirstOrDefault(r => r["rport"] == listeners[0].Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (shell is not null)
+            {
+                var explain = Explain(shell["conn_id"], tracer.StateDir);
+                output.WriteLine(explain);
+                if (!explain.Contains("stdio-socket  +80", StringComparison.Ordinal) || !explain.Contains("lolbin-shell  0", StringComparison.Ordinal))
+                {
+                    failures.Add($"explain of the bash reverse shell lacks the per-rule contributions:\n{explain}");
+                }
+            }
             Assert.True(failures.Count == 0, string.Join("\n", failures) + "\n\n" + report);
         }
         finally
@@ -80,6 +93,20 @@ public class ScenarioSuiteTests(ITestOutputHelper output)
         }
     }
 
+    private static string Explain(string connId, string stateDir)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(Repo.Cli) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "explain", connId, "--state-dir", stateDir })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEnd();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return $"explain exit {p.ExitCode}\n{stdout}{stderr}";
+    }
+
     private static string Report(IReadOnlyList<Scenario> scenarios, IReadOnlyList<ScenarioOutcome> outcomes)
     {
         var sb = new StringBuilder();
@@ -91,6 +118,10 @@ public class ScenarioSuiteTests(ITestOutputHelper output)
             string Cell(string level) => (o.Level == level ? "X" : ".") + (s.ExpectedLevel == level ? " [exp]" : "");
             var reasons = string.Join(" | ", o.Reasons.Where(r => !r.StartsWith("purpose", StringComparison.Ordinal)).Select(r => r.Split(':')[0]).Distinct());
             sb.AppendLine($"{s.Name,-42} {Cell("NORMAL"),-8} {Cell("ANOMALY"),-8} {Cell("THREAT"),-8} {o.Connections,5}  {o.LastPurpose,-21} {reasons}");
+        }
+        foreach (var (s, o) in scenarios.Zip(outcomes).Where(x => x.Second.FirstBeaconCall > 0))
+        {
+            sb.AppendLine($"{s.Name}: beacon rule first fired at call {o.FirstBeaconCall} of {o.Connections}");
         }
         return sb.ToString();
     }

@@ -5,6 +5,7 @@ namespace N3ttrace.Inference.Rules;
 /// <summary>
 /// Regular connections from one lineage to one destination (RITA-style: Bowley skew, MAD over the
 /// median interval, interval histogram), tolerant to jitter and blind to the interval's size.
+/// Once recognised, a pair stays a beacon down to a 0.1 lower regularity (hysteresis: jitter does not make it flicker).
 /// From a system service, periodic traffic is expected (telemetry, health checks) and scores little.
 /// </summary>
 public sealed class BeaconRule : IRiskRule
@@ -28,5 +29,6 @@ public sealed class BeaconRule : IRiskRule
     }
 
     public static bool IsBeacon(BeaconObservation? b, RulesConfig c) =>
-        b is not null && b.Connections >= c.BeaconMinConnections && b.MedianSeconds >= c.BeaconMinIntervalSeconds && b.Score >= c.BeaconScoreThreshold;
+        b is not null && b.Connections >= c.BeaconMinConnections && b.MedianSeconds >= c.BeaconMinIntervalSeconds
+        && b.Score >= c.BeaconScoreThreshold - (b.WasBeacon ? 0.1 : 0);
 }
