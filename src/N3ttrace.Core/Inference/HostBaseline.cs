@@ -32,14 +32,15 @@ public sealed class HostBaseline : IDisposable
         {
             using var r = new StreamReader(dir.OpenRead(FileName));
             var header = r.ReadLine();
-            if (header is not null && header != string.Join('\t', Columns))
+            // The file is chained like the rest of the trail (RecordWriter): data columns, then ChainColumns.
+            if (header is not null && header != string.Join('\t', ChainColumns.With(Columns, sealedFile: false)))
             {
                 throw new StateDirectoryException($"{dir.FilePath(FileName)} has a different header than this version writes; move it aside");
             }
             while (r.ReadLine() is { } line)
             {
                 var f = TsvRow.Split(line);
-                if (f.Length == Columns.Count)
+                if (f.Length == Columns.Count + ChainColumns.Names.Count && f[Columns.Count + 1].Length == 0)
                 {
                     _pairs.Add(Key(f[1], f[2]));
                 }
