@@ -17,6 +17,7 @@ internal static class Program
             VerifyCommand.Create(),
             AtCommand.Create(),
             QueryCommand.Create(),
+            DevTrailCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
