@@ -100,6 +100,11 @@ public sealed class TrailSink : PipelineSink
 
     public override void OnTick(PipelineView view)
     {
+        if (view.Final)
+        {
+            Stop(); // stop records, then one sync and seal: a quick exit on SIGINT
+            return;
+        }
         var now = _opt.UtcNow();
         MaybeKeyframe(view, now);
         if (view.Final || now - _lastSync >= _opt.DiskSyncInterval)
