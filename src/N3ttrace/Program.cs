@@ -29,6 +29,7 @@ internal static class Program
             Console.Error.WriteLine("Try 'n3ttrace --help'.");
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        // run handles SIGINT/SIGTERM itself and must finish its flush and seal: no 2-second forced exit (code 130).
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 }
