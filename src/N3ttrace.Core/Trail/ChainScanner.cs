@@ -81,7 +81,7 @@ internal sealed class ChainScanner
                 // Trust neither its seq nor its content; resynchronise on the next row.
                 Add(n, DamageKind.Edit, $"the row (seq {expected}) does not match its hash: its content was changed");
                 expected++;
-                prevHash = row.Hash.ToArray();
+                row.Hash.CopyTo(prevHash);
                 continue;
             }
             else if (row.Seq > expected)
@@ -109,7 +109,7 @@ internal sealed class ChainScanner
                 Add(n - 1, DamageKind.Edit, $"row {row.Seq - 1} was changed or replaced: row {row.Seq} names a different predecessor");
             }
             expected = row.Seq + 1;
-            prevHash = row.Hash.ToArray();
+            row.Hash.CopyTo(prevHash);
             LastSeq = Math.Max(LastSeq, row.Seq);
             visit?.Invoke(ref row);
         }

@@ -25,6 +25,7 @@ public sealed class RecordWriter : IDisposable
     private long _committedLength;
     private long _pendingRows;
     private string? _failureNote;
+    private bool _unsynced = true;
 
     public string Name { get; }
     /// <summary>Rows appended by this writer (data and chain events) that reached the file.</summary>
@@ -149,6 +150,7 @@ public sealed class RecordWriter : IDisposable
             {
                 RandomAccess.Write(_file.SafeFileHandle, _pending.GetBuffer().AsSpan(0, (int)_pending.Length), _committedLength);
                 _committedLength += _pending.Length;
+                _unsynced = true;
                 Rows += _pendingRows;
                 CommittedSeq = Seq;
                 CommittedHead = Head;
@@ -170,10 +172,14 @@ public sealed class RecordWriter : IDisposable
             _pending.SetLength(0);
             _pendingRows = 0;
         }
-        if (toDisk && LibC.FSync((int)_file.SafeFileHandle.DangerousGetHandle()) != 0)
+        if (toDisk && _unsynced)
         {
-            LastError = Marshal.GetLastPInvokeErrorMessage();
-            return false;
+            if (LibC.FSync((int)_file.SafeFileHandle.DangerousGetHandle()) != 0)
+            {
+                LastError = Marshal.GetLastPInvokeErrorMessage();
+                return false;
+            }
+            _unsynced = false;
         }
         return true;
     }

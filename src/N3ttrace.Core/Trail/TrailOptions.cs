@@ -14,7 +14,7 @@ public sealed record TrailOptions
 
     /// <summary>A keyframe of the active set is written once this many timeline rows (or twice the active count,
     /// if larger) followed the last one: time travel replays at most that much, and the timeline stays O(events).</summary>
-    public int KeyframeEveryRows { get; init; } = 20_000;
+    public int KeyframeEveryRows { get; init; } = 5_000;
 
     public Func<DateTime> UtcNow { get; init; } = () => DateTime.UtcNow;
 }

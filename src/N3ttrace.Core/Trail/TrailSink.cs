@@ -74,6 +74,7 @@ public sealed class TrailSink : PipelineSink
     public long WriteFailures => _births.WriteFailures + _timeline.WriteFailures + _checkpoints.WriteFailures;
     public long LostRows => _births.LostRows + _timeline.LostRows + _checkpoints.LostRows;
     public long Epoch => _key.Epoch;
+    public string? LastWriteError => _births.LastError ?? _timeline.LastError ?? _checkpoints.LastError;
 
     public override void OnBirth(Connection c)
     {
@@ -101,6 +102,11 @@ public sealed class TrailSink : PipelineSink
 
     public override void OnTick(PipelineView view)
     {
+        if (view.Final)
+        {
+            Stop(); // stop records, then one sync and seal: a quick exit on SIGINT
+            return;
+        }
         var now = _opt.UtcNow();
         MaybeKeyframe(view, now);
         if (view.Final || now - _lastSync >= _opt.DiskSyncInterval)

@@ -32,8 +32,22 @@ public static class TrailVerifier
     {
         var report = new VerifyReport { KeyUsed = key is not null };
         var seals = ScanCheckpoints(checkpointsPath, key, report);
-        ScanData(birthRecordsPath, StateDirectory.BirthRecordsFile, BirthRecordColumns.Names, seals, key, report);
-        ScanData(timelinePath, StateDirectory.TimelineFile, TimelineColumns.Names, seals, key, report);
+        // The two data files are independent once the seals are known: check them side by side.
+        var births = new VerifyReport();
+        var timeline = new VerifyReport();
+        var keyCopy = key is null ? null : key with { };
+        Parallel.Invoke(
+            () => ScanData(birthRecordsPath, StateDirectory.BirthRecordsFile, BirthRecordColumns.Names, seals, key, births),
+            () => ScanData(timelinePath, StateDirectory.TimelineFile, TimelineColumns.Names, seals, keyCopy, timeline));
+        foreach (var part in new[] { births, timeline })
+        {
+            report.Files.AddRange(part.Files);
+            foreach (var d in part.Damages)
+            {
+                report.Add(d);
+            }
+            report.DamagesFound += part.DamagesFound - part.Damages.Count;
+        }
         return report;
     }
 
@@ -125,6 +139,7 @@ public static class TrailVerifier
         }
         sum.Present = true;
         var next = 0;
+        var span = new TsSpan();
         var scanner = new ChainScanner(file, columns, sealedFile: false, report, sum);
         scanner.Scan(File.OpenRead(path), (ref ChainScanner.Row row) =>
         {
@@ -149,7 +164,7 @@ public static class TrailVerifier
             if (row.Event.IsEmpty)
             {
                 sum.DataRows++;
-                Track(sum, Encoding.ASCII.GetString(row.Ts));
+                span.Track(row.Ts);
                 sum.LastEvent = "";
                 return;
             }
@@ -180,6 +195,8 @@ public static class TrailVerifier
                 }
             }
         });
+        sum.FirstTs = span.First;
+        sum.LastTs = span.Last;
         var lastSeq = scanner.LastSeq;
         foreach (var s in seals)
         {

@@ -169,6 +169,11 @@ internal static class RunCommand
         var s = pipeline.Stats;
         log.LogInformation("stopped: {Births} births, {Fails} failed connects, {Deaths} deaths, {Active} still open; kernel dropped {Dropped}, untracked {Untracked}; {Unattributed} unattributed",
             s.Births, s.Fails, s.Deaths, pipeline.Active.Count, s.SourceDropped, s.SourceUntracked, s.Unattributed);
+        if (trail.WriteFailures > 0)
+        {
+            log.LogError("trail: {Failures} failed writes, {Lost} rows lost (each loss is recorded in the chain as write-failure): {Error}",
+                trail.WriteFailures, trail.LostRows, trail.LastWriteError);
+        }
         return ExitCodes.Ok;
     }
 }

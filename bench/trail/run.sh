@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# [trail] benchmarks, each measured beside a reference in the same run and reported as a ratio:
+#   at     on a 1,000,000-event timeline (target < 200 ms, memory bounded) vs `at` on a 10,000-event one
+#          (same program, 100x less data: a ratio near 1 means the work does not grow with the timeline)
+#          and vs a plain full read of the file (wc -l), the floor of any replay-from-start design;
+#   verify of the >= 1,000,000 records of that trail (target < 5 s) vs sha256sum over the same bytes.
+# The trails are written by the real writer (TrailSink: chain, seals, keyframes) via `n3ttrace dev-trail`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+N=./bin/n3ttrace
+EVENTS=${TRAIL_BENCH_EVENTS:-1000000}
+work=$(mktemp -d /tmp/n3t-bench-trail-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+gen() { # DIR EVENTS
+  $N dev-trail --state-dir "$1" --events "$2" --step-ms 5 --active 1000 --seed 7
+}
+big=$(gen "$work/big" "$EVENTS")
+small=$(gen "$work/small" 10000)
+field() { awk -v k="$1" '$1==k{print $2}' <<<"$2"; }
+key=$(field verify_key "$big")
+rows=$(($(wc -l < "$work/big/snapshots.tsv") - 1))
+births=$(($(wc -l < "$work/big/birth_records.tsv") - 1))
+echo "trail: $rows timeline rows, $births birth records; written in $(field write_seconds "$big") s by the real writer (incl. workload generation)"
+
+# One measurement: wall ms, user ms, max RSS KB of a command.
+measure() { /usr/bin/time -f "%e %U %M" -o "$work/t" "$@" > /dev/null; awk '{printf "%d %d %d", $1*1000, $2*1000, $3}' "$work/t"; }
+median() { sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+
+# Instants spread over each trail's span (relative position 10%..90%).
+instants() { # FIRST LAST
+  python3 - "$1" "$2" <<'PY'
+import sys, datetime as d
+f = d.datetime.strptime(sys.argv[1], "%Y-%m-%dT%H:%M:%S.%fZ"); l = d.datetime.strptime(sys.argv[2], "%Y-%m-%dT%H:%M:%S.%fZ")
+for p in (0.1, 0.3, 0.5, 0.7, 0.9):
+    print((f + (l - f) * p).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+PY
+}
+at_run() { # DIR FIRST LAST -> lines "wall user rss"
+  for t in $(instants "$2" "$3"); do measure $N at "$t" --format tsv --state-dir "$1"; echo; done
+}
+at_big=$(at_run "$work/big" "$(field first "$big")" "$(field last "$big")")
+at_small=$(at_run "$work/small" "$(field first "$small")" "$(field last "$small")")
+scan=$(for i in 1 2 3; do measure wc -l "$work/big/snapshots.tsv"; echo; done)
+ab=$(awk '{print $1}' <<<"$at_big" | median); as=$(awk '{print $1}' <<<"$at_small" | median); sc=$(awk '{print $1}' <<<"$scan" | median)
+rb=$(awk '{print $3}' <<<"$at_big" | sort -n | tail -1); rs=$(awk '{print $3}' <<<"$at_small" | sort -n | tail -1)
+echo "at (1M-event timeline):  median ${ab} ms wall over 5 instants, max RSS ${rb} KB   (target < 200 ms)"
+echo "  reference at (10k-event timeline): ${as} ms, max RSS ${rs} KB -> ratio $(awk -v a="$ab" -v b="$as" 'BEGIN{printf "%.2f", a/b}')"
+echo "  reference full read of the timeline (wc -l): ${sc} ms -> ratio $(awk -v a="$ab" -v b="$sc" 'BEGIN{printf "%.2f", a/(b>0?b:1)}')"
+
+v=$(measure $N verify --state-dir "$work/big" --verify-key "$key")
+$N verify --state-dir "$work/big" --verify-key "$key" | head -1
+h=$(measure sha256sum "$work/big/birth_records.tsv" "$work/big/snapshots.tsv" "$work/big/checkpoints.tsv")
+read -r vw vu vr <<<"$v"; read -r hw hu hr <<<"$h"
+echo "verify ($((rows + births)) records): ${vw} ms wall, ${vu} ms user, max RSS ${vr} KB   (target < 5000 ms for 1,000,000)"
+echo "  reference sha256sum of the same bytes: ${hw} ms wall, ${hu} ms user -> ratio wall $(awk -v a="$vw" -v b="$hw" 'BEGIN{printf "%.2f", a/b}'), user $(awk -v a="$vu" -v b="$hu" 'BEGIN{printf "%.2f", a/(b>0?b:1)}')"
+echo "  load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
