@@ -40,9 +40,13 @@ public sealed class ProcSource : ICaptureSource
         _log = log;
         _table = preferSockDiag.Value ? SockDiagTable.TryOpen(log) as ISocketTable ?? new ProcNetTcpTable(procRoot) : new ProcNetTcpTable(procRoot);
         var reader = new ProcessReader(procRoot);
-        _owners = new SocketOwners(procRoot);
+        // A scan of every process for an inode the cheap candidates did not hold costs tens of ms:
+        // at most one per max(1 s, 2 intervals), and an unowned socket waits long enough to get one.
+        var fullScanEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, 2 * interval.Ticks));
+        _owners = new SocketOwners(procRoot) { FullScanEvery = fullScanEvery };
         _processes = new ProcessPoller(reader);
-        _sockets = new SocketPoller(_table, _owners, _processes, reader, (int)Math.Round(interval.TotalMilliseconds));
+        var attempts = (int)Math.Ceiling(fullScanEvery / interval) + 1;
+        _sockets = new SocketPoller(_table, _owners, _processes, reader, (int)Math.Round(interval.TotalMilliseconds), attempts);
     }
 
     /// <summary>Learns every process and socket present now (those sockets are births before start), then polls on a thread.</summary>

@@ -14,6 +14,7 @@ public sealed class SocketOwners(string procRoot = "/proc")
     private readonly Dictionary<ulong, (int Pid, ulong StartTicks)> _byInode = [];
     private readonly Dictionary<int, Scan> _scanned = [];
     private readonly HashSet<int> _closedOwners = [];
+    private readonly Dictionary<int, List<ulong>> _inodesByPid = []; // what each scan cached, to forget it when the process goes
     private long _lastFullScanMs = long.MinValue / 2;
 
     private readonly record struct Scan(ulong StartTicks, long FdCount);
@@ -25,6 +26,9 @@ public sealed class SocketOwners(string procRoot = "/proc")
     public TimeSpan FullScanEvery { get; init; } = TimeSpan.FromSeconds(5);
 
     public long FullScans { get; private set; }
+
+    /// <summary>Processes younger than this are always candidates for an unknown inode.</summary>
+    public TimeSpan YoungFor { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Cached inode owners (for tests and the benchmark).</summary>
     public int CachedInodes => _byInode.Count;
@@ -53,12 +57,15 @@ public sealed class SocketOwners(string procRoot = "/proc")
         {
             return result;
         }
-        // Pass 0: processes never counted (born since the baseline). Pass 1: fd count changed, or a
+        // Pass 0: processes never counted (born since the baseline). Pass 1: young processes (a process
+        // starting up opens and closes files, so its fd count says little), fd count changed, or a
         // socket of theirs closed (closing one and opening another keeps the count). Pass 2: the rest,
         // at most once per FullScanEvery: an inode nobody visible holds (owner exited, or lives in
         // another pid namespace) must not cost a scan of every process every cycle.
         var changed = new List<(int, ulong)>();
         var rest = new List<(int, ulong)>();
+        // Start ticks are CLOCK_BOOTTIME in USER_HZ (100) ticks.
+        var youngSince = (ulong)Math.Max(0, Time.BootClock.NowBootNs() / 10_000_000 - (long)(YoungFor.TotalSeconds * 100));
         foreach (var (pid, start) in live)
         {
             if (!_scanned.TryGetValue(pid, out var s) || s.StartTicks != start)
@@ -68,7 +75,7 @@ public sealed class SocketOwners(string procRoot = "/proc")
                     return Done(result);
                 }
             }
-            else if (_closedOwners.Contains(pid) || FdCount(pid) != s.FdCount)
+            else if (start >= youngSince || _closedOwners.Contains(pid) || FdCount(pid) != s.FdCount)
             {
                 changed.Add((pid, start));
             }
@@ -152,6 +159,16 @@ public sealed class SocketOwners(string procRoot = "/proc")
         foreach (var pid in gone ?? [])
         {
             _scanned.Remove(pid);
+            if (_inodesByPid.Remove(pid, out var inodes))
+            {
+                foreach (var i in inodes)
+                {
+                    if (_byInode.TryGetValue(i, out var o) && o.Pid == pid)
+                    {
+                        _byInode.Remove(i);
+                    }
+                }
+            }
         }
     }
 
@@ -186,6 +203,11 @@ public sealed class SocketOwners(string procRoot = "/proc")
         FdScans++;
         var fdCount = FdCount(pid);
         _scanned[pid] = new Scan(startTicks, fdCount);
+        if (!_inodesByPid.TryGetValue(pid, out var cached))
+        {
+            _inodesByPid[pid] = cached = [];
+        }
+        cached.Clear();
         try
         {
             foreach (var fd in Directory.EnumerateFileSystemEntries($"{procRoot}/{pid}/fd"))
@@ -207,6 +229,7 @@ public sealed class SocketOwners(string procRoot = "/proc")
                 {
                     continue;
                 }
+                cached.Add(inode);
                 // A socket inherited by a child stays with the process that held it first (the likelier creator).
                 if (missing.Remove(inode))
                 {
