@@ -17,7 +17,8 @@ public sealed class SocketOwners(string procRoot = "/proc")
     private readonly Dictionary<int, List<ulong>> _inodesByPid = []; // what each scan cached, to forget it when the process goes
     private long _lastFullScanMs = long.MinValue / 2;
 
-    private readonly record struct Scan(ulong StartTicks, long FdCount);
+    /// <summary>Scans: fd directory reads of this process so far (0 when only counted by a baseline).</summary>
+    private readonly record struct Scan(ulong StartTicks, long FdCount, int Scans);
 
     /// <summary>Processes whose fd directory was read (the cost this class exists to keep low).</summary>
     public long FdScans { get; private set; }
@@ -57,12 +58,16 @@ public sealed class SocketOwners(string procRoot = "/proc")
         {
             return result;
         }
-        // Pass 0: processes never counted (born since the baseline). Pass 1: young processes (a process
-        // starting up opens and closes files, so its fd count says little), fd count changed, or a
-        // socket of theirs closed (closing one and opening another keeps the count). Pass 2: the rest,
-        // at most once per FullScanEvery: an inode nobody visible holds (owner exited, or lives in
-        // another pid namespace) must not cost a scan of every process every cycle.
+        // In order of likelihood, stopping as soon as nothing is missing:
+        //  0. processes never counted (born since the baseline), then those born after the caller
+        //     listed processes (before it listed sockets);
+        //  1. fd count changed, or a socket of theirs closed (closing one and opening another keeps
+        //     the count); then young processes scanned only once (a process starting up opens and
+        //     closes files, so the count taken then says little);
+        //  2. the rest, at most once per FullScanEvery: an inode nobody visible holds (owner exited,
+        //     or in another pid namespace) must not cost a scan of every process every cycle.
         var changed = new List<(int, ulong)>();
+        var young = new List<(int, ulong)>();
         var rest = new List<(int, ulong)>();
         // Start ticks are CLOCK_BOOTTIME in USER_HZ (100) ticks.
         var youngSince = (ulong)Math.Max(0, Time.BootClock.NowBootNs() / 10_000_000 - (long)(YoungFor.TotalSeconds * 100));
@@ -75,28 +80,30 @@ public sealed class SocketOwners(string procRoot = "/proc")
                     return Done(result);
                 }
             }
-            else if (start >= youngSince || _closedOwners.Contains(pid) || FdCount(pid) != s.FdCount)
+            else if (_closedOwners.Contains(pid) || FdCount(pid) != s.FdCount)
             {
                 changed.Add((pid, start));
             }
             else
             {
-                rest.Add((pid, start));
+                (start >= youngSince && s.Scans < 2 ? young : rest).Add((pid, start));
             }
         }
-        foreach (var (pid, start) in changed)
-        {
-            if (ScanFds(pid, start, missing, result))
-            {
-                return Done(result);
-            }
-        }
-        // Born after the caller listed processes, before the caller listed sockets.
         foreach (var pid in EnumeratePids(procRoot))
         {
             if (!live.ContainsKey(pid) && ProcStat.TryRead(procRoot, pid, out var st) && ScanFds(pid, st.StartTicks, missing, result))
             {
                 return Done(result);
+            }
+        }
+        foreach (var list in new[] { changed, young })
+        {
+            foreach (var (pid, start) in list)
+            {
+                if (ScanFds(pid, start, missing, result))
+                {
+                    return Done(result);
+                }
             }
         }
         var now = Environment.TickCount64;
@@ -131,7 +138,7 @@ public sealed class SocketOwners(string procRoot = "/proc")
         {
             if (!_scanned.TryGetValue(pid, out var s) || s.StartTicks != start)
             {
-                _scanned[pid] = new Scan(start, FdCount(pid));
+                _scanned[pid] = new Scan(start, FdCount(pid), 0);
             }
         }
     }
@@ -202,7 +209,7 @@ public sealed class SocketOwners(string procRoot = "/proc")
     {
         FdScans++;
         var fdCount = FdCount(pid);
-        _scanned[pid] = new Scan(startTicks, fdCount);
+        _scanned[pid] = new Scan(startTicks, fdCount, _scanned.TryGetValue(pid, out var prev) && prev.StartTicks == startTicks ? prev.Scans + 1 : 1);
         if (!_inodesByPid.TryGetValue(pid, out var cached))
         {
             _inodesByPid[pid] = cached = [];
