@@ -40,12 +40,10 @@ public sealed class ProcSource : ICaptureSource
         _log = log;
         _table = preferSockDiag.Value ? SockDiagTable.TryOpen(log) as ISocketTable ?? new ProcNetTcpTable(procRoot) : new ProcNetTcpTable(procRoot);
         var reader = new ProcessReader(procRoot);
-        // A scan of every process for an inode the cheap candidates did not hold costs tens of ms:
-        // at most one per max(1 s, 2 intervals), and an unowned socket waits long enough to get one.
-        var fullScanEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, 2 * interval.Ticks));
-        _owners = new SocketOwners(procRoot) { FullScanEvery = fullScanEvery };
+        _owners = new SocketOwners(procRoot);
         _processes = new ProcessPoller(reader);
-        var attempts = (int)Math.Ceiling(fullScanEvery / interval) + 1;
+        // An unowned socket is looked for until every process was scanned once (see SocketOwners.RestSlices).
+        var attempts = SocketOwners.RestSlices + 1;
         _sockets = new SocketPoller(_table, _owners, _processes, reader, (int)Math.Round(interval.TotalMilliseconds), attempts);
     }
 
@@ -92,7 +90,7 @@ public sealed class ProcSource : ICaptureSource
         Stats.Unattributed = _sockets.Unattributed;
         Stats.ExecsCaught = _processes.ExecsCaught;
         Stats.FdScans = _owners.FdScans;
-        Stats.FullScans = _owners.FullScans;
+        Stats.RestScans = _owners.RestScans;
         Post(new SourceCounters(now, _posted, 0, _sockets.Unattributed));
         Stats.OnCycle((ThreadCpuClock.NowNs() - cpu0) / 1e6);
     }

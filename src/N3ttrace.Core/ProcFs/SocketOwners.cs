@@ -15,7 +15,7 @@ public sealed class SocketOwners(string procRoot = "/proc")
     private readonly Dictionary<int, Scan> _scanned = [];
     private readonly HashSet<int> _closedOwners = [];
     private readonly Dictionary<int, List<ulong>> _inodesByPid = []; // what each scan cached, to forget it when the process goes
-    private long _lastFullScanMs = long.MinValue / 2;
+    private int _restCursor;
 
     /// <summary>Scans: fd directory reads of this process so far (0 when only counted by a baseline).</summary>
     private readonly record struct Scan(ulong StartTicks, long FdCount, int Scans);
@@ -23,10 +23,16 @@ public sealed class SocketOwners(string procRoot = "/proc")
     /// <summary>Processes whose fd directory was read (the cost this class exists to keep low).</summary>
     public long FdScans { get; private set; }
 
-    /// <summary>How often, at most, every process is scanned for an inode the likely candidates did not hold.</summary>
-    public TimeSpan FullScanEvery { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Processes that none of the likely passes picked are scanned RestSlices calls apart, a
+    /// slice per call (at least MinRestSlice): a caller that retries an unknown inode for
+    /// RestSlices calls has looked in every process once.
+    /// </summary>
+    public const int RestSlices = 8;
+    public const int MinRestSlice = 32;
 
-    public long FullScans { get; private set; }
+    /// <summary>Fd directories read in the last-resort round-robin pass.</summary>
+    public long RestScans { get; private set; }
 
     /// <summary>Processes younger than this are always candidates for an unknown inode.</summary>
     public TimeSpan YoungFor { get; init; } = TimeSpan.FromSeconds(10);
@@ -64,8 +70,8 @@ public sealed class SocketOwners(string procRoot = "/proc")
         //  1. fd count changed, or a socket of theirs closed (closing one and opening another keeps
         //     the count); then young processes scanned only once (a process starting up opens and
         //     closes files, so the count taken then says little);
-        //  2. the rest, at most once per FullScanEvery: an inode nobody visible holds (owner exited,
-        //     or in another pid namespace) must not cost a scan of every process every cycle.
+        //  2. a round-robin slice of the rest: an inode nobody visible holds (owner exited, or in
+        //     another pid namespace) must not cost a scan of every process every cycle.
         var changed = new List<(int, ulong)>();
         var young = new List<(int, ulong)>();
         var rest = new List<(int, ulong)>();
@@ -106,17 +112,23 @@ public sealed class SocketOwners(string procRoot = "/proc")
                 }
             }
         }
-        var now = Environment.TickCount64;
-        if (now - _lastFullScanMs >= (long)FullScanEvery.TotalMilliseconds)
+        // A slice of the rest, round-robin by pid: a full rotation takes RestSlices calls, so an
+        // inode whose owner is invisible costs a bounded amount per cycle, not a scan of everything.
+        rest.Sort((x, y) => x.Item1.CompareTo(y.Item1));
+        var slice = Math.Max(MinRestSlice, (rest.Count + RestSlices - 1) / RestSlices);
+        var from = rest.FindIndex(r => r.Item1 > _restCursor);
+        if (from < 0)
         {
-            _lastFullScanMs = now;
-            FullScans++;
-            foreach (var (pid, start) in rest)
+            from = 0;
+        }
+        for (var n = 0; n < Math.Min(slice, rest.Count); n++)
+        {
+            var (pid, start) = rest[(from + n) % rest.Count];
+            _restCursor = pid;
+            RestScans++;
+            if (ScanFds(pid, start, missing, result))
             {
-                if (ScanFds(pid, start, missing, result))
-                {
-                    return Done(result);
-                }
+                return Done(result);
             }
         }
         return Done(result);
