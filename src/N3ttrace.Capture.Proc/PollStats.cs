@@ -16,6 +16,7 @@ public sealed class PollStats
     public long ExecsCaught { get; internal set; }
     public long FdScans { get; internal set; }
     public long RestScans { get; internal set; }
+    public long Rescued { get; internal set; }
 
     public double SteadyCpuMsAverage => Cycles > 1 ? SteadyCpuMsTotal / (Cycles - 1) : FirstCycleCpuMs;
 
@@ -52,5 +53,5 @@ public sealed class PollStats
     public override string ToString() =>
         $"{Cycles} poll cycles, CPU per cycle {SteadyCpuMsAverage:0.00} ms average, {MaxCycleCpuMs:0.00} ms max, first {FirstCycleCpuMs:0.00} ms; " +
         $"(processes {(Cycles > 1 ? SteadyProcessMsTotal / (Cycles - 1) : 0):0.00} ms, sockets {(Cycles > 1 ? SteadySocketMsTotal / (Cycles - 1) : 0):0.00} ms for {LastSocketRows} rows); " +
-        $"{LateCycles} late; {SocketsSeen} outbound sockets, {ProcessesSeen} new processes, {ExecsCaught} execs caught, {FdScans} fd scans ({RestScans} last-resort), {Unattributed} unattributed";
+        $"{LateCycles} late; {SocketsSeen} outbound sockets, {ProcessesSeen} new processes, {ExecsCaught} execs caught, {FdScans} fd scans ({RestScans} last-resort), {Unattributed} unattributed, {Rescued} skipped by a listing and found by the re-read";
 }

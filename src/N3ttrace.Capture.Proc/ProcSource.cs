@@ -91,6 +91,7 @@ public sealed class ProcSource : ICaptureSource
         Stats.ExecsCaught = _processes.ExecsCaught;
         Stats.FdScans = _owners.FdScans;
         Stats.RestScans = _owners.RestScans;
+        Stats.Rescued = _sockets.Rescued;
         Post(new SourceCounters(now, _posted, 0, _sockets.Unattributed));
         Stats.OnCycle((ThreadCpuClock.NowNs() - cpu0) / 1e6);
     }

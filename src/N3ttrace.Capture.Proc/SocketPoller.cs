@@ -32,6 +32,10 @@ internal sealed class SocketPoller(ISocketTable table, SocketOwners owners, Proc
     private readonly HashSet<ulong> _present = [];
     private readonly List<TcpSocketRow> _rows = [];
     private readonly List<ulong> _unowned = [];
+    private readonly List<TcpSocketRow> _recheck = [];
+
+    /// <summary>Followed sockets a listing skipped that the confirming re-read found (a death not recorded falsely).</summary>
+    public long Rescued { get; private set; }
 
     public int FollowedCount => _followed.Count;
     public long OutboundSeen { get; private set; }
@@ -76,6 +80,7 @@ internal sealed class SocketPoller(ISocketTable table, SocketOwners owners, Proc
         {
             FindOwners(nowNs, post);
         }
+        ConfirmMissing();
         List<ulong>? gone = null;
         foreach (var (inode, f) in _followed)
         {
@@ -109,6 +114,37 @@ internal sealed class SocketPoller(ISocketTable table, SocketOwners owners, Proc
         if (_ignored.Count > _present.Count)
         {
             _ignored.RemoveWhere(i => !_present.Contains(i));
+        }
+    }
+
+    /// <summary>
+    /// Neither /proc/net/tcp nor a sock_diag dump is a snapshot: both are read in chunks that resume
+    /// by position, so under churn a live socket can be skipped. Before a followed socket is
+    /// declared dead the table is read once more; a socket absent from both reads is gone.
+    /// </summary>
+    private void ConfirmMissing()
+    {
+        var missing = false;
+        foreach (var inode in _followed.Keys)
+        {
+            if (!_present.Contains(inode))
+            {
+                missing = true;
+                break;
+            }
+        }
+        if (!missing)
+        {
+            return;
+        }
+        _recheck.Clear();
+        table.ReadInto(_recheck);
+        foreach (var r in _recheck)
+        {
+            if (r.Inode != 0 && _followed.ContainsKey(r.Inode) && _present.Add(r.Inode))
+            {
+                Rescued++;
+            }
         }
     }
 

@@ -26,7 +26,9 @@ public class SockDiagTableTests
         Assert.NotNull(diag);
         var fromDiag = new List<TcpSocketRow>();
         diag.ReadInto(fromDiag);
-        var fromProc = ProcNetTcp.Read();
+        // Neither listing is atomic: under churn a row can repeat (same inode), so compare distinct sockets.
+        fromDiag = fromDiag.DistinctBy(r => r.Inode).ToList();
+        var fromProc = ProcNetTcp.Read().DistinctBy(r => r.Inode).ToList();
 
         foreach (var (lp, rp, state) in new[] { (lport, port, ProcNetTcp.Established), (port, lport, ProcNetTcp.Established), (port, 0, ProcNetTcp.Listen) })
         {

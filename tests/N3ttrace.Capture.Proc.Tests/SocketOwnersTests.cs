@@ -10,7 +10,7 @@ public class SocketOwnersTests
     {
         var lport = ((IPEndPoint)client.Client.LocalEndPoint!).Port;
         var rport = ((IPEndPoint)client.Client.RemoteEndPoint!).Port;
-        return Assert.Single(ProcNetTcp.Read(), r => r.LocalPort == lport && r.RemotePort == rport && r.State == ProcNetTcp.Established).Inode;
+        return Assert.Single(ProcNetTcp.Read().DistinctBy(r => r.Inode), r => r.LocalPort == lport && r.RemotePort == rport && r.State == ProcNetTcp.Established).Inode;
     }
 
     private static Dictionary<int, ulong> Live()
@@ -76,7 +76,7 @@ public class SocketOwnersTests
         using var child = System.Diagnostics.Process.Start(psi)!;
         var lport = int.Parse(child.StandardOutput.ReadLine()!, System.Globalization.CultureInfo.InvariantCulture);
         using var accepted = listener.AcceptTcpClient();
-        var inode = Assert.Single(ProcNetTcp.Read(), r => r.LocalPort == lport && r.RemotePort == port && r.State == ProcNetTcp.Established).Inode;
+        var inode = Assert.Single(ProcNetTcp.Read().DistinctBy(r => r.Inode), r => r.LocalPort == lport && r.RemotePort == port && r.State == ProcNetTcp.Established).Inode;
 
         var owners = new SocketOwners();
         Assert.Equal(child.Id, owners.Resolve([inode], Live())[inode].Pid);
