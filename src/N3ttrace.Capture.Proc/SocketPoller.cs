@@ -120,20 +120,37 @@ internal sealed class SocketPoller(ISocketTable table, SocketOwners owners, Proc
     /// <summary>
     /// Neither /proc/net/tcp nor a sock_diag dump is a snapshot: both are read in chunks that resume
     /// by position, so under churn a live socket can be skipped. Before a followed socket is
-    /// declared dead the table is read once more; a socket absent from both reads is gone.
+    /// declared dead it is looked up exactly (sock_diag) or the table is read once more (/proc/net/tcp).
     /// </summary>
     private void ConfirmMissing()
     {
-        var missing = false;
-        foreach (var inode in _followed.Keys)
+        List<(ulong, Followed)>? missing = null;
+        foreach (var (inode, f) in _followed)
         {
             if (!_present.Contains(inode))
             {
-                missing = true;
-                break;
+                (missing ??= []).Add((inode, f));
             }
         }
-        if (!missing)
+        if (missing is null)
+        {
+            return;
+        }
+        var reread = false;
+        foreach (var (inode, f) in missing)
+        {
+            switch (table.Exists(f.Endpoints, inode))
+            {
+                case true:
+                    _present.Add(inode);
+                    Rescued++;
+                    break;
+                case null:
+                    reread = true;
+                    break;
+            }
+        }
+        if (!reread)
         {
             return;
         }
