@@ -69,9 +69,10 @@ for table in sock_diag procfs; do
   echo "$table cold (all appear during the run, max = the cycle that met them): $(stat_line "$work/cold-$table.err")"
 done
 summary=$(stat_line "$work/steady-sock_diag.err")
-avg=$(field "$summary" 'CPU per cycle ([0-9.]+) ms average')
+avg=$(field "$summary" 'CPU per cycle ([0-9.]+) ms median')
+mean=$(field "$summary" 'median, ([0-9.]+) ms average')
 ratio=$(python3 -c "print('%.0f' % ($ss_ms / max($avg, 0.01)))")
-echo "RESULT poll cycle (sock_diag, steady): ${avg} ms CPU average (target < 20 ms); ss -tnp ${ss_ms} ms: ${ratio}x less"
+echo "RESULT poll cycle (sock_diag, steady): ${avg} ms CPU median, ${mean} ms average (target < 20 ms; other users' churn on this host is included); ss -tnp ${ss_ms} ms: ${ratio}x less"
 
 echo "-- 2. mixed workload: 73 connections, lifetimes 0.05 s .. 20 s, eBPF and --fallback-proc side by side"
 "$CLI" run --no-tui --duration 40 --state-dir "$work/mix-ebpf" --log-file "$work/mix-ebpf.log" 2> "$work/mix-ebpf.err" &

@@ -16,7 +16,7 @@ public static class FallbackProbe
         using var table = SockDiagTable.TryOpen(log) as ISocketTable ?? new ProcNetTcpTable(procRoot);
         var reader = new ProcessReader(procRoot);
         var processes = new ProcessPoller(reader);
-        var sockets = new SocketPoller(table, new SocketOwners(procRoot), processes, reader, 1000);
+        var sockets = new SocketPoller(table, new SocketOwners(procRoot), processes, reader, 1000, ownerAttempts: 1);
         int outbound = 0, attributed = 0;
         void Count(CaptureEvent e)
         {

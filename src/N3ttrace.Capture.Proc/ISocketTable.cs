@@ -1,3 +1,4 @@
+using N3ttrace.Events;
 using N3ttrace.ProcFs;
 
 namespace N3ttrace.Capture.Proc;
@@ -10,4 +11,7 @@ internal interface ISocketTable : IDisposable
 
     /// <summary>Appends every TCP socket (IPv4 and IPv6) to rows.</summary>
     void ReadInto(List<TcpSocketRow> rows);
+
+    /// <summary>Whether the socket with these endpoints and inode is still in the table; null when the table cannot look one up.</summary>
+    bool? Exists(SocketEndpoints endpoints, ulong inode);
 }

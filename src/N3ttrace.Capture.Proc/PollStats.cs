@@ -15,7 +15,8 @@ public sealed class PollStats
     public long Unattributed { get; internal set; }
     public long ExecsCaught { get; internal set; }
     public long FdScans { get; internal set; }
-    public long FullScans { get; internal set; }
+    public long RestScans { get; internal set; }
+    public long Rescued { get; internal set; }
 
     public double SteadyCpuMsAverage => Cycles > 1 ? SteadyCpuMsTotal / (Cycles - 1) : FirstCycleCpuMs;
 
@@ -34,8 +35,28 @@ public sealed class PollStats
         }
     }
 
+    private readonly List<double> _steady = [];
+
+    /// <summary>Median CPU of the cycles after the first: robust to a few cycles that met a burst.</summary>
+    public double SteadyCpuMsMedian
+    {
+        get
+        {
+            if (_steady.Count == 0)
+            {
+                return FirstCycleCpuMs;
+            }
+            var sorted = _steady.Order().ToList();
+            return sorted[sorted.Count / 2];
+        }
+    }
+
     internal void OnCycle(double cpuMs)
     {
+        if (Cycles > 0 && _steady.Count < 100_000)
+        {
+            _steady.Add(cpuMs);
+        }
         if (Cycles == 0)
         {
             FirstCycleCpuMs = cpuMs;
@@ -50,7 +71,7 @@ public sealed class PollStats
     }
 
     public override string ToString() =>
-        $"{Cycles} poll cycles, CPU per cycle {SteadyCpuMsAverage:0.00} ms average, {MaxCycleCpuMs:0.00} ms max, first {FirstCycleCpuMs:0.00} ms; " +
+        $"{Cycles} poll cycles, CPU per cycle {SteadyCpuMsMedian:0.00} ms median, {SteadyCpuMsAverage:0.00} ms average, {MaxCycleCpuMs:0.00} ms max, first {FirstCycleCpuMs:0.00} ms; " +
         $"(processes {(Cycles > 1 ? SteadyProcessMsTotal / (Cycles - 1) : 0):0.00} ms, sockets {(Cycles > 1 ? SteadySocketMsTotal / (Cycles - 1) : 0):0.00} ms for {LastSocketRows} rows); " +
-        $"{LateCycles} late; {SocketsSeen} outbound sockets, {ProcessesSeen} new processes, {ExecsCaught} execs caught, {FdScans} fd scans ({FullScans} full), {Unattributed} unattributed";
+        $"{LateCycles} late; {SocketsSeen} outbound sockets, {ProcessesSeen} new processes, {ExecsCaught} execs caught, {FdScans} fd scans ({RestScans} last-resort), {Unattributed} unattributed, {Rescued} skipped by a listing and found by the re-read";
 }

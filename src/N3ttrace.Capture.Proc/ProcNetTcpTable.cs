@@ -1,3 +1,4 @@
+using N3ttrace.Events;
 using N3ttrace.ProcFs;
 
 namespace N3ttrace.Capture.Proc;
@@ -8,6 +9,8 @@ internal sealed class ProcNetTcpTable(string procRoot) : ISocketTable
     public string Name => "/proc/net/tcp";
 
     public void ReadInto(List<TcpSocketRow> rows) => ProcNetTcp.ReadInto(procRoot, rows);
+
+    public bool? Exists(SocketEndpoints endpoints, ulong inode) => null;
 
     public void Dispose()
     {

@@ -42,7 +42,9 @@ public sealed class ProcSource : ICaptureSource
         var reader = new ProcessReader(procRoot);
         _owners = new SocketOwners(procRoot);
         _processes = new ProcessPoller(reader);
-        _sockets = new SocketPoller(_table, _owners, _processes, reader, (int)Math.Round(interval.TotalMilliseconds));
+        // An unowned socket is looked for until every process was scanned once (see SocketOwners.RestSlices).
+        var attempts = SocketOwners.RestSlices + 1;
+        _sockets = new SocketPoller(_table, _owners, _processes, reader, (int)Math.Round(interval.TotalMilliseconds), attempts);
     }
 
     /// <summary>Learns every process and socket present now (those sockets are births before start), then polls on a thread.</summary>
@@ -88,7 +90,8 @@ public sealed class ProcSource : ICaptureSource
         Stats.Unattributed = _sockets.Unattributed;
         Stats.ExecsCaught = _processes.ExecsCaught;
         Stats.FdScans = _owners.FdScans;
-        Stats.FullScans = _owners.FullScans;
+        Stats.RestScans = _owners.RestScans;
+        Stats.Rescued = _sockets.Rescued;
         Post(new SourceCounters(now, _posted, 0, _sockets.Unattributed));
         Stats.OnCycle((ThreadCpuClock.NowNs() - cpu0) / 1e6);
     }

@@ -11,14 +11,19 @@ namespace N3ttrace.Capture.Proc;
 /// born when first seen established and dies when it leaves the table. Nothing seen is dropped:
 /// a socket whose owner is gone is still recorded, without process context.
 /// </summary>
-internal sealed class SocketPoller(ISocketTable table, SocketOwners owners, ProcessPoller processes, ProcessReader reader, int resolutionMs)
+/// <param name="ownerAttempts">Cycles an owner is looked for before the socket is recorded without one.</param>
+internal sealed class SocketPoller(ISocketTable table, SocketOwners owners, ProcessPoller processes, ProcessReader reader, int resolutionMs, int ownerAttempts = 3)
 {
-    private sealed class Followed(SocketEndpoints endpoints, SocketOwner? owner, long firstSeenNs, bool beforeStart)
+    private sealed class Followed(SocketEndpoints endpoints, long firstSeenNs, bool beforeStart, uint uid, int ownerAttempts)
     {
         public SocketEndpoints Endpoints { get; } = endpoints;
-        public SocketOwner? Owner { get; } = owner;
         public long FirstSeenNs { get; } = firstSeenNs;
         public bool BeforeStart { get; } = beforeStart;
+        public uint Uid { get; } = uid;
+        public SocketOwner? Owner { get; set; }
+        /// <summary>0 once the owner is settled (found, or given up on).</summary>
+        public int OwnerAttemptsLeft { get; set; } = ownerAttempts;
+        public bool Established { get; set; }
         public bool Opened { get; set; }
     }
 
@@ -26,8 +31,11 @@ internal sealed class SocketPoller(ISocketTable table, SocketOwners owners, Proc
     private readonly HashSet<ulong> _ignored = [];
     private readonly HashSet<ulong> _present = [];
     private readonly List<TcpSocketRow> _rows = [];
-    private readonly List<TcpSocketRow> _new = [];
-    private readonly List<ulong> _inodes = [];
+    private readonly List<ulong> _unowned = [];
+    private readonly List<TcpSocketRow> _recheck = [];
+
+    /// <summary>Followed sockets a listing skipped that the confirming re-read found (a death not recorded falsely).</summary>
+    public long Rescued { get; private set; }
 
     public int FollowedCount => _followed.Count;
     public long OutboundSeen { get; private set; }
@@ -40,44 +48,59 @@ internal sealed class SocketPoller(ISocketTable table, SocketOwners owners, Proc
         table.ReadInto(_rows);
         var listening = ProcNetTcp.ListeningPorts(_rows);
         _present.Clear();
-        _new.Clear();
+        _unowned.Clear();
         foreach (var r in _rows)
         {
             if (r.Inode == 0 || !_present.Add(r.Inode))
             {
                 continue;
             }
-            if (_followed.TryGetValue(r.Inode, out var f))
+            if (!_followed.TryGetValue(r.Inode, out var f))
             {
-                if (!f.Opened && ProcNetTcp.WasEstablished(r.State))
+                if (_ignored.Contains(r.Inode))
                 {
-                    Open(r.Inode, f, nowNs, post);
+                    continue;
                 }
-            }
-            else if (!_ignored.Contains(r.Inode))
-            {
-                if (ProcNetTcp.IsActiveOpen(r, listening))
-                {
-                    _new.Add(r);
-                }
-                else
+                if (!ProcNetTcp.IsActiveOpen(r, listening))
                 {
                     _ignored.Add(r.Inode);
+                    continue;
                 }
+                OutboundSeen++;
+                f = new Followed(new SocketEndpoints(r.Local, r.LocalPort, r.Remote, r.RemotePort), nowNs, initial, r.Uid, ownerAttempts);
+                _followed[r.Inode] = f;
+            }
+            f.Established |= ProcNetTcp.WasEstablished(r.State);
+            if (f.OwnerAttemptsLeft > 0)
+            {
+                _unowned.Add(r.Inode);
             }
         }
-        if (_new.Count > 0)
+        if (_unowned.Count > 0)
         {
-            FollowNew(nowNs, post, initial);
+            FindOwners(nowNs, post);
         }
+        ConfirmMissing();
         List<ulong>? gone = null;
         foreach (var (inode, f) in _followed)
         {
             if (_present.Contains(inode))
             {
+                if (!f.Opened && f.Established && f.OwnerAttemptsLeft == 0)
+                {
+                    Open(inode, f, nowNs, post);
+                }
                 continue;
             }
             (gone ??= []).Add(inode);
+            if (f.OwnerAttemptsLeft > 0)
+            {
+                Unattributed++; // gone before its owner was found: recorded without one, never dropped
+            }
+            if (f.Established && !f.Opened)
+            {
+                Open(inode, f, nowNs, post);
+            }
             // Seen only in SYN_SENT: the handshake was never seen completing, recorded as a failed connect.
             post(f.Opened
                 ? new ConnectionClosed(nowNs, inode, 0, 0)
@@ -94,36 +117,77 @@ internal sealed class SocketPoller(ISocketTable table, SocketOwners owners, Proc
         }
     }
 
-    private void FollowNew(long nowNs, Action<CaptureEvent> post, bool initial)
+    /// <summary>
+    /// Neither /proc/net/tcp nor a sock_diag dump is a snapshot: both are read in chunks that resume
+    /// by position, so under churn a live socket can be skipped. Before a followed socket is
+    /// declared dead it is looked up exactly (sock_diag) or the table is read once more (/proc/net/tcp).
+    /// </summary>
+    private void ConfirmMissing()
     {
-        _inodes.Clear();
-        foreach (var r in _new)
+        List<(ulong, Followed)>? missing = null;
+        foreach (var (inode, f) in _followed)
         {
-            _inodes.Add(r.Inode);
+            if (!_present.Contains(inode))
+            {
+                (missing ??= []).Add((inode, f));
+            }
         }
-        var found = owners.Resolve(_inodes, processes.Live);
-        var refreshed = new HashSet<int>();
-        foreach (var r in _new)
+        if (missing is null)
         {
-            OutboundSeen++;
-            SocketOwner? owner = null;
-            if (found.TryGetValue(r.Inode, out var o) && ProcStat.TryRead(reader.ProcRoot, o.Pid, out var st) && st.StartTicks == o.StartTicks)
+            return;
+        }
+        var reread = false;
+        foreach (var (inode, f) in missing)
+        {
+            switch (table.Exists(f.Endpoints, inode))
+            {
+                case true:
+                    _present.Add(inode);
+                    Rescued++;
+                    break;
+                case null:
+                    reread = true;
+                    break;
+            }
+        }
+        if (!reread)
+        {
+            return;
+        }
+        _recheck.Clear();
+        table.ReadInto(_recheck);
+        foreach (var r in _recheck)
+        {
+            if (r.Inode != 0 && _followed.ContainsKey(r.Inode) && _present.Add(r.Inode))
+            {
+                Rescued++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Owners for sockets not attributed yet. One not found is looked for again in the next cycles
+    /// (its process may be one whose fds the cheap passes skipped) before it is recorded without one.
+    /// </summary>
+    private void FindOwners(long nowNs, Action<CaptureEvent> post)
+    {
+        var found = owners.Resolve(_unowned, processes.Live);
+        var refreshed = new HashSet<int>();
+        foreach (var inode in _unowned)
+        {
+            var f = _followed[inode];
+            if (found.TryGetValue(inode, out var o) && ProcStat.TryRead(reader.ProcRoot, o.Pid, out var st) && st.StartTicks == o.StartTicks)
             {
                 if (refreshed.Add(o.Pid))
                 {
                     processes.RefreshIfExeced(o.Pid, nowNs, post);
                 }
-                owner = new SocketOwner(new ProcessKey(o.Pid, o.StartTicks), o.Pid, r.Uid, st.Comm);
+                f.Owner = new SocketOwner(new ProcessKey(o.Pid, o.StartTicks), o.Pid, f.Uid, st.Comm);
+                f.OwnerAttemptsLeft = 0;
             }
-            else
+            else if (--f.OwnerAttemptsLeft == 0)
             {
                 Unattributed++;
-            }
-            var f = new Followed(new SocketEndpoints(r.Local, r.LocalPort, r.Remote, r.RemotePort), owner, nowNs, initial);
-            _followed[r.Inode] = f;
-            if (ProcNetTcp.WasEstablished(r.State))
-            {
-                Open(r.Inode, f, nowNs, post);
             }
         }
     }
@@ -131,7 +195,7 @@ internal sealed class SocketPoller(ISocketTable table, SocketOwners owners, Proc
     private void Open(ulong inode, Followed f, long nowNs, Action<CaptureEvent> post)
     {
         f.Opened = true;
-        // Birth is when polling first saw it (f.FirstSeenNs: SYN_SENT or established), to within one interval.
+        // Birth is when polling first saw it (SYN_SENT or established), to within one interval.
         post(new ConnectionOpened(f.FirstSeenNs, inode, f.Endpoints, f.Owner, nowNs, f.BeforeStart, resolutionMs));
     }
 }

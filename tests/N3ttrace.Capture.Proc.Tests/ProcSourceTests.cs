@@ -63,7 +63,8 @@ s.close()
         pipeline.Complete();
         await pump;
 
-        var birth = Assert.Single(sink.Births, c => c.LocalPort == lport && c.Pid == child.Id);
+        var birth = Assert.Single(sink.Births, c => c.LocalPort == lport && c.RemotePort == port);
+        Assert.True(birth.Pid == child.Id, $"owner {birth.Pid}, expected {child.Id}; {source.Stats}");
         Assert.Equal("proc", birth.Source);
         Assert.Equal(100, birth.ResolutionMs);
         Assert.False(birth.BirthBeforeStart);

@@ -34,7 +34,10 @@ os.kill(a, 9); os.kill(b, 9); os.waitpid(a, 0); os.waitpid(b, 0)
         psi.ArgumentList.Add(Script);
         using var p = Process.Start(psi)!;
         var pids = p.StandardOutput.ReadLine()!.Split(' ').Select(int.Parse).ToArray();
-        Thread.Sleep(200); // let the exec'ing child finish its exec
+        for (var i = 0; i < 250 && !File.ReadAllText($"/proc/{pids[1]}/comm").StartsWith("sleep", StringComparison.Ordinal); i++)
+        {
+            Thread.Sleep(20); // let the exec'ing child finish its exec
+        }
         poller.Poll(2, events.Add, initial: false);
 
         Assert.True(ProcStat.TryRead("/proc", p.Id, out var parent));

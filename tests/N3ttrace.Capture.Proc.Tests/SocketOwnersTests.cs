@@ -9,7 +9,8 @@ public class SocketOwnersTests
     private static ulong InodeOf(TcpClient client)
     {
         var lport = ((IPEndPoint)client.Client.LocalEndPoint!).Port;
-        return Assert.Single(ProcNetTcp.Read(), r => r.LocalPort == lport && r.State == ProcNetTcp.Established).Inode;
+        var rport = ((IPEndPoint)client.Client.RemoteEndPoint!).Port;
+        return Assert.Single(ProcNetTcp.Read().DistinctBy(r => r.Inode), r => r.LocalPort == lport && r.RemotePort == rport && r.State == ProcNetTcp.Established).Inode;
     }
 
     private static Dictionary<int, ulong> Live()
@@ -60,5 +61,29 @@ public class SocketOwnersTests
         // A closed socket is forgotten; an inode nobody holds is not invented.
         owners.Forget(inode1);
         Assert.Empty(owners.Resolve([ulong.MaxValue - 1], Live()));
+    }
+
+    [Fact]
+    public void Forgets_what_a_process_held_once_it_is_gone()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardOutput = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("import socket,sys\ns=socket.create_connection(('127.0.0.1',int(sys.argv[1])))\nprint(s.getsockname()[1],flush=True)\nsys.stdin.readline()");
+        psi.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var child = System.Diagnostics.Process.Start(psi)!;
+        var lport = int.Parse(child.StandardOutput.ReadLine()!, System.Globalization.CultureInfo.InvariantCulture);
+        using var accepted = listener.AcceptTcpClient();
+        var inode = Assert.Single(ProcNetTcp.Read().DistinctBy(r => r.Inode), r => r.LocalPort == lport && r.RemotePort == port && r.State == ProcNetTcp.Established).Inode;
+
+        var owners = new SocketOwners();
+        Assert.Equal(child.Id, owners.Resolve([inode], Live())[inode].Pid);
+        var cached = owners.CachedInodes;
+        child.StandardInput.WriteLine();
+        Assert.True(child.WaitForExit(10_000));
+        owners.Prune(Live());
+        Assert.True(owners.CachedInodes < cached, $"{owners.CachedInodes} cached after the owner exited, {cached} before");
     }
 }

@@ -14,17 +14,28 @@ public sealed class SocketOwners(string procRoot = "/proc")
     private readonly Dictionary<ulong, (int Pid, ulong StartTicks)> _byInode = [];
     private readonly Dictionary<int, Scan> _scanned = [];
     private readonly HashSet<int> _closedOwners = [];
-    private long _lastFullScanMs = long.MinValue / 2;
+    private readonly Dictionary<int, List<ulong>> _inodesByPid = []; // what each scan cached, to forget it when the process goes
+    private int _restCursor;
 
-    private readonly record struct Scan(ulong StartTicks, long FdCount);
+    /// <summary>Scans: fd directory reads of this process so far (0 when only counted by a baseline).</summary>
+    private readonly record struct Scan(ulong StartTicks, long FdCount, int Scans);
 
     /// <summary>Processes whose fd directory was read (the cost this class exists to keep low).</summary>
     public long FdScans { get; private set; }
 
-    /// <summary>How often, at most, every process is scanned for an inode the likely candidates did not hold.</summary>
-    public TimeSpan FullScanEvery { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Processes that none of the likely passes picked are scanned RestSlices calls apart, a
+    /// slice per call (at least MinRestSlice): a caller that retries an unknown inode for
+    /// RestSlices calls has looked in every process once.
+    /// </summary>
+    public const int RestSlices = 8;
+    public const int MinRestSlice = 32;
 
-    public long FullScans { get; private set; }
+    /// <summary>Fd directories read in the last-resort round-robin pass.</summary>
+    public long RestScans { get; private set; }
+
+    /// <summary>Processes younger than this are always candidates for an unknown inode.</summary>
+    public TimeSpan YoungFor { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Cached inode owners (for tests and the benchmark).</summary>
     public int CachedInodes => _byInode.Count;
@@ -53,12 +64,19 @@ public sealed class SocketOwners(string procRoot = "/proc")
         {
             return result;
         }
-        // Pass 0: processes never counted (born since the baseline). Pass 1: fd count changed, or a
-        // socket of theirs closed (closing one and opening another keeps the count). Pass 2: the rest,
-        // at most once per FullScanEvery: an inode nobody visible holds (owner exited, or lives in
-        // another pid namespace) must not cost a scan of every process every cycle.
+        // In order of likelihood, stopping as soon as nothing is missing:
+        //  0. processes never counted (born since the baseline), then those born after the caller
+        //     listed processes (before it listed sockets);
+        //  1. fd count changed, or a socket of theirs closed (closing one and opening another keeps
+        //     the count); then young processes scanned only once (a process starting up opens and
+        //     closes files, so the count taken then says little);
+        //  2. a round-robin slice of the rest: an inode nobody visible holds (owner exited, or in
+        //     another pid namespace) must not cost a scan of every process every cycle.
         var changed = new List<(int, ulong)>();
+        var young = new List<(int, ulong)>();
         var rest = new List<(int, ulong)>();
+        // Start ticks are CLOCK_BOOTTIME in USER_HZ (100) ticks.
+        var youngSince = (ulong)Math.Max(0, Time.BootClock.NowBootNs() / 10_000_000 - (long)(YoungFor.TotalSeconds * 100));
         foreach (var (pid, start) in live)
         {
             if (!_scanned.TryGetValue(pid, out var s) || s.StartTicks != start)
@@ -74,17 +92,9 @@ public sealed class SocketOwners(string procRoot = "/proc")
             }
             else
             {
-                rest.Add((pid, start));
+                (start >= youngSince && s.Scans < 2 ? young : rest).Add((pid, start));
             }
         }
-        foreach (var (pid, start) in changed)
-        {
-            if (ScanFds(pid, start, missing, result))
-            {
-                return Done(result);
-            }
-        }
-        // Born after the caller listed processes, before the caller listed sockets.
         foreach (var pid in EnumeratePids(procRoot))
         {
             if (!live.ContainsKey(pid) && ProcStat.TryRead(procRoot, pid, out var st) && ScanFds(pid, st.StartTicks, missing, result))
@@ -92,17 +102,33 @@ public sealed class SocketOwners(string procRoot = "/proc")
                 return Done(result);
             }
         }
-        var now = Environment.TickCount64;
-        if (now - _lastFullScanMs >= (long)FullScanEvery.TotalMilliseconds)
+        foreach (var list in new[] { changed, young })
         {
-            _lastFullScanMs = now;
-            FullScans++;
-            foreach (var (pid, start) in rest)
+            foreach (var (pid, start) in list)
             {
                 if (ScanFds(pid, start, missing, result))
                 {
                     return Done(result);
                 }
+            }
+        }
+        // A slice of the rest, round-robin by pid: a full rotation takes RestSlices calls, so an
+        // inode whose owner is invisible costs a bounded amount per cycle, not a scan of everything.
+        rest.Sort((x, y) => x.Item1.CompareTo(y.Item1));
+        var slice = Math.Max(MinRestSlice, (rest.Count + RestSlices - 1) / RestSlices);
+        var from = rest.FindIndex(r => r.Item1 > _restCursor);
+        if (from < 0)
+        {
+            from = 0;
+        }
+        for (var n = 0; n < Math.Min(slice, rest.Count); n++)
+        {
+            var (pid, start) = rest[(from + n) % rest.Count];
+            _restCursor = pid;
+            RestScans++;
+            if (ScanFds(pid, start, missing, result))
+            {
+                return Done(result);
             }
         }
         return Done(result);
@@ -124,7 +150,7 @@ public sealed class SocketOwners(string procRoot = "/proc")
         {
             if (!_scanned.TryGetValue(pid, out var s) || s.StartTicks != start)
             {
-                _scanned[pid] = new Scan(start, FdCount(pid));
+                _scanned[pid] = new Scan(start, FdCount(pid), 0);
             }
         }
     }
@@ -152,6 +178,16 @@ public sealed class SocketOwners(string procRoot = "/proc")
         foreach (var pid in gone ?? [])
         {
             _scanned.Remove(pid);
+            if (_inodesByPid.Remove(pid, out var inodes))
+            {
+                foreach (var i in inodes)
+                {
+                    if (_byInode.TryGetValue(i, out var o) && o.Pid == pid)
+                    {
+                        _byInode.Remove(i);
+                    }
+                }
+            }
         }
     }
 
@@ -185,7 +221,12 @@ public sealed class SocketOwners(string procRoot = "/proc")
     {
         FdScans++;
         var fdCount = FdCount(pid);
-        _scanned[pid] = new Scan(startTicks, fdCount);
+        _scanned[pid] = new Scan(startTicks, fdCount, _scanned.TryGetValue(pid, out var prev) && prev.StartTicks == startTicks ? prev.Scans + 1 : 1);
+        if (!_inodesByPid.TryGetValue(pid, out var cached))
+        {
+            _inodesByPid[pid] = cached = [];
+        }
+        cached.Clear();
         try
         {
             foreach (var fd in Directory.EnumerateFileSystemEntries($"{procRoot}/{pid}/fd"))
@@ -207,6 +248,7 @@ public sealed class SocketOwners(string procRoot = "/proc")
                 {
                     continue;
                 }
+                cached.Add(inode);
                 // A socket inherited by a child stays with the process that held it first (the likelier creator).
                 if (missing.Remove(inode))
                 {

@@ -24,7 +24,15 @@ internal static class FallbackOptions
         };
         interval.Validators.Add(r =>
         {
-            var v = r.GetValueOrDefault<double>();
+            double v;
+            try
+            {
+                v = r.GetValueOrDefault<double>();
+            }
+            catch (InvalidOperationException)
+            {
+                return; // not a number: the parser reports that itself
+            }
             if (!(v >= MinIntervalSeconds && v <= MaxIntervalSeconds))
             {
                 r.AddError($"--interval must be between {MinIntervalSeconds} and {MaxIntervalSeconds} seconds");

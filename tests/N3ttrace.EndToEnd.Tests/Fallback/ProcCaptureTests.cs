@@ -185,11 +185,13 @@ sys.stdin.readline()
         Assert.Equal(["birth", "death"], events);
     }
 
-    [RootFact]
-    public async Task Bad_interval_is_a_usage_error()
+    [Theory]
+    [InlineData("0", "--interval must be between")]
+    [InlineData("abc", "Cannot parse argument 'abc'")]
+    public async Task Bad_interval_is_a_usage_error(string value, string message)
     {
         var psi = new System.Diagnostics.ProcessStartInfo(Repo.Cli) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "run", "--fallback-proc", "--interval", "0" })
+        foreach (var a in new[] { "run", "--fallback-proc", "--interval", value })
         {
             psi.ArgumentList.Add(a);
         }
@@ -197,6 +199,6 @@ sys.stdin.readline()
         var err = await p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
         Assert.Equal(2, p.ExitCode);
-        Assert.Contains("--interval must be between", err, StringComparison.Ordinal);
+        Assert.Contains(message, err, StringComparison.Ordinal);
     }
 }
