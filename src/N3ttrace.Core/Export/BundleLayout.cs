@@ -8,7 +8,8 @@ public static class BundleLayout
     public const string Manifest = "manifest.json";
     public const string Sums = "SHA256SUMS";
     public const string Verification = "verification.txt";
-    public const string CheckpointDir = "checkpoints";
+    /// <summary>The complete chained trail files, for offline chain and seal verification.</summary>
+    public const string ChainDir = "trail";
 
     /// <summary>"case-42.tar.gz" becomes "case-42".</summary>
     public static string RootName(string outputPath)

@@ -11,5 +11,8 @@ public sealed class BundleVerification
     public string? CaseId { get; set; }
     public string? ExportedAt { get; set; }
     public string? TrailVerified { get; set; }
+    /// <summary>What the trail's own verifier found in the bundled chain (trail/).</summary>
+    public string? TrailChain { get; set; }
+    public bool SealsChecked { get; set; }
     public bool Ok => Problems.Count == 0;
 }

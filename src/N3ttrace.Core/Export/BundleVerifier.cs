@@ -9,13 +9,14 @@ namespace N3ttrace.Export;
 /// <summary>
 /// Verifies a bundle offline, from the file alone: every file's SHA-256 against SHA256SUMS, that
 /// SHA256SUMS lists exactly the files present, that manifest.json parses and that its row counts
-/// match the TSV files. Nothing is extracted to disk.
+/// match the TSV files; then the complete chained trail under trail/ with the trail's own verifier
+/// (with the verification key, its seals too). Only trail/ goes to a temporary directory, for that check.
 /// </summary>
 public static class BundleVerifier
 {
     private sealed record Entry(string Sha256, long Lines, byte[]? Content);
 
-    public static BundleVerification Verify(Stream gzipTar, Action<long>? progress = null)
+    public static BundleVerification Verify(Stream gzipTar, Action<long>? progress = null, Trail.VerifyKey? key = null)
     {
         var result = new BundleVerification();
         var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
@@ -35,6 +36,7 @@ public static class BundleVerifier
         }
         CheckSums(result, entries);
         CheckManifest(result, entries);
+        CheckChain(result, entries, key);
         return result;
     }
 
@@ -70,7 +72,8 @@ public static class BundleVerifier
                 continue;
             }
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var keep = rel is BundleLayout.Sums or BundleLayout.Manifest ? new MemoryStream() : null;
+            var keep = rel is BundleLayout.Sums or BundleLayout.Manifest || rel.StartsWith(BundleLayout.ChainDir + "/", StringComparison.Ordinal)
+                ? new MemoryStream() : null;
             long lines = 0;
             if (e.DataStream is { } data)
             {
@@ -123,6 +126,36 @@ public static class BundleVerifier
             var shown = Text.TextEscaper.Escape(name);
             result.Files.Add((shown, "UNLISTED"));
             result.Problems.Add($"{shown}: in the bundle but not in {BundleLayout.Sums} (added after export)");
+        }
+    }
+
+    private static void CheckChain(BundleVerification result, Dictionary<string, Entry> entries, Trail.VerifyKey? key)
+    {
+        var chain = ChainFiles.Names.Select(n => entries.GetValueOrDefault($"{BundleLayout.ChainDir}/{n}")).ToArray();
+        if (chain.Any(e => e is null))
+        {
+            result.Problems.Add($"{BundleLayout.ChainDir}/: the chained trail files are incomplete; the chain cannot be checked");
+            return;
+        }
+        var tmp = Directory.CreateTempSubdirectory("n3ttrace-bundle-");
+        try
+        {
+            var paths = ChainFiles.Names.Select(n => Path.Combine(tmp.FullName, n)).ToArray();
+            for (var i = 0; i < paths.Length; i++)
+            {
+                File.WriteAllBytes(paths[i], chain[i]!.Content!);
+            }
+            var r = Trail.TrailVerifier.Verify(paths[0], paths[1], paths[2], key);
+            result.TrailChain = StateTrailVerifier.Describe(r).TrimEnd();
+            result.SealsChecked = key is not null;
+            foreach (var d in r.Damages.Take(20))
+            {
+                result.Problems.Add($"{BundleLayout.ChainDir}/{Text.TextEscaper.Escape(d.ToString())}");
+            }
+        }
+        finally
+        {
+            tmp.Delete(recursive: true);
         }
     }
 

@@ -22,7 +22,7 @@ public static class BundleWriter
             new(StateDirectory.BirthRecordsFile, Tsv(r.Trail.BirthHeader, r.Trail.Births)),
             new(StateDirectory.TimelineFile, Tsv(r.Trail.TimelineHeader, r.Trail.Timeline)),
         };
-        files.AddRange(r.Checkpoints.Select(c => c with { Name = $"{BundleLayout.CheckpointDir}/{c.Name}" }));
+        files.AddRange(r.Checkpoints.Select(c => c with { Name = $"{BundleLayout.ChainDir}/{c.Name}" }));
         files.Add(new(BundleLayout.Verification, Encoding.UTF8.GetBytes(VerificationReport(r))));
         files.Add(new(BundleLayout.Readme, Encoding.UTF8.GetBytes(BundleReadme.Text)));
         files.Add(new(BundleLayout.Manifest, Manifest(r)));
@@ -139,10 +139,10 @@ public static class BundleWriter
             w.WriteNumber("rows", t.Timeline.Count);
             w.WriteEndObject();
             w.WriteEndObject();
-            w.WriteStartArray("checkpoints");
+            w.WriteStartArray("chain_files");
             foreach (var c in r.Checkpoints)
             {
-                w.WriteStringValue($"{BundleLayout.CheckpointDir}/{c.Name}");
+                w.WriteStringValue($"{BundleLayout.ChainDir}/{c.Name}");
             }
             w.WriteEndArray();
             if (r.Verification is { } v)

@@ -37,6 +37,13 @@ public sealed class TrailWindow
 
     public IEnumerable<(TrailRow Event, TrailRow? Birth)> Events() => Timeline.Select(e => (e, BirthOf(e["conn_id"])));
 
+    /// <summary>Start, stop, recovery and epoch rows of the chain carry no connection.</summary>
+    private static bool IsChainEvent(TrailRow row) => row["chain_event"].Length > 0;
+
+    /// <summary>birth, fail, death and level rows; not keyframes (a copy of the active set for time travel) nor chain events.</summary>
+    private static bool IsConnectionEvent(TrailRow row) =>
+        !IsChainEvent(row) && !row["event"].StartsWith(TimelineColumns.Keyframe, StringComparison.Ordinal);
+
     /// <summary>Reads the window from the state directory; progress gets (bytes read, total bytes).</summary>
     public static TrailWindow Read(StateDirectory dir, TimeWindow window, Action<long, long>? progress = null)
     {
@@ -51,6 +58,10 @@ public sealed class TrailWindow
         string? first = null, last = null;
         foreach (var row in timelineReader.Read(timelineStream, n => progress?.Invoke(n, total)))
         {
+            if (!IsConnectionEvent(row))
+            {
+                continue;
+            }
             first ??= row["ts"];
             last = row["ts"];
             if (window.Contains(row["ts"]))
@@ -65,6 +76,10 @@ public sealed class TrailWindow
         long inWindow = 0;
         foreach (var row in birthReader.Read(birthStream, n => progress?.Invoke(timelineLength + n, total)))
         {
+            if (IsChainEvent(row))
+            {
+                continue;
+            }
             var inside = window.Contains(row["ts"]);
             if (inside || wanted.Contains(row["conn_id"]))
             {

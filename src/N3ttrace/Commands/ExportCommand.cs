@@ -12,8 +12,8 @@ internal sealed record ExportArguments(string StateDir, string Since, string Unt
 /// <summary>`n3ttrace export`: hand a window of the trail to incident response (bundle), or to a SIEM (jsonl, ocsf).</summary>
 internal static class ExportCommand
 {
-    /// <summary>The trail's chain verifier, when this build has one; export runs it and bundles its report.</summary>
-    public static ITrailVerifier? TrailVerifier { get; set; }
+    /// <summary>The trail's chain verification, run at export and bundled with its report.</summary>
+    private static readonly ITrailVerifier TrailVerifier = new StateTrailVerifier();
 
     public static string ProductVersion =>
         typeof(ExportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
@@ -99,13 +99,13 @@ internal static class ExportCommand
             string summary;
             if (format == ExportFormat.Bundle)
             {
-                var (checkpoints, notes) = CheckpointFiles.Collect(dir);
+                var (checkpoints, notes) = ChainFiles.Collect(dir);
                 var request = new BundleRequest(trail, HostFacts.Read(bootUtc), ProductVersion, now, a.CaseId, a.Examiner,
-                    TrailVerifier?.Verify(dir), checkpoints, notes);
+                    TrailVerifier.Verify(dir), checkpoints, notes);
                 var files = BundleWriter.Files(request);
                 bar.Label = "writing bundle";
                 BundleWriter.Write(file.Stream, BundleLayout.RootName(a.Output), files, now, bar.Report);
-                summary = $"{trail.Births.Count} birth records, {trail.Timeline.Count} timeline events, {checkpoints.Count} checkpoint files";
+                summary = $"{trail.Births.Count} birth records, {trail.Timeline.Count} timeline events, {checkpoints.Count} chained trail files";
             }
             else
             {

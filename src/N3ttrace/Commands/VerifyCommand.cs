@@ -28,7 +28,7 @@ internal static class VerifyCommand
         {
             key, stateDir, bundle,
         };
-        cmd.SetAction(p => p.GetValue(bundle) is { } b ? RunBundle(b) : Run(p.GetValue(key), p.GetValue(stateDir)!));
+        cmd.SetAction(p => p.GetValue(bundle) is { } b ? RunBundle(b, p.GetValue(key)) : Run(p.GetValue(key), p.GetValue(stateDir)!));
         return cmd;
     }
 
@@ -91,8 +91,14 @@ internal static class VerifyCommand
         return r.Intact ? ExitCodes.Ok : ExitCodes.Failure;
     }
 
-    private static int RunBundle(string path)
+    private static int RunBundle(string path, string? keyText)
     {
+        VerifyKey? key = null;
+        if (keyText is not null && !VerifyKey.TryParse(keyText, out key))
+        {
+            Console.Error.WriteLine("n3ttrace: --verify-key is not a verification key (expected n3v1-<64 hex>-<start>-<seconds>)");
+            return ExitCodes.Usage;
+        }
         FileStream fs;
         try
         {
@@ -108,7 +114,7 @@ internal static class VerifyCommand
         using (var bar = ProgressBar.ForStderr("verifying bundle"))
         {
             // Progress counts uncompressed bytes; the compressed position is what we can relate to the file size.
-            v = BundleVerifier.Verify(fs, _ => bar.Report(fs.Position, fs.Length));
+            v = BundleVerifier.Verify(fs, _ => bar.Report(fs.Position, fs.Length), key);
         }
         Console.WriteLine($"bundle:    {Text.TextEscaper.Escape(Path.GetFullPath(path))}");
         if (v.HostName is not null)
@@ -118,6 +124,8 @@ internal static class VerifyCommand
             Console.WriteLine($"exported:  {v.ExportedAt}");
             Console.WriteLine($"case:      {Text.TextEscaper.Escape(v.CaseId ?? "-")}");
             Console.WriteLine($"trail:     {Text.TextEscaper.Escape(v.TrailVerified ?? "-")}");
+            Console.WriteLine($"chain:     {(v.SealsChecked ? "hash chain and seals (verification key given)" : "hash chain only (no --verify-key: seals not checked)")}");
+            Console.WriteLine(v.TrailChain ?? "");
         }
         foreach (var (name, status) in v.Files)
         {

@@ -52,7 +52,9 @@ public sealed class ExportTests(RecordedTrail trail) : IClassFixture<RecordedTra
         var sums = CliProcess.Run("sha256sum", ["-c", "SHA256SUMS"], root);
         Assert.True(sums.ExitCode == 0, sums.ToString());
         var listed = File.ReadAllLines(Path.Combine(root, "SHA256SUMS")).Select(l => l[66..]).Order().ToArray();
-        Assert.Equal(["README.txt", "birth_records.tsv", "manifest.json", "snapshots.tsv", "verification.txt"], listed);
+        Assert.Equal(["README.txt", "birth_records.tsv", "manifest.json", "snapshots.tsv",
+            "trail/birth_records.tsv", "trail/checkpoints.tsv", "trail/snapshots.tsv", "verification.txt"], listed);
+        Assert.Contains("plain hash chain intact", v.Stdout, StringComparison.Ordinal);
 
         // The records of the window are in it, and the manifest counts them.
         var births = TsvFile.Read(Path.Combine(root, "birth_records.tsv"));

@@ -18,38 +18,17 @@ public sealed class ProgressTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    /// <summary>A trail of <paramref name="rows"/> connections, written with the writer's own column names.</summary>
+    /// <summary>A trail of <paramref name="rows"/> timeline events, written by the real writer (chain, seals, keyframes).</summary>
     private string WriteTrail(int rows)
     {
         var state = Path.Combine(_dir, $"state-{rows}");
-        Directory.CreateDirectory(state);
-        var t0 = DateTime.UtcNow.AddMinutes(-30);
-        using (var births = new StreamWriter(Path.Combine(state, StateDirectory.BirthRecordsFile), false, new UTF8Encoding(false)))
-        using (var timeline = new StreamWriter(Path.Combine(state, StateDirectory.TimelineFile), false, new UTF8Encoding(false)))
-        {
-            births.Write(string.Join('\t', BirthRecordColumns.Names) + "\n");
-            timeline.Write(string.Join('\t', TimelineColumns.Names) + "\n");
-            var cmdline = "/usr/bin/python3 -c " + new string('x', 300);
-            for (var i = 0; i < rows; i++)
-            {
-                var ts = Timestamp.ToRecord(t0.AddTicks(i * 10L));
-                var id = i.ToString("x16", CultureInfo.InvariantCulture);
-                births.Write(string.Join('\t', BirthRecordColumns.Names.Select(n => n switch
-                {
-                    "ts" => ts, "conn_id" => id, "cmdline" => cmdline, "pid" => "4242", "rport" => "443",
-                    "remote_hash" => "0123456789abcdef0123456789abcdef", "remote_masked" => "203.0.113.0/24", _ => "x",
-                })) + "\n");
-                timeline.Write(string.Join('\t', TimelineColumns.Names.Select(n => n switch
-                {
-                    "ts" => ts, "event" => "birth", "conn_id" => id, "birth_ts" => ts, "duration_s" => "0.000000", _ => "x",
-                })) + "\n");
-            }
-        }
+        var r = CliProcess.N3ttrace(_dir, "dev-trail", "--state-dir", state, "--events", rows.ToString(CultureInfo.InvariantCulture), "--step-ms", "2");
+        Assert.True(r.ExitCode == 0, r.ToString());
         return state;
     }
 
     private string[] ExportArgs(string state, string output) =>
-        ["export", "--state-dir", state, "--since", "-1h", "--output", output];
+        ["export", "--state-dir", state, "--since", "-4h", "--output", output];
 
     [Fact]
     public void Export_and_verify_show_a_progress_bar_on_a_terminal_and_none_into_a_file()
