@@ -27,6 +27,8 @@ internal static class Program
             Console.Error.WriteLine("Try 'n3ttrace --help'.");
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        // `run` handles SIGINT/SIGTERM itself and must flush the trail however long that takes under load;
+        // System.CommandLine's own handler would exit 130 after 2 s, cutting the last rows short.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 }
