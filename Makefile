@@ -46,15 +46,17 @@ run: build
 doctor: build
 	./bin/n3ttrace doctor
 
-## test: unit tests and the end-to-end tests that load the real eBPF programs
-test: build
+## test: unit tests and the end-to-end tests that load the real eBPF programs (and run the published binary)
+test: build publish
 	CONFIG=$(CONFIG) bash tests/run.sh
 
 bench: build
 	bash bench/run.sh
 
+## publish: NativeAOT single binary at artifacts/publish/n3ttrace (trim/AOT warnings are errors); log in artifacts/publish.log
 publish: deps bpf
-	$(DOTNET) publish src/N3ttrace/N3ttrace.csproj -c Release -r linux-x64 -p:PublishAot=true -o artifacts/publish --nologo
+	@mkdir -p artifacts
+	set -o pipefail; $(DOTNET) publish src/N3ttrace/N3ttrace.csproj -c Release -r linux-x64 -p:PublishAot=true -o artifacts/publish --nologo 2>&1 | tee artifacts/publish.log
 
 clean:
 	rm -rf bin $(BPF_OUT) artifacts

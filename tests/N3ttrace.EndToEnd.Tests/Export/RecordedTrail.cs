@@ -11,6 +11,7 @@ public sealed class RecordedTrail : IAsyncDisposable
 {
     private readonly SemaphoreSlim _once = new(1, 1);
     private Tracer? _tracer;
+    private Exception? _failure;
 
     public string Marker { get; } = $"m-{Guid.NewGuid():N}";
     public int Port { get; private set; }
@@ -25,9 +26,22 @@ public sealed class RecordedTrail : IAsyncDisposable
         await _once.WaitAsync();
         try
         {
+            // Recorded once: if that failed, every test reports the same cause instead of a confusing symptom.
+            if (_failure is not null)
+            {
+                throw new InvalidOperationException($"recording the shared trail failed: {_failure.Message}", _failure);
+            }
             if (_tracer is null)
             {
-                await RecordAsync();
+                try
+                {
+                    await RecordAsync();
+                }
+                catch (Exception e)
+                {
+                    _failure = e;
+                    throw;
+                }
             }
             return this;
         }
@@ -59,11 +73,14 @@ public sealed class RecordedTrail : IAsyncDisposable
         using (var refused = new Connector("127.0.0.1", RefusedPort, Marker + "-refused", "/", [("N3T_MARKER", Marker)]))
         {
             refused.WaitConnected();
-            Assert.True(refused.Refused);
+            Assert.True(refused.Refused, $"port {RefusedPort} was taken by someone else between probe and connect");
             refused.Close();
         }
-        Assert.Equal(0, await _tracer.StopAsync());
+        var exit = await _tracer.StopAsync();
+        Assert.True(exit == 0, $"n3ttrace run exited {exit}:\n{_tracer.Stderr}");
         Until = DateTime.UtcNow.AddSeconds(1);
+        var ours = _tracer.BirthRecords().Count(r => r["cmdline"].Contains(Marker, StringComparison.Ordinal));
+        Assert.True(ours == 2, $"expected the connection and the refused connect in the trail, found {ours}:\n{_tracer.Stderr}");
     }
 
     public async ValueTask DisposeAsync()

@@ -7,40 +7,40 @@ using Xunit.Abstractions;
 namespace N3ttrace.EndToEnd.Tests.Export;
 
 /// <summary>[export] the release: NativeAOT single binary, systemd unit.</summary>
-public sealed class ReleaseTests(PublishedBinary published, ITestOutputHelper output) : IClassFixture<PublishedBinary>
+public sealed class ReleaseTests(ITestOutputHelper output)
 {
     private static string Unit => Path.Combine(Repo.Root, "packaging", "n3ttrace.service");
 
     [Fact]
     public void Make_publish_builds_a_single_native_binary_without_trim_or_aot_warnings()
     {
-        var p = published.Publish;
-        Assert.True(p.ExitCode == 0, p.ToString());
-        Assert.Empty(published.Warnings);
-        var size = new FileInfo(published.Path).Length;
+        // Trim and AOT warnings are errors in the publish itself (TreatWarningsAsErrors reaches the native compiler);
+        // the log is checked as well, and the binary must be the native single file.
+        Assert.Empty(PublishedBinary.Warnings);
+        Assert.Contains("artifacts/publish/", PublishedBinary.Log, StringComparison.Ordinal);
+        var size = new FileInfo(PublishedBinary.Path).Length;
         output.WriteLine($"published binary: {size / 1048576.0:0.0} MiB");
         // Single file: no managed assemblies or runtime beside it.
-        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(published.Path)!, "*.dll"));
-        var elf = File.ReadAllBytes(published.Path).AsSpan(0, 4).ToArray();
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(PublishedBinary.Path)!, "*.dll"));
+        var elf = File.ReadAllBytes(PublishedBinary.Path).AsSpan(0, 4).ToArray();
         Assert.Equal("\u007fELF"u8.ToArray(), elf);
     }
 
     [Fact]
     public void Published_binary_runs_help_and_doctor()
     {
-        Assert.True(published.Publish.ExitCode == 0, published.Publish.ToString());
         var sw = Stopwatch.StartNew();
-        var help = CliProcess.Run(published.Path, ["--help"]);
+        var help = CliProcess.Run(PublishedBinary.Path, ["--help"]);
         output.WriteLine($"--help: {sw.Elapsed.TotalMilliseconds:0} ms");
         Assert.Equal(0, help.ExitCode);
         foreach (var command in (string[])["run", "doctor", "hash-endpoint", "export", "verify"])
         {
             Assert.Contains(command, help.Stdout, StringComparison.Ordinal);
         }
-        var exportHelp = CliProcess.Run(published.Path, ["export", "--help"]);
+        var exportHelp = CliProcess.Run(PublishedBinary.Path, ["export", "--help"]);
         Assert.Contains("--format", exportHelp.Stdout, StringComparison.Ordinal);
 
-        var doctor = CliProcess.Run(published.Path, ["doctor"]);
+        var doctor = CliProcess.Run(PublishedBinary.Path, ["doctor"]);
         Assert.True(doctor.ExitCode == 0, doctor.ToString());
         Assert.Contains("run would use:", doctor.Stdout, StringComparison.Ordinal);
         Assert.Contains("BTF", doctor.Stdout, StringComparison.Ordinal);
