@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using N3ttrace.Export;
 using N3ttrace.Time;
+using N3ttrace.TimeTravel;
 using N3ttrace.Trail;
 
 namespace N3ttrace.Cli.Commands;
@@ -23,7 +24,7 @@ internal static class ExportCommand
         var stateDir = CommonOptions.StateDir();
         var since = new Option<string>("--since")
         {
-            Description = "Start of the window (inclusive): ISO-8601 (2026-11-28T01:30:00Z), 'YYYY-mm-dd HH:MM[:SS]' (local time), 'now', or '-2h' / '-30m' / '-1d'.",
+            Description = "Start of the window (inclusive). " + TimeExpression.Help,
             Required = true,
         };
         var until = new Option<string>("--until")
@@ -59,9 +60,10 @@ internal static class ExportCommand
     public static int Run(ExportArguments a)
     {
         var now = DateTime.UtcNow;
-        if (!WindowTime.TryParse(a.Since, now, out var since, out var err) || !WindowTime.TryParse(a.Until, now, out var until, out err))
+        // The same forms `at` accepts (TimeExpression), 'now' included.
+        if (!TimeExpression.TryParse(a.Since, now, out var since) || !TimeExpression.TryParse(a.Until, now, out var until))
         {
-            Console.Error.WriteLine($"n3ttrace: {err}");
+            Console.Error.WriteLine($"n3ttrace: --since/--until: '{Text.TextEscaper.Escape(TimeExpression.TryParse(a.Since, now, out _) ? a.Until : a.Since)}' is not a time. {TimeExpression.Help}");
             return ExitCodes.Usage;
         }
         if (since >= until)
