@@ -8,8 +8,8 @@ public sealed class CgroupPaths
 {
     private readonly string? _root;
     private readonly Dictionary<ulong, string> _byId = [];
-    // Not long.MinValue: "now - _lastRescanMs" would overflow and the first rescan would never happen.
-    private long _lastRescanMs = -1_000_000;
+    /// <summary>When each unresolved id last caused a walk: a storm of processes in one unknown cgroup costs one walk per 100 ms.</summary>
+    private readonly Dictionary<ulong, long> _missedAtMs = [];
 
     public CgroupPaths(string? root = null) => _root = root ?? FindUnifiedMount();
 
@@ -23,17 +23,24 @@ public sealed class CgroupPaths
         {
             return path;
         }
-        // Rescan at most every 100 ms: a storm of processes in one new cgroup costs one walk.
+        // Rate-limited per id, not globally: a cgroup created a moment after another id's walk
+        // must still be found on its first exec (its processes keep the exec-time path).
         var now = Environment.TickCount64;
-        if (now - _lastRescanMs >= 100)
+        if (_missedAtMs.TryGetValue(id, out var last) && now - last < 100)
         {
-            _lastRescanMs = now;
-            Rescan();
-            if (_byId.TryGetValue(id, out path))
-            {
-                return path;
-            }
+            return "";
         }
+        Rescan();
+        if (_byId.TryGetValue(id, out path))
+        {
+            _missedAtMs.Remove(id);
+            return path;
+        }
+        if (_missedAtMs.Count >= 1024)
+        {
+            _missedAtMs.Clear();
+        }
+        _missedAtMs[id] = now;
         return "";
     }
 
