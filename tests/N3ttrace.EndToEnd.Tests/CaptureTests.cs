@@ -72,6 +72,23 @@ public class CaptureTests
         }
     }
 
+    [Theory]
+    [InlineData("--duration", "abc")]
+    [InlineData("--duration", "-1")]
+    [InlineData("--no-such-option", "1")]
+    public void Bad_run_options_are_usage_errors(string option, string value)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Repo.Cli, ["run", option, value])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 2, $"exit {p.ExitCode}: {stderr}");
+        Assert.Contains("n3ttrace:", stderr, StringComparison.Ordinal);
+    }
+
     [BpfFact]
     public async Task Refused_connect_is_recorded_as_a_failure_with_its_process()
     {

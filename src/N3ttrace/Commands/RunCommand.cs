@@ -38,9 +38,16 @@ internal static class RunCommand
         };
         duration.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double>() < 0)
+            try
             {
-                r.AddError("--duration must be 0 or more seconds");
+                if (r.GetValueOrDefault<double>() < 0)
+                {
+                    r.AddError("--duration must be 0 or more seconds");
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // not a number: the parser reports that itself (usage error, exit 2)
             }
         });
         var verbose = CommonOptions.Verbose();
