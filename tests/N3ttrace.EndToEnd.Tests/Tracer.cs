@@ -4,28 +4,37 @@ using System.Text;
 
 namespace N3ttrace.EndToEnd.Tests;
 
-/// <summary>A real `n3ttrace run` in a temporary state directory, started and stopped like an operator would.</summary>
+/// <summary>
+/// A real `n3ttrace run`, started and stopped (or killed) like an operator would: in a temporary
+/// state directory, or on a given one so a test can crash it and start it again on the same trail.
+/// </summary>
 internal sealed partial class Tracer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly bool _ownsDir;
 
     public string Dir { get; }
-    public string StateDir => Path.Combine(Dir, "state");
+    public string StateDir { get; }
     public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
     public int ExitCode => _process.ExitCode;
 
-    private Tracer(string dir, IEnumerable<string> extraArgs, IDictionary<string, string>? env)
+    /// <summary>The verification key printed at the first start of a state directory (null on later starts).</summary>
+    public string? VerifyKey => Stderr.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("n3v1-", StringComparison.Ordinal));
+
+    private Tracer(string dir, string stateDir, string logFile, bool ownsDir, IEnumerable<string> extraArgs, IDictionary<string, string>? env)
     {
         Dir = dir;
+        StateDir = stateDir;
+        _ownsDir = ownsDir;
         var psi = new ProcessStartInfo(Repo.Cli)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             WorkingDirectory = dir,
         };
-        foreach (var a in new[] { "run", "--no-tui", "--state-dir", StateDir, "--log-file", Path.Combine(dir, "n3ttrace.log.txt") }.Concat(extraArgs))
+        foreach (var a in new[] { "run", "--no-tui", "--state-dir", StateDir, "--log-file", logFile }.Concat(extraArgs))
         {
             psi.ArgumentList.Add(a);
         }
@@ -53,10 +62,13 @@ internal sealed partial class Tracer : IAsyncDisposable
         _process.OutputDataReceived += (_, _) => { };
     }
 
-    public static async Task<Tracer> StartAsync(IEnumerable<string>? extraArgs = null, IDictionary<string, string>? env = null)
+    /// <param name="stateDir">Run on this state directory (kept afterwards); default: a temporary one, deleted at dispose.</param>
+    public static async Task<Tracer> StartAsync(IEnumerable<string>? extraArgs = null, IDictionary<string, string>? env = null,
+        string? stateDir = null, string? logFile = null)
     {
-        var dir = Directory.CreateTempSubdirectory("n3t-e2e-").FullName;
-        var t = new Tracer(dir, extraArgs ?? [], env);
+        var owns = stateDir is null;
+        var dir = owns ? Directory.CreateTempSubdirectory("n3t-e2e-").FullName : Path.GetDirectoryName(Path.GetFullPath(stateDir!))!;
+        var t = new Tracer(dir, stateDir ?? Path.Combine(dir, "state"), logFile ?? Path.Combine(dir, "n3ttrace.log.txt"), owns, extraArgs ?? [], env);
         t._process.Start();
         t._process.BeginErrorReadLine();
         t._process.BeginOutputReadLine();
@@ -82,6 +94,13 @@ internal sealed partial class Tracer : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>kill -9: no flush, no detach, maybe half a row on disk.</summary>
+    public void KillHard()
+    {
+        Assert.Equal(0, Kill(_process.Id, 9));
+        _process.WaitForExit();
+    }
+
     public List<Dictionary<string, string>> BirthRecords() => TsvFile.Read(Path.Combine(StateDir, "birth_records.tsv"));
 
     public List<Dictionary<string, string>> Timeline() => TsvFile.Read(Path.Combine(StateDir, "snapshots.tsv"));
@@ -97,6 +116,10 @@ internal sealed partial class Tracer : IAsyncDisposable
             await _process.WaitForExitAsync().ConfigureAwait(false);
         }
         _process.Dispose();
+        if (!_ownsDir)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(Dir, recursive: true);

@@ -10,6 +10,13 @@ namespace N3ttrace.EndToEnd.Tests.Trail;
 /// <summary>[trail] with the real tracer: crash in a storm and recover, time travel against known lifetimes, no raw addresses.</summary>
 public sealed class TrailEndToEndTests : IDisposable
 {
+    /// <summary>Another n3ttrace command, run to completion.</summary>
+    private static (int Exit, string Stdout, string Stderr) Cli(params string[] args)
+    {
+        var r = Export.CliProcess.N3ttrace(Path.GetTempPath(), args);
+        return (r.ExitCode, r.Stdout, r.Stderr);
+    }
+
     private readonly string _dir = Directory.CreateTempSubdirectory("n3t-trail-e2e-").FullName;
     private string State => Path.Combine(_dir, "state");
     private string Log => Path.Combine(_dir, "n3ttrace.log.txt");
@@ -75,7 +82,7 @@ print("done", flush=True)
         string key;
         int firstPid;
         const int FirstStorm = 1500;
-        using (var first = await TrailRun.StartAsync(State, Log))
+        await using (var first = await Tracer.StartAsync(stateDir: State, logFile: Log))
         {
             key = first.VerifyKey ?? throw new InvalidOperationException($"no verification key shown at first start:\n{first.Stderr}");
             // A first storm, fully written (the tracer flushes every tick): it must survive what follows.
@@ -99,7 +106,7 @@ print("done", flush=True)
         }
         Assert.Equal(FirstStorm, StormBirths(firstPid));
 
-        using (var second = await TrailRun.StartAsync(State, Log))
+        await using (var second = await Tracer.StartAsync(stateDir: State, logFile: Log))
         {
             Assert.Null(second.VerifyKey);
             Assert.Contains("trail recovered", second.Stderr, StringComparison.Ordinal);
@@ -109,7 +116,7 @@ print("done", flush=True)
         acceptCts.Cancel();
         await accepting;
 
-        var (exit, output, err) = TrailRun.Cli("verify", "--state-dir", State, "--verify-key", key);
+        var (exit, output, err) = Cli("verify", "--state-dir", State, "--verify-key", key);
         Assert.True(exit == 0, $"verify failed ({exit}):\n{output}\n{err}");
         Assert.StartsWith("OK", output, StringComparison.Ordinal);
         Assert.Contains("recovery", output, StringComparison.Ordinal);
@@ -119,7 +126,7 @@ print("done", flush=True)
         var lines = File.ReadAllLines(births);
         lines[5] = (lines[5][0] == '2' ? "3" : "2") + lines[5][1..]; // the year of one record's timestamp
         File.WriteAllText(births, string.Join('\n', lines) + "\n");
-        (exit, output, _) = TrailRun.Cli("verify", "--state-dir", State, "--verify-key", key);
+        (exit, output, _) = Cli("verify", "--state-dir", State, "--verify-key", key);
         Assert.Equal(1, exit);
         Assert.Contains("birth_records.tsv line 6: edit", output, StringComparison.Ordinal);
     }
@@ -136,7 +143,7 @@ print("done", flush=True)
         (int Open, int Close)[] plan = [(0, 4000), (1000, 2000), (1500, 3500), (2500, 4500)];
         // Each edge is known to lie between two clock reads (process start .. connected, close .. exited).
         var lives = new List<(int Pid, DateTime OpenFrom, DateTime OpenTo, DateTime CloseFrom, DateTime CloseTo)>();
-        using (var run = await TrailRun.StartAsync(State, Log))
+        await using (var run = await Tracer.StartAsync(stateDir: State, logFile: Log))
         {
             var t0 = DateTime.UtcNow;
             var open = new Dictionary<int, (Connector C, DateTime From, DateTime To)>();
@@ -179,7 +186,7 @@ print("done", flush=True)
                 continue; // too close to an edge to know the truth
             }
             var expected = lives.Where(l => l.OpenTo < t && l.CloseFrom > t).Select(l => l.Pid).Order().ToList();
-            var (exit, tsv, err) = TrailRun.Cli("at", Timestamp.ToRecord(t), "--format", "tsv", "--state-dir", State);
+            var (exit, tsv, err) = Cli("at", Timestamp.ToRecord(t), "--format", "tsv", "--state-dir", State);
             Assert.True(exit == 0, err);
             var rows = tsv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             var header = rows[0].Split('\t').ToList();
@@ -210,7 +217,7 @@ print("done", flush=True)
         var cwd = Directory.CreateTempSubdirectory("n3t-cwd-").FullName;
         try
         {
-            using (var run = await TrailRun.StartAsync(State, Log))
+            await using (var run = await Tracer.StartAsync(stateDir: State, logFile: Log))
             {
                 foreach (var l in listeners)
                 {
