@@ -24,6 +24,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
     private SafeRingBufferHandle? _ring;
     private GCHandle _self;
     private Thread? _thread;
+    private Thread? _monitor;
     private volatile bool _stopping;
     private EventPipeline? _pipeline;
     private readonly ExistingConnections _existing = new();
@@ -58,6 +59,10 @@ public sealed unsafe class EbpfSource : ICaptureSource
         _existing.Enumerate(pipeline);
         _thread = new Thread(Drain) { Name = "n3ttrace-ringbuf", IsBackground = true };
         _thread.Start();
+        // Its own thread: the drain thread may be held back by a full pipeline queue exactly when
+        // the ring fills and priority must rise.
+        _monitor = new Thread(WatchBacklog) { Name = "n3ttrace-backlog", IsBackground = true };
+        _monitor.Start();
     }
 
     private void Drain()
@@ -66,7 +71,6 @@ public sealed unsafe class EbpfSource : ICaptureSource
         var nextExisting = 0L;
         while (!_stopping)
         {
-            _priority.Update(_fill!.Fraction);
             var n = Libbpf.RingBufferConsume(_ring!);
             if (n < 0)
             {
@@ -87,6 +91,15 @@ public sealed unsafe class EbpfSource : ICaptureSource
             {
                 Thread.Sleep(DrainInterval);
             }
+        }
+    }
+
+    private void WatchBacklog()
+    {
+        while (!_stopping)
+        {
+            _priority.Update(_fill!.Fraction);
+            Thread.Sleep(DrainInterval);
         }
     }
 
@@ -114,6 +127,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
         }
         _stopping = true;
         _thread.Join();
+        _monitor?.Join();
         // Detach first, then drain what the programs wrote before detaching, then the final counters.
         _programs.Detach();
         Libbpf.RingBufferConsume(_ring!);

@@ -169,9 +169,17 @@ public sealed class EventPipeline
 
     private void OnOpened(ConnectionOpened o)
     {
-        if (_active.ContainsKey(o.Key))
+        if (_active.TryGetValue(o.Key, out var known))
         {
-            return; // already known (a socket seen at start and again by the source)
+            if (known.LocalPort == o.Endpoints.LocalPort && known.RemotePort == o.Endpoints.RemotePort
+                && known.RemoteAddress.Equals(Privacy.EndpointPrivacy.Normalize(o.Endpoints.Remote)))
+            {
+                return; // the same socket again (seen at start and again by the source)
+            }
+            // The key (a kernel socket address, or an inode) was reused: the socket it named is gone and
+            // its death was lost (a kernel drop). Retire it now, so lost deaths cannot pile up as "active".
+            Stats.LostDeaths++;
+            OnClosed(new ConnectionClosed(o.BootNs, o.Key, 0, 0));
         }
         var c = NewConnection(o.Key, o.BootNs, o.Endpoints, o.Owner, o.BirthBeforeStart, o.ResolutionMs, o.EstablishedBootNs);
         c.Verdict = _verdicts.Judge(c, o.BootNs);

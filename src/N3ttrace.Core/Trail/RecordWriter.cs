@@ -26,13 +26,17 @@ public sealed class RecordWriter : IDisposable
     private long _pendingRows;
     private string? _failureNote;
     private bool _unsynced = true;
+    private readonly BackgroundAppender? _background;
+    private long _seq;
+    private string _head = ChainHash.Genesis;
+    private long _rows;
 
     public string Name { get; }
     /// <summary>Rows appended by this writer (data and chain events) that reached the file.</summary>
-    public long Rows { get; private set; }
+    public long Rows { get { Settle(); return _rows; } private set => _rows = value; }
     /// <summary>Sequence number and hash of the last row appended (maybe not yet flushed).</summary>
-    public long Seq { get; private set; }
-    public string Head { get; private set; } = ChainHash.Genesis;
+    public long Seq { get { Settle(); return _seq; } private set => _seq = value; }
+    public string Head { get { Settle(); return _head; } private set => _head = value; }
     /// <summary>Sequence number and hash of the last row known to be in the file.</summary>
     public long CommittedSeq { get; private set; }
     public string CommittedHead { get; private set; } = ChainHash.Genesis;
@@ -44,7 +48,8 @@ public sealed class RecordWriter : IDisposable
     public string? LastError { get; private set; }
 
     /// <param name="seal">For a sealed file: given (seq, chain hash), returns the trailing mac column.</param>
-    public RecordWriter(StateDirectory dir, string name, IReadOnlyList<string> dataColumns, Func<long, string, string>? seal = null)
+    /// <param name="background">Encode rows on a thread of their own (the trail's busy files): Append only hands the fields over.</param>
+    public RecordWriter(StateDirectory dir, string name, IReadOnlyList<string> dataColumns, Func<long, string, string>? seal = null, bool background = false)
     {
         Name = name;
         _seal = seal;
@@ -89,18 +94,39 @@ public sealed class RecordWriter : IDisposable
             _file.Dispose();
             throw;
         }
+        if (background)
+        {
+            _background = new BackgroundAppender(name, AppendRow);
+        }
     }
 
+    /// <summary>Waits for rows still being encoded: the chain state is read only when settled.</summary>
+    private void Settle() => _background?.WaitIdle();
+
     /// <summary>Appends a data row (fields escaped here).</summary>
-    public void Append(IReadOnlyList<string> fields) => AppendRow(fields, "");
+    public void Append(IReadOnlyList<string> fields) => Enqueue(fields, "");
 
     /// <summary>Appends a chain event row: only ts is set, the event names what happened.</summary>
-    public void AppendEvent(string chainEvent, DateTime utc)
+    public void AppendEvent(string chainEvent, DateTime utc) => Enqueue(EventFields(utc), chainEvent);
+
+    private string[] EventFields(DateTime utc)
     {
         var fields = new string[_dataColumns];
         Array.Fill(fields, "");
         fields[0] = Timestamp.ToRecord(utc);
-        AppendRow(fields, chainEvent);
+        return fields;
+    }
+
+    private void Enqueue(IReadOnlyList<string> fields, string chainEvent)
+    {
+        if (_background is null)
+        {
+            AppendRow(fields, chainEvent);
+        }
+        else
+        {
+            _background.Add(fields, chainEvent);
+        }
     }
 
     private void AppendRow(IReadOnlyList<string> fields, string chainEvent)
@@ -113,28 +139,29 @@ public sealed class RecordWriter : IDisposable
         {
             var note = _failureNote;
             _failureNote = null;
-            AppendEvent(note, DateTime.UtcNow);
+            AppendRow(EventFields(DateTime.UtcNow), note); // before this row, on whichever thread encodes
         }
         var sb = new StringBuilder(512);
         foreach (var f in fields)
         {
             sb.Append(TextEscaper.Escape(f)).Append('\t');
         }
-        sb.Append((Seq + 1).ToString(CultureInfo.InvariantCulture)).Append('\t')
+        // Runs on the encoding thread: backing fields only (the properties wait for this thread).
+        sb.Append((_seq + 1).ToString(CultureInfo.InvariantCulture)).Append('\t')
           .Append(TextEscaper.Escape(chainEvent)).Append('\t')
-          .Append(Head);
+          .Append(_head);
         var body = Encoding.UTF8.GetBytes(sb.ToString());
         ChainHash.Compute(_prefix, body, _hexScratch);
         var hash = Encoding.ASCII.GetString(_hexScratch);
         _pending.Write(body);
         _pending.WriteByte((byte)'\t');
         _pending.Write(_hexScratch);
-        Seq++;
-        Head = hash;
+        _seq++;
+        _head = hash;
         if (_seal is not null)
         {
             _pending.WriteByte((byte)'\t');
-            _pending.Write(Encoding.ASCII.GetBytes(_seal(Seq, hash)));
+            _pending.Write(Encoding.ASCII.GetBytes(_seal(_seq, hash)));
         }
         _pending.WriteByte((byte)'\n');
         _pendingRows++;
@@ -144,6 +171,7 @@ public sealed class RecordWriter : IDisposable
     /// Returns false when rows were lost (counted in <see cref="LostRows"/>).</summary>
     public bool Flush(bool toDisk = false)
     {
+        Settle();
         if (_pending.Length > 0)
         {
             try
@@ -226,6 +254,7 @@ public sealed class RecordWriter : IDisposable
     public void Dispose()
     {
         Flush(toDisk: true);
+        _background?.Dispose();
         _file.Dispose();
         _pending.Dispose();
     }

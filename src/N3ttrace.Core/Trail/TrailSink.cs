@@ -33,8 +33,10 @@ public sealed class TrailSink : PipelineSink
         _opt = options ?? new TrailOptions();
         var now = _opt.UtcNow();
         // Files first: a refused file must not leave behind a sealing key whose verification key nobody saw.
-        _births = new RecordWriter(dir, StateDirectory.BirthRecordsFile, BirthRecordColumns.Names);
-        _timeline = new RecordWriter(dir, StateDirectory.TimelineFile, TimelineColumns.Names);
+        // The two busy files encode and hash their rows on threads of their own: the pipeline thread
+        // only hands fields over, and waits for them at each tick's flush (the barrier before sealing).
+        _births = new RecordWriter(dir, StateDirectory.BirthRecordsFile, BirthRecordColumns.Names, background: true);
+        _timeline = new RecordWriter(dir, StateDirectory.TimelineFile, TimelineColumns.Names, background: true);
         _checkpoints = new RecordWriter(dir, CheckpointColumns.FileName, CheckpointColumns.Names, (_, hash) => _key!.Mac(hash));
         _key = SealingKey.OpenOrCreate(dir, _opt.EpochLength, now, out var created);
         NewVerifyKey = created;

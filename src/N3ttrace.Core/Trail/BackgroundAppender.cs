@@ -1,0 +1,107 @@
+using System.Runtime.ExceptionServices;
+
+namespace N3ttrace.Trail;
+
+/// <summary>
+/// Runs a writer's row encoding (escaping, UTF-8, chain hashing) on its own thread, in order, so
+/// the pipeline thread only hands over field arrays. <see cref="WaitIdle"/> is the barrier: the
+/// writer calls it before anything that needs the chain state (flush, seal, counters).
+/// </summary>
+internal sealed class BackgroundAppender : IDisposable
+{
+    private readonly object _lock = new();
+    private readonly Action<IReadOnlyList<string>, string> _append;
+    private readonly Thread _thread;
+    private List<(IReadOnlyList<string> Fields, string Event)> _incoming = new(1024);
+    private List<(IReadOnlyList<string> Fields, string Event)> _working = new(1024);
+    private bool _busy;
+    private bool _stopping;
+    private ExceptionDispatchInfo? _error;
+
+    public BackgroundAppender(string name, Action<IReadOnlyList<string>, string> append)
+    {
+        _append = append;
+        _thread = new Thread(Run) { Name = $"n3ttrace-{name}", IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>The caller must not change <paramref name="fields"/> afterwards.</summary>
+    public void Add(IReadOnlyList<string> fields, string chainEvent)
+    {
+        lock (_lock)
+        {
+            _incoming.Add((fields, chainEvent));
+            if (_incoming.Count == 1)
+            {
+                Monitor.PulseAll(_lock);
+            }
+        }
+    }
+
+    /// <summary>Returns once every row added so far is encoded; rethrows what encoding threw.</summary>
+    public void WaitIdle()
+    {
+        lock (_lock)
+        {
+            while (_incoming.Count > 0 || _busy)
+            {
+                Monitor.Wait(_lock);
+            }
+            if (_error is { } e)
+            {
+                _error = null;
+                e.Throw();
+            }
+        }
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            lock (_lock)
+            {
+                while (_incoming.Count == 0 && !_stopping)
+                {
+                    Monitor.Wait(_lock);
+                }
+                if (_incoming.Count == 0)
+                {
+                    return;
+                }
+                (_incoming, _working) = (_working, _incoming);
+                _busy = true;
+            }
+            try
+            {
+                foreach (var (fields, ev) in _working)
+                {
+                    _append(fields, ev);
+                }
+            }
+            catch (Exception e)
+            {
+                lock (_lock)
+                {
+                    _error ??= ExceptionDispatchInfo.Capture(e);
+                }
+            }
+            lock (_lock)
+            {
+                _working.Clear();
+                _busy = false;
+                Monitor.PulseAll(_lock);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _stopping = true;
+            Monitor.PulseAll(_lock);
+        }
+        _thread.Join();
+    }
+}
