@@ -103,18 +103,24 @@ public sealed class TerminalView : FrameWorker
         _out.Flush();
     }
 
+    /// <summary>The terminal's size; without one (0 x 0, e.g. no controlling tty) COLUMNS and LINES, else 80 x 24.</summary>
     private static (int Width, int Height) Size()
     {
+        int w, h;
         try
         {
-            return (Math.Max(20, Console.WindowWidth), Math.Max(FrameLayout.HeaderLines + 2, Console.WindowHeight));
+            (w, h) = (Console.WindowWidth, Console.WindowHeight);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or PlatformNotSupportedException)
         {
-            return (80, 24);
+            (w, h) = (0, 0);
         }
+        return (w > 0 ? Math.Max(20, w) : Width(80),
+            Math.Max(FrameLayout.HeaderLines + 2, h > 0 ? h : Env("LINES", FrameLayout.HeaderLines + 2, 24)));
     }
 
-    private static int Width(int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var c) && c >= 20 ? c : fallback;
+    private static int Width(int fallback) => Env("COLUMNS", 20, fallback);
+
+    private static int Env(string name, int min, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), out var v) && v >= min ? v : fallback;
 }
