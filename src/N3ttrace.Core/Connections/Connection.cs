@@ -16,6 +16,8 @@ public sealed class Connection
 
     public required long BirthBootNs { get; init; }
     public required DateTime BirthUtc { get; init; }
+    /// <summary><see cref="BirthUtc"/> in the record format, made once: every row of the connection carries it.</summary>
+    public string BirthTs => field ??= Time.Timestamp.ToRecord(BirthUtc);
     public long EstablishedBootNs { get; init; }
     public bool BirthBeforeStart { get; init; }
     public int ResolutionMs { get; init; }

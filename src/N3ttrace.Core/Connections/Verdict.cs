@@ -12,6 +12,17 @@ public sealed record Verdict(string Purpose, double Confidence, RiskLevel Level,
 {
     public static readonly Verdict Unscored = new("unknown", 0, RiskLevel.Normal, 0, []);
 
+    /// <summary>The reasons as one record field, joined once (every row of the connection carries them).</summary>
+    public string ReasonsText => _reasonsText ??= string.Join("; ", Reasons);
+
+    // Not copied by `with`: a copy may carry other reasons.
+    private string? _reasonsText;
+
+    public Verdict(Verdict other)
+    {
+        (Purpose, Confidence, Level, Score, Reasons) = (other.Purpose, other.Confidence, other.Level, other.Score, other.Reasons);
+    }
+
     public static string LevelName(RiskLevel level) => level switch
     {
         RiskLevel.Threat => "THREAT",

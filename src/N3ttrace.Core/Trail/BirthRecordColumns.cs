@@ -9,7 +9,7 @@ public static class BirthRecordColumns
 {
     public static readonly IReadOnlyList<(string Name, Func<Connection, string> Value)> All =
     [
-        ("ts", c => Timestamp.ToRecord(c.BirthUtc)),
+        ("ts", c => c.BirthTs),
         ("conn_id", c => c.ConnId),
         ("birth", c => c.BirthBeforeStart ? "before-start" : c.ResolutionMs > 0 ? "polled" : "exact"),
         ("resolution_ms", c => c.ResolutionMs.ToString(CultureInfo.InvariantCulture)),
@@ -43,7 +43,7 @@ public static class BirthRecordColumns
         ("purpose", c => c.Verdict.Purpose),
         ("level", c => Verdict.LevelName(c.Verdict.Level)),
         ("score", c => c.Verdict.Score.ToString(CultureInfo.InvariantCulture)),
-        ("reasons", c => string.Join("; ", c.Verdict.Reasons)),
+        ("reasons", c => c.Verdict.ReasonsText),
         ("source", c => c.Source),
     ];
 

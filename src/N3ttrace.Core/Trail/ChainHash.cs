@@ -3,29 +3,27 @@ using System.Text;
 
 namespace N3ttrace.Trail;
 
-/// <summary>The hash of one chained row: SHA-256("n3ttrace-chain-v1\n" + file tag + "\n" + row prefix), lower-case hex.</summary>
-public static class ChainHash
+/// <summary>
+/// The hash of one chained row: SHA-256("n3ttrace-chain-v1\n" + file tag + "\n" + row prefix), lower-case hex.
+/// One instance per file, its digest context reused for every row: a one-shot hash sets up and
+/// frees an OpenSSL context each time, which costs more than hashing a row.
+/// </summary>
+public sealed class ChainHash(string fileTag) : IDisposable
 {
     public const int HexLength = 64;
     public static readonly string Genesis = new('0', HexLength);
 
-    public static byte[] Prefix(string fileTag) => Encoding.UTF8.GetBytes($"n3ttrace-chain-v1\n{fileTag}\n");
+    private readonly byte[] _prefix = Encoding.UTF8.GetBytes($"n3ttrace-chain-v1\n{fileTag}\n");
+    private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     /// <summary>Hashes prefix||body into 64 lower-case hex bytes.</summary>
-    public static void Compute(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> body, Span<byte> hexOut)
+    public void Compute(ReadOnlySpan<byte> body, Span<byte> hexOut)
     {
-        var n = prefix.Length + body.Length;
-        var rented = n <= 4096 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(n);
-        var buf = rented is null ? stackalloc byte[4096] : rented;
-        prefix.CopyTo(buf);
-        body.CopyTo(buf[prefix.Length..]);
         Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(buf[..n], digest);
+        _sha.AppendData(_prefix);
+        _sha.AppendData(body);
+        _sha.GetHashAndReset(digest);
         ToHex(digest, hexOut);
-        if (rented is not null)
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-        }
     }
 
     public static void ToHex(ReadOnlySpan<byte> bytes, Span<byte> hexOut)
@@ -37,4 +35,6 @@ public static class ChainHash
             hexOut[2 * i + 1] = (byte)digits[bytes[i] & 0xF];
         }
     }
+
+    public void Dispose() => _sha.Dispose();
 }

@@ -25,7 +25,6 @@ internal sealed class ChainScanner
     internal delegate void RowVisitor(ref Row row);
 
     private readonly string _file;
-    private readonly byte[] _prefix;
     private readonly byte[] _header;
     private readonly bool _sealed;
     private readonly VerifyReport _report;
@@ -34,7 +33,6 @@ internal sealed class ChainScanner
     public ChainScanner(string file, IReadOnlyList<string> dataColumns, bool sealedFile, VerifyReport report, ChainSummary summary)
     {
         _file = file;
-        _prefix = ChainHash.Prefix(file);
         _header = Encoding.UTF8.GetBytes(string.Join('\t', ChainColumns.With(dataColumns, sealedFile)));
         _sealed = sealedFile;
         _report = report;
@@ -46,6 +44,7 @@ internal sealed class ChainScanner
     public void Scan(Stream stream, RowVisitor? visit)
     {
         using var reader = new ByteLineReader(stream);
+        using var hash = new ChainHash(_file);
         Span<byte> computed = stackalloc byte[ChainHash.HexLength];
         var prevHash = Encoding.ASCII.GetBytes(ChainHash.Genesis);
         var expected = 1L;
@@ -75,7 +74,7 @@ internal sealed class ChainScanner
                 continue;
             }
             row.Line = n;
-            ChainHash.Compute(_prefix, row.Text, computed);
+            hash.Compute(row.Text, computed);
             if (!computed.SequenceEqual(row.Hash))
             {
                 // Trust neither its seq nor its content; resynchronise on the next row.

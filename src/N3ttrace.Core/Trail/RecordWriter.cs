@@ -17,18 +17,20 @@ namespace N3ttrace.Trail;
 public sealed class RecordWriter : IDisposable
 {
     private readonly FileStream _file;
-    private readonly byte[] _prefix;
+    private readonly ChainHash _hash;
     private readonly Func<long, string, string>? _seal;
     private readonly int _dataColumns;
     private readonly MemoryStream _pending = new(1 << 16);
-    private byte[] _hexScratch = new byte[ChainHash.HexLength];
+    private byte[] _row = new byte[4096];
+    private int _rowLength;
     private long _committedLength;
     private long _pendingRows;
     private string? _failureNote;
     private bool _unsynced = true;
     private readonly BackgroundAppender? _background;
     private long _seq;
-    private string _head = ChainHash.Genesis;
+    private readonly byte[] _head = Encoding.ASCII.GetBytes(ChainHash.Genesis);
+    private string? _headText = ChainHash.Genesis;
     private long _rows;
 
     public string Name { get; }
@@ -36,7 +38,11 @@ public sealed class RecordWriter : IDisposable
     public long Rows { get { Settle(); return _rows; } private set => _rows = value; }
     /// <summary>Sequence number and hash of the last row appended (maybe not yet flushed).</summary>
     public long Seq { get { Settle(); return _seq; } private set => _seq = value; }
-    public string Head { get { Settle(); return _head; } private set => _head = value; }
+    public string Head
+    {
+        get { Settle(); return HeadText(); }
+        private set { Encoding.ASCII.GetBytes(value, _head); _headText = value; }
+    }
     /// <summary>Sequence number and hash of the last row known to be in the file.</summary>
     public long CommittedSeq { get; private set; }
     public string CommittedHead { get; private set; } = ChainHash.Genesis;
@@ -54,7 +60,7 @@ public sealed class RecordWriter : IDisposable
         Name = name;
         _seal = seal;
         _dataColumns = dataColumns.Count;
-        _prefix = ChainHash.Prefix(name);
+        _hash = new ChainHash(name);
         var header = string.Join('\t', ChainColumns.With(dataColumns, seal is not null));
         _file = dir.OpenChained(name);
         try
@@ -78,7 +84,8 @@ public sealed class RecordWriter : IDisposable
                 {
                     var fields = lastLine.Split('\t');
                     var hashIdx = fields.Length - (seal is null ? 1 : 2);
-                    if (hashIdx < 3 || !long.TryParse(fields[hashIdx - 3], NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+                    if (hashIdx < 3 || !long.TryParse(fields[hashIdx - 3], NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
+                        || fields[hashIdx].Length != ChainHash.HexLength || !Ascii.IsValid(fields[hashIdx]))
                     {
                         throw new StateDirectoryException($"the last record of {dir.FilePath(name)} is not a chained row; run 'n3ttrace verify' and move the file aside");
                     }
@@ -141,31 +148,61 @@ public sealed class RecordWriter : IDisposable
             _failureNote = null;
             AppendRow(EventFields(DateTime.UtcNow), note); // before this row, on whichever thread encodes
         }
-        var sb = new StringBuilder(512);
+        // Encoded straight to UTF-8 in a reused buffer: no per-row strings (a storm writes millions).
+        // Runs on the encoding thread: backing fields only (the properties wait for this thread).
+        _rowLength = 0;
         foreach (var f in fields)
         {
-            sb.Append(TextEscaper.Escape(f)).Append('\t');
+            PutText(f);
+            PutByte((byte)'\t');
         }
-        // Runs on the encoding thread: backing fields only (the properties wait for this thread).
-        sb.Append((_seq + 1).ToString(CultureInfo.InvariantCulture)).Append('\t')
-          .Append(TextEscaper.Escape(chainEvent)).Append('\t')
-          .Append(_head);
-        var body = Encoding.UTF8.GetBytes(sb.ToString());
-        ChainHash.Compute(_prefix, body, _hexScratch);
-        var hash = Encoding.ASCII.GetString(_hexScratch);
+        Reserve(20);
+        (_seq + 1).TryFormat(_row.AsSpan(_rowLength), out var n, provider: CultureInfo.InvariantCulture);
+        _rowLength += n;
+        PutByte((byte)'\t');
+        PutText(chainEvent);
+        PutByte((byte)'\t');
+        Reserve(ChainHash.HexLength);
+        _head.CopyTo(_row.AsSpan(_rowLength));
+        _rowLength += ChainHash.HexLength;
+        var body = _row.AsSpan(0, _rowLength);
+        _hash.Compute(body, _head);
+        _headText = null;
         _pending.Write(body);
         _pending.WriteByte((byte)'\t');
-        _pending.Write(_hexScratch);
+        _pending.Write(_head);
         _seq++;
-        _head = hash;
         if (_seal is not null)
         {
             _pending.WriteByte((byte)'\t');
-            _pending.Write(Encoding.ASCII.GetBytes(_seal(_seq, hash)));
+            _pending.Write(Encoding.ASCII.GetBytes(_seal(_seq, HeadText())));
         }
         _pending.WriteByte((byte)'\n');
         _pendingRows++;
     }
+
+    private void PutText(string s)
+    {
+        var escaped = TextEscaper.Escape(s); // the same string when nothing needs escaping
+        Reserve(Encoding.UTF8.GetMaxByteCount(escaped.Length));
+        _rowLength += Encoding.UTF8.GetBytes(escaped, _row.AsSpan(_rowLength));
+    }
+
+    private void PutByte(byte b)
+    {
+        Reserve(1);
+        _row[_rowLength++] = b;
+    }
+
+    private void Reserve(int bytes)
+    {
+        if (_rowLength + bytes > _row.Length)
+        {
+            Array.Resize(ref _row, Math.Max(_row.Length * 2, _rowLength + bytes));
+        }
+    }
+
+    private string HeadText() => _headText ??= Encoding.ASCII.GetString(_head);
 
     /// <summary>Writes the buffered rows in one append; on failure cuts the file back and rolls the chain back.
     /// Returns false when rows were lost (counted in <see cref="LostRows"/>).</summary>
@@ -255,6 +292,7 @@ public sealed class RecordWriter : IDisposable
     {
         Flush(toDisk: true);
         _background?.Dispose();
+        _hash.Dispose();
         _file.Dispose();
         _pending.Dispose();
     }

@@ -33,7 +33,7 @@ public static class TimelineColumns
         Timestamp.ToRecord(ts),
         evt,
         c.ConnId,
-        Timestamp.ToRecord(c.BirthUtc),
+        c.BirthTs,
         Timestamp.Seconds((c.EndBootNs ?? nowBootNs) - c.BirthBootNs),
         c.Pid.ToString(CultureInfo.InvariantCulture),
         c.Comm,
@@ -44,6 +44,6 @@ public static class TimelineColumns
         Verdict.LevelName(c.Verdict.Level),
         c.Verdict.Score.ToString(CultureInfo.InvariantCulture),
         c.Verdict.Purpose,
-        string.Join("; ", c.Verdict.Reasons),
+        c.Verdict.ReasonsText,
     ];
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using N3ttrace.Trail;
 
@@ -22,7 +23,7 @@ internal static class Intruder
     {
         var lines = File.ReadAllLines(path);
         var prev = ChainHash.Genesis;
-        var prefix = ChainHash.Prefix(tag);
+        var prefix = $"n3ttrace-chain-v1\n{tag}\n"; // the documented recipe, computed here independently
         var hashes = new Dictionary<long, string>();
         for (var i = 1; i < lines.Length; i++)
         {
@@ -33,9 +34,7 @@ internal static class Intruder
             }
             var hashIdx = f.Length - (mac is null ? 1 : 2);
             f[hashIdx - 1] = prev;
-            var hex = new byte[64];
-            ChainHash.Compute(prefix, Encoding.UTF8.GetBytes(string.Join('\t', f[..hashIdx])), hex);
-            f[hashIdx] = Encoding.ASCII.GetString(hex);
+            f[hashIdx] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prefix + string.Join('\t', f[..hashIdx]))));
             if (mac is not null)
             {
                 f[^1] = mac(f);
