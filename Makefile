@@ -39,18 +39,18 @@ build: deps bpf
 	$(DOTNET) build src/N3ttrace/N3ttrace.csproj -c $(CONFIG) -o bin/.app --nologo -v q
 	@mkdir -p bin && printf '#!/bin/sh\nexec "%s/bin/.app/n3ttrace" "$$@"\n' "$(CURDIR)" > bin/n3ttrace && chmod +x bin/n3ttrace
 
-## run: trace this host live (root)
-run: build
-	./bin/n3ttrace run $(RUN_ARGS)
+## run: trace this host live (root), with the release binary (NativeAOT: no JIT warm-up, the one that ships)
+run: publish
+	./artifacts/publish/n3ttrace run $(RUN_ARGS)
 
-doctor: build
-	./bin/n3ttrace doctor
+doctor: publish
+	./artifacts/publish/n3ttrace doctor
 
 ## test: unit tests and the end-to-end tests that load the real eBPF programs (and run the published binary)
 test: build publish
 	CONFIG=$(CONFIG) bash tests/run.sh
 
-bench: build
+bench: build publish
 	bash bench/run.sh
 
 ## publish: NativeAOT single binary at artifacts/publish/n3ttrace (trim/AOT warnings are errors); log in artifacts/publish.log

@@ -168,12 +168,19 @@ static __always_inline void check_context(struct task_struct *task, __u32 tgid, 
 
 static __always_inline int on_set_state(const struct sock *sk, int oldstate, int newstate)
 {
+	/* Only three transitions matter: connect (CLOSE->SYN_SENT), its success (SYN_SENT->ESTABLISHED)
+	 * and any end (->CLOSE). The rest (an accepted socket becoming established, FIN states) stop
+	 * here, before any map lookup: this runs several times per connection on a busy host. */
+	bool connecting = oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT;
+	if (!connecting && newstate != TCP_CLOSE &&
+	    !(oldstate == TCP_SYN_SENT && newstate == TCP_ESTABLISHED))
+		return 0;
 	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
 	__u64 key = (__u64)sk;
 	__u64 now = bpf_ktime_get_boot_ns();
 
-	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
+	if (connecting) {
 		/* Inside connect(): the current task is the one that asked for this socket. */
 		struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 		__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -191,7 +198,7 @@ static __always_inline int on_set_state(const struct sock *sk, int oldstate, int
 		return 0;
 	}
 
-	/* Every other transition: one lookup; passive sockets end here. */
+	/* An end or an established connect: one lookup; passive sockets end here. */
 	struct conn_start *cs = bpf_map_lookup_elem(&n3t_conns, &key);
 	if (!cs)
 		return 0;

@@ -9,7 +9,7 @@
 #   startup       exec of `n3ttrace run` to its `capture ready` line
 #   memory        n3ttrace VmRSS across a MEM_SECONDS storm at full rate (first/last/max after warm-up)
 #
-# Needs root and `make build`. Knobs: STORM_N (100000), ROUNDS (3), MEM_SECONDS (120, 0 skips),
+# Needs root and `make publish` (it measures the release binary; N3TTRACE=path for another). Knobs: STORM_N (100000), ROUNDS (3), MEM_SECONDS (120, 0 skips),
 # BENCH_OUT (bench/out/capture). Results also go to $BENCH_OUT/results.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,11 +20,11 @@ ROUNDS=${ROUNDS:-3}
 MEM_SECONDS=${MEM_SECONDS:-120}
 WARMUP=${MEM_WARMUP:-20}
 TCPLIFE=${TCPLIFE:-/usr/sbin/tcplife}
-N3T=$ROOT/bin/n3ttrace
+N3T=${N3TTRACE:-$ROOT/artifacts/publish/n3ttrace}  # the release binary (make publish)
 ANALYZE="python3 $ROOT/bench/capture/analyze.py"
 
 [ "$(id -u)" = 0 ] || { echo "bench/capture needs root (eBPF)" >&2; exit 1; }
-[ -x "$N3T" ] || { echo "run 'make build' first" >&2; exit 1; }
+[ -x "$N3T" ] || { echo "run 'make publish' first" >&2; exit 1; }
 [ -x "$TCPLIFE" ] || { echo "tcplife not found at $TCPLIFE (Debian package libbpf-tools)" >&2; exit 1; }
 # tcplife attaches to the classic tracepoint, whose id it reads from tracefs.
 if [ ! -d /sys/kernel/tracing/events/sock ]; then

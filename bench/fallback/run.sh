@@ -9,8 +9,8 @@
 # Needs root. Everything it starts is killed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-CLI=./bin/n3ttrace
-[ -x "$CLI" ] || { echo "run 'make build' first" >&2; exit 1; }
+CLI=${N3TTRACE:-./artifacts/publish/n3ttrace}  # the release binary (make publish)
+[ -x "$CLI" ] || { echo "run 'make publish' first" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "bench/fallback needs root" >&2; exit 1; }
 work=$(mktemp -d /tmp/n3t-bench-fallback.XXXXXX)
 load_pid=""

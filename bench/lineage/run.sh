@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# [lineage] benchmarks, each side by side with its reference in one run (root; `make build` first):
+# [lineage] benchmarks, each side by side with its reference in one run (root; `make publish` first):
 #  (a) N short-lived processes (default 1000), each with its own argv, cwd and environment, connect
 #      once to a loopback listener and exit at once: % of exact certificates (cmdline, cwd,
 #      env_sha256, exe, process_id), n3ttrace vs a /proc-polling reference.
@@ -12,8 +12,8 @@ cd "$(dirname "$0")/../.."
 N=${N:-1000}
 STORM=${STORM:-20000}
 ROUNDS=${ROUNDS:-4}
-CLI=./bin/.app/n3ttrace
-[ -x "$CLI" ] || { echo "run 'make build' first" >&2; exit 1; }
+CLI=${N3TTRACE:-./artifacts/publish/n3ttrace}  # the release binary (make publish)
+[ -x "$CLI" ] || { echo "run 'make publish' first" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "needs root (eBPF)" >&2; exit 1; }
 work=$(mktemp -d /tmp/n3t-bench-lineage.XXXXXX)
 tracer=""

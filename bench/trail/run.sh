@@ -7,7 +7,7 @@
 # The trails are written by the real writer (TrailSink: chain, seals, keyframes) via `n3ttrace dev-trail`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-N=./bin/n3ttrace
+N=${N3TTRACE:-./artifacts/publish/n3ttrace}  # the release binary (make publish)
 EVENTS=${TRAIL_BENCH_EVENTS:-1000000}
 work=$(mktemp -d /tmp/n3t-bench-trail-XXXXXX)
 trap 'rm -rf "$work"' EXIT

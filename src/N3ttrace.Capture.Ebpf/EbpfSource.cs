@@ -132,6 +132,8 @@ public sealed unsafe class EbpfSource : ICaptureSource
         _programs.Detach();
         Libbpf.RingBufferConsume(_ring!);
         PostCounters();
+        _log.LogInformation("ring buffer peaked at {Peak:P0} full; consumer raised from idle to nice {Nice} {Raised} times (at {RaiseAt:P0} full)",
+            _priority.PeakFill, BacklogPriority.UrgentNice, _priority.Raised, BacklogPriority.RaiseAt);
     }
 
     public void Dispose()
