@@ -9,8 +9,8 @@ namespace N3ttrace.Trail;
 
 /// <summary>
 /// Appends hash-chained TSV rows to one file of the state directory (see <see cref="ChainColumns"/>).
-/// Rows are encoded into a memory buffer and written with one append per flush, never partially
-/// kept: if a write fails (ENOSPC, EIO) the file is cut back to the last whole row, the chain head
+/// Rows are encoded into a memory buffer and written with one append per flush (or per MiB, in a
+/// storm), never partially kept: if a write fails (ENOSPC, EIO) the file is cut back to the last whole row, the chain head
 /// rolls back, and the next successful flush starts with a write-failure record that counts the
 /// lost rows. On open, a torn last line left by a crash is moved aside (<see cref="TornTail"/>).
 /// </summary>
@@ -20,7 +20,9 @@ public sealed class RecordWriter : IDisposable
     private readonly ChainHash _hash;
     private readonly Func<long, string, string>? _seal;
     private readonly int _dataColumns;
-    private readonly MemoryStream _pending = new(1 << 16);
+    /// <summary>Rows are written once this much is buffered, even between flushes.</summary>
+    private const int PendingLimit = 1 << 20;
+    private readonly MemoryStream _pending = new(PendingLimit + (1 << 16));
     private byte[] _row = new byte[4096];
     private int _rowLength;
     private long _committedLength;
@@ -179,6 +181,10 @@ public sealed class RecordWriter : IDisposable
         }
         _pending.WriteByte((byte)'\n');
         _pendingRows++;
+        if (_pending.Length >= PendingLimit)
+        {
+            WritePending(); // a storm between two flushes must not grow the buffer without bound
+        }
     }
 
     private void PutText(string s)
@@ -209,33 +215,9 @@ public sealed class RecordWriter : IDisposable
     public bool Flush(bool toDisk = false)
     {
         Settle();
-        if (_pending.Length > 0)
+        if (!WritePending())
         {
-            try
-            {
-                RandomAccess.Write(_file.SafeFileHandle, _pending.GetBuffer().AsSpan(0, (int)_pending.Length), _committedLength);
-                _committedLength += _pending.Length;
-                _unsynced = true;
-                Rows += _pendingRows;
-                CommittedSeq = Seq;
-                CommittedHead = Head;
-            }
-            catch (IOException e)
-            {
-                // Whatever part of the buffer landed is cut off again: no half record stays in the chain.
-                LibC.FTruncate((int)_file.SafeFileHandle.DangerousGetHandle(), _committedLength);
-                WriteFailures++;
-                LostRows += _pendingRows;
-                LastError = e.Message;
-                _failureNote = $"{ChainColumns.WriteFailure} lost_rows={LostRows} error={e.Message}";
-                Seq = CommittedSeq;
-                Head = CommittedHead;
-                _pending.SetLength(0);
-                _pendingRows = 0;
-                return false;
-            }
-            _pending.SetLength(0);
-            _pendingRows = 0;
+            return false;
         }
         if (toDisk && _unsynced)
         {
@@ -247,6 +229,46 @@ public sealed class RecordWriter : IDisposable
             _unsynced = false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Appends the buffered rows in one write, or on failure cuts the file back and rolls the chain
+    /// back. Runs on whichever thread encodes (never two at once): backing fields only.
+    /// </summary>
+    private bool WritePending()
+    {
+        if (_pending.Length == 0)
+        {
+            return true;
+        }
+        try
+        {
+            RandomAccess.Write(_file.SafeFileHandle, _pending.GetBuffer().AsSpan(0, (int)_pending.Length), _committedLength);
+            _committedLength += _pending.Length;
+            _unsynced = true;
+            _rows += _pendingRows;
+            CommittedSeq = _seq;
+            CommittedHead = HeadText();
+            return true;
+        }
+        catch (IOException e)
+        {
+            // Whatever part of the buffer landed is cut off again: no half record stays in the chain.
+            LibC.FTruncate((int)_file.SafeFileHandle.DangerousGetHandle(), _committedLength);
+            WriteFailures++;
+            LostRows += _pendingRows;
+            LastError = e.Message;
+            _failureNote = $"{ChainColumns.WriteFailure} lost_rows={LostRows} error={e.Message}";
+            _seq = CommittedSeq;
+            Encoding.ASCII.GetBytes(CommittedHead, _head);
+            _headText = CommittedHead;
+            return false;
+        }
+        finally
+        {
+            _pending.SetLength(0);
+            _pendingRows = 0;
+        }
     }
 
     /// <summary>The header and the last row (null when the file holds only the header).</summary>
