@@ -20,14 +20,24 @@ internal sealed class BacklogPriority(ILogger log)
 
     private bool? _urgent;
     private long _lastApplyMs;
+    private uint _watcher;
 
     public int Raised { get; private set; }
     /// <summary>The fullest the ring was seen, as a fraction.</summary>
     public double PeakFill { get; private set; }
 
-    /// <summary>Called with the ring's fill fraction every few ms; re-applies once a second so new threads follow.</summary>
+    /// <summary>
+    /// Called on the watching thread with the ring's fill fraction every few ms; re-applies once a
+    /// second so new threads follow. The watching thread itself always runs at nice -10: idle, it
+    /// could be starved for seconds while a storm fills the ring, and nobody would raise the rest.
+    /// </summary>
     public void Update(double fill)
     {
+        if (_watcher == 0)
+        {
+            _watcher = (uint)Posix.GetTid();
+            Posix.SetPriority(Posix.PRIO_PROCESS, _watcher, UrgentNice);
+        }
         PeakFill = Math.Max(PeakFill, fill);
         var urgent = _urgent == true ? fill > LowerAt : fill >= RaiseAt;
         var now = Environment.TickCount64;
@@ -53,7 +63,7 @@ internal sealed class BacklogPriority(ILogger log)
         {
             foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
             {
-                if (uint.TryParse(Path.GetFileName(dir), out var tid))
+                if (uint.TryParse(Path.GetFileName(dir), out var tid) && tid != _watcher)
                 {
                     Posix.SchedSetScheduler(tid, urgent ? Posix.SCHED_OTHER : Posix.SCHED_IDLE, &param);
                     if (urgent)

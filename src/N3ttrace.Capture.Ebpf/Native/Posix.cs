@@ -24,4 +24,7 @@ internal static unsafe partial class Posix
     /// <summary>Per thread too (pid = a thread id); the priority must be 0 for SCHED_OTHER and SCHED_IDLE.</summary>
     [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
     public static partial int SchedSetScheduler(uint pid, int policy, int* param);
+
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    public static partial int GetTid();
 }

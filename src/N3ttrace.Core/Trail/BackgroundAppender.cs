@@ -4,29 +4,38 @@ namespace N3ttrace.Trail;
 
 /// <summary>
 /// Runs a writer's row encoding (escaping, UTF-8, chain hashing) on its own thread, in order, so
-/// the pipeline thread only hands over field arrays. <see cref="WaitIdle"/> is the barrier: the
-/// writer calls it before anything that needs the chain state (flush, seal, counters).
+/// the pipeline thread only hands over field arrays, and writes them to the file when asked
+/// (<see cref="AddFlush"/>) without the pipeline waiting. <see cref="WaitIdle"/> is the barrier:
+/// the writer calls it before anything that needs the chain state (seal, counters).
 /// </summary>
 internal sealed class BackgroundAppender : IDisposable
 {
     private readonly object _lock = new();
     private readonly Action<IReadOnlyList<string>, string> _append;
+    private readonly Action<bool> _flush;
     private readonly Thread _thread;
-    private List<(IReadOnlyList<string> Fields, string Event)> _incoming = new(1024);
-    private List<(IReadOnlyList<string> Fields, string Event)> _working = new(1024);
+    // Fields null: a flush request (Event "sync": to disk too).
+    private List<(IReadOnlyList<string>? Fields, string Event)> _incoming = new(1024);
+    private List<(IReadOnlyList<string>? Fields, string Event)> _working = new(1024);
     private bool _busy;
     private bool _stopping;
     private ExceptionDispatchInfo? _error;
 
-    public BackgroundAppender(string name, Action<IReadOnlyList<string>, string> append)
+    public BackgroundAppender(string name, Action<IReadOnlyList<string>, string> append, Action<bool> flush)
     {
         _append = append;
+        _flush = flush;
         _thread = new Thread(Run) { Name = $"n3ttrace-{name}", IsBackground = true };
         _thread.Start();
     }
 
     /// <summary>The caller must not change <paramref name="fields"/> afterwards.</summary>
-    public void Add(IReadOnlyList<string> fields, string chainEvent)
+    public void Add(IReadOnlyList<string> fields, string chainEvent) => Enqueue(fields, chainEvent);
+
+    /// <summary>Writes (and with <paramref name="toDisk"/> syncs) once the rows added so far are encoded.</summary>
+    public void AddFlush(bool toDisk) => Enqueue(null, toDisk ? "sync" : "");
+
+    private void Enqueue(IReadOnlyList<string>? fields, string chainEvent)
     {
         lock (_lock)
         {
@@ -76,7 +85,14 @@ internal sealed class BackgroundAppender : IDisposable
             {
                 foreach (var (fields, ev) in _working)
                 {
-                    _append(fields, ev);
+                    if (fields is null)
+                    {
+                        _flush(ev == "sync");
+                    }
+                    else
+                    {
+                        _append(fields, ev);
+                    }
                 }
             }
             catch (Exception e)

@@ -105,7 +105,7 @@ public sealed class RecordWriter : IDisposable
         }
         if (background)
         {
-            _background = new BackgroundAppender(name, AppendRow);
+            _background = new BackgroundAppender(name, AppendRow, toDisk => WriteAndSync(toDisk));
         }
     }
 
@@ -126,8 +126,12 @@ public sealed class RecordWriter : IDisposable
         return fields;
     }
 
+    /// <summary>Rows handed to this writer so far (data and chain events), encoded or not: read without waiting.</summary>
+    public long Enqueued { get; private set; }
+
     private void Enqueue(IReadOnlyList<string> fields, string chainEvent)
     {
+        Enqueued++;
         if (_background is null)
         {
             AppendRow(fields, chainEvent);
@@ -215,6 +219,27 @@ public sealed class RecordWriter : IDisposable
     public bool Flush(bool toDisk = false)
     {
         Settle();
+        return WriteAndSync(toDisk);
+    }
+
+    /// <summary>
+    /// Like <see cref="Flush"/>, but a background writer only asks its thread to write once the rows
+    /// handed over so far are encoded, and returns at once: the pipeline does not wait for the disk.
+    /// </summary>
+    public void FlushLater(bool toDisk = false)
+    {
+        if (_background is null)
+        {
+            Flush(toDisk);
+        }
+        else
+        {
+            _background.AddFlush(toDisk);
+        }
+    }
+
+    private bool WriteAndSync(bool toDisk)
+    {
         if (!WritePending())
         {
             return false;

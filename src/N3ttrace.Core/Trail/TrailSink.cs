@@ -102,6 +102,13 @@ public sealed class TrailSink : PipelineSink
         }
     }
 
+    /// <summary>Waits until every row handed over so far is in the files (a tick only asks for it).</summary>
+    public void Flush()
+    {
+        _births.Flush();
+        _timeline.Flush();
+    }
+
     public override void OnTick(PipelineView view)
     {
         if (view.Final)
@@ -111,16 +118,13 @@ public sealed class TrailSink : PipelineSink
         }
         var now = _opt.UtcNow();
         MaybeKeyframe(view, now);
-        if (view.Final || now - _lastSync >= _opt.DiskSyncInterval)
+        // Written by the encoding threads; the pipeline waits for them only to seal (checkpoints).
+        var sync = now - _lastSync >= _opt.DiskSyncInterval;
+        _births.FlushLater(toDisk: sync);
+        _timeline.FlushLater(toDisk: sync);
+        if (sync)
         {
-            _births.Flush(toDisk: true);
-            _timeline.Flush(toDisk: true);
             _lastSync = now;
-        }
-        else
-        {
-            _births.Flush();
-            _timeline.Flush();
         }
         var epoch = _key.EpochOf(now);
         if (epoch > _key.Epoch)
@@ -132,7 +136,7 @@ public sealed class TrailSink : PipelineSink
             _timeline.AppendEvent(mark, now);
         }
         else if (now - _lastCheckpoint >= _opt.CheckpointInterval
-            && (_births.Seq != _checkpointed[_births] || _timeline.Seq != _checkpointed[_timeline]))
+            && (_births.Enqueued != _checkpointed[_births] || _timeline.Enqueued != _checkpointed[_timeline]))
         {
             Checkpoint("periodic", now);
         }
@@ -141,7 +145,7 @@ public sealed class TrailSink : PipelineSink
     /// <summary>A keyframe (every live connection) bounds how far `at` replays; one at start, then by row count.</summary>
     private void MaybeKeyframe(PipelineView view, DateTime now)
     {
-        var since = _timeline.Seq - _timelineRowsAtKeyframe;
+        var since = _timeline.Enqueued - _timelineRowsAtKeyframe;
         if (_timelineRowsAtKeyframe >= 0 && since < Math.Max(_opt.KeyframeEveryRows, 2L * view.Active.Count))
         {
             return;
@@ -152,7 +156,7 @@ public sealed class TrailSink : PipelineSink
             _timeline.Append(TimelineColumns.Values(TimelineColumns.Keyframe, now, c, view.NowBootNs));
         }
         _timeline.Append(TimelineColumns.Marker(TimelineColumns.KeyframeEnd, now));
-        _timelineRowsAtKeyframe = _timeline.Seq;
+        _timelineRowsAtKeyframe = _timeline.Enqueued;
     }
 
     /// <summary>Forces the data files to disk, then seals their committed heads with the current epoch key.</summary>
@@ -167,7 +171,7 @@ public sealed class TrailSink : PipelineSink
                 Time.Timestamp.ToRecord(now), kind, _key.Epoch.ToString(CultureInfo.InvariantCulture), w.Name,
                 w.CommittedSeq.ToString(CultureInfo.InvariantCulture), w.CommittedHead,
             ]);
-            _checkpointed[w] = w.CommittedSeq;
+            _checkpointed[w] = w.Enqueued;
         }
         _checkpoints.Flush(toDisk: true);
         _lastCheckpoint = now;

@@ -63,6 +63,7 @@ public class RecoveryTests
             for (var i = 0; i < 100 && sink.WriteFailures == 0; i++)
             {
                 w.Run(sink, 200, TimeSpan.FromMilliseconds(20));
+                sink.Flush(); // the writer threads are done with what they were given
             }
             Assert.True(sink.WriteFailures > 0);
             Assert.True(sink.LostRows > 0);

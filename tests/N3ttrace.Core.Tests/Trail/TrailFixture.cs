@@ -31,6 +31,7 @@ internal sealed class TrailFixture : IDisposable
         }
         else
         {
+            sink.Flush(); // as a crash right after the writers caught up leaves the files
             Abandoned = sink;
         }
     }
