@@ -28,7 +28,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 64 * 1024 * 1024); /* ~230k connections of backlog: see BacklogPriority */
+	__uint(max_entries, 64 * 1024 * 1024); /* ~350k connections of backlog: see BacklogPriority */
 } n3t_events SEC(".maps");
 
 struct {
@@ -132,6 +132,7 @@ static __always_inline void fill_addrs(struct n3t_conn *e, const struct sock *sk
 	}
 }
 
+/* BIRTH and FAIL: everything user space needs to certify the connection. */
 static __always_inline void emit_conn(__u32 kind, const struct sock *sk, __u64 key,
 				      struct conn_start *cs, int oldstate, __u64 now)
 {
@@ -141,25 +142,41 @@ static __always_inline void emit_conn(__u32 kind, const struct sock *sk, __u64 k
 		return;
 	}
 	e->kind = kind;
+	e->oldstate = oldstate;
+	e->ts_ns = now;
+	e->sock_id = key;
+	e->bytes_acked = 0;
+	e->bytes_received = 0;
 	e->tgid = cs->tgid;
 	e->tid = cs->tid;
 	e->uid = cs->uid;
-	e->ts_ns = now;
 	e->connect_ns = cs->connect_ns;
-	e->sock_id = key;
 	e->start_ticks = cs->start_ticks;
 	e->cgroup_id = cs->cgroup_id;
-	e->oldstate = oldstate;
 	__builtin_memcpy(e->comm, cs->comm, sizeof(e->comm));
 	fill_addrs(e, sk);
-	if (kind == N3T_CONN_DEATH) {
-		const struct tcp_sock *tp = (const struct tcp_sock *)sk;
-		e->bytes_acked = BPF_CORE_READ(tp, bytes_acked);
-		e->bytes_received = BPF_CORE_READ(tp, bytes_received);
-	} else {
-		e->bytes_acked = 0;
-		e->bytes_received = 0;
+	bpf_ringbuf_submit(e, submit_flags());
+	stat_inc(N3T_STAT_EMITTED);
+}
+
+/* DEATH: only the record's prefix up to tgid (the BIRTH carried the rest). */
+#define N3T_CONN_DEATH_SIZE __builtin_offsetof(struct n3t_conn, tgid)
+
+static __always_inline void emit_death(const struct sock *sk, __u64 key, int oldstate, __u64 now)
+{
+	struct n3t_conn *e = bpf_ringbuf_reserve(&n3t_events, N3T_CONN_DEATH_SIZE, 0);
+	if (!e) {
+		stat_inc(N3T_STAT_DROPPED);
+		return;
 	}
+	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
+	e->kind = N3T_CONN_DEATH;
+	e->oldstate = oldstate;
+	e->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	e->ts_ns = now;
+	e->sock_id = key;
+	e->bytes_acked = BPF_CORE_READ(tp, bytes_acked);
+	e->bytes_received = BPF_CORE_READ(tp, bytes_received);
 	bpf_ringbuf_submit(e, submit_flags());
 	stat_inc(N3T_STAT_EMITTED);
 }
@@ -207,7 +224,10 @@ static __always_inline int on_set_state(const struct sock *sk, int oldstate, int
 		cs->established = 1;
 		emit_conn(N3T_CONN_BIRTH, sk, key, cs, oldstate, now);
 	} else if (newstate == TCP_CLOSE) {
-		emit_conn(cs->established ? N3T_CONN_DEATH : N3T_CONN_FAIL, sk, key, cs, oldstate, now);
+		if (cs->established)
+			emit_death(sk, key, oldstate, now);
+		else
+			emit_conn(N3T_CONN_FAIL, sk, key, cs, oldstate, now);
 		bpf_map_delete_elem(&n3t_conns, &key);
 	}
 	return 0;

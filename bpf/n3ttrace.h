@@ -66,20 +66,22 @@ enum n3t_stat {
 /* Every record starts with kind; ts_ns is CLOCK_BOOTTIME nanoseconds. */
 struct n3t_conn {
 	__u32 kind;
+	__u16 oldstate;       /* TCP state before the transition */
+	__u16 family;         /* AF_INET or AF_INET6 */
+	__u64 ts_ns;          /* time of this transition */
+	__u64 sock_id;        /* opaque per-socket key, unique while the socket lives */
+	__u64 bytes_acked;    /* DEATH only */
+	__u64 bytes_received; /* DEATH only */
+	/* A DEATH record ends here, at tgid: user space has the rest from the BIRTH, and a
+	 * shorter record means more connections fit in the ring buffer. */
 	__u32 tgid;
 	__u32 tid;
 	__u32 uid;
-	__u64 ts_ns;          /* time of this transition */
-	__u64 connect_ns;     /* time of connect(): CLOSE -> SYN_SENT */
-	__u64 sock_id;        /* opaque per-socket key, unique while the socket lives */
-	__u64 start_ticks;    /* connecting process start, /proc/PID/stat field 22 units */
-	__u64 cgroup_id;      /* cgroup v2 id of the connecting task */
-	__u64 bytes_acked;    /* DEATH only */
-	__u64 bytes_received; /* DEATH only */
-	__u16 family;         /* AF_INET or AF_INET6 */
 	__u16 sport;          /* host order */
 	__u16 dport;          /* host order */
-	__u16 oldstate;       /* TCP state before the transition */
+	__u64 connect_ns;     /* time of connect(): CLOSE -> SYN_SENT */
+	__u64 start_ticks;    /* connecting process start, /proc/PID/stat field 22 units */
+	__u64 cgroup_id;      /* cgroup v2 id of the connecting task */
 	__u8 saddr[16];       /* IPv4 in the first 4 bytes */
 	__u8 daddr[16];
 	char comm[N3T_COMM_LEN]; /* comm of the connecting task at connect() */

@@ -17,6 +17,9 @@ public sealed unsafe class EbpfSource : ICaptureSource
 {
     private static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan CounterInterval = TimeSpan.FromSeconds(1);
+    private const long MaxDeferMs = 1000;
+    /// <summary>Records arriving this fast (about 30,000 connections a second) are a burst: drained after it.</summary>
+    private const long BurstBytesPerSecond = 6 << 20;
 
     private readonly ILogger _log;
     private readonly KernelPrograms _programs;
@@ -30,6 +33,10 @@ public sealed unsafe class EbpfSource : ICaptureSource
     private readonly ExistingConnections _existing = new();
     private readonly BacklogPriority _priority;
     private RingFill? _fill;
+    private readonly HostBusy _busy = new();
+
+    /// <summary>Times the drain waited the longest it may (a second) because the host was busy.</summary>
+    public long Deferred { get; private set; }
 
     public string Name => "ebpf";
     public string Description => $"eBPF {(_programs.Mode == AttachMode.TpBtf ? "tp_btf" : "raw_tp")} tracepoints, ring buffer";
@@ -69,14 +76,34 @@ public sealed unsafe class EbpfSource : ICaptureSource
     {
         var nextCounters = 0L;
         var nextExisting = 0L;
+        var lastDrain = Environment.TickCount64;
+        var (lastMs, lastProduced) = (lastDrain, _fill!.Produced);
+        var burst = false;
         while (!_stopping)
         {
-            var n = Libbpf.RingBufferConsume(_ring!);
+            var n = 0;
+            var now = Environment.TickCount64;
+            if (now - lastMs >= DrainInterval.TotalMilliseconds)
+            {
+                var produced = _fill.Produced;
+                burst = (produced - lastProduced) * 1000 / (now - lastMs) >= BurstBytesPerSecond;
+                (lastMs, lastProduced) = (now, produced);
+            }
+            // The host's work goes first, ours after, while the ring has room: during a burst the
+            // records wait until it ends, while other work keeps the CPUs busy a second at most.
+            if (_fill.Fraction >= BacklogPriority.RaiseAt || (!burst && (now - lastDrain >= MaxDeferMs || !_busy.Sample())))
+            {
+                if (now - lastDrain >= MaxDeferMs && _busy.Busy)
+                {
+                    Deferred++;
+                }
+                n = Libbpf.RingBufferConsume(_ring!);
+                lastDrain = now;
+            }
             if (n < 0)
             {
                 _log.LogError("ring_buffer__consume failed: {Error}", Marshal.GetPInvokeErrorMessage(-n));
             }
-            var now = Environment.TickCount64;
             if (now >= nextCounters)
             {
                 PostCounters();
@@ -132,8 +159,8 @@ public sealed unsafe class EbpfSource : ICaptureSource
         _programs.Detach();
         Libbpf.RingBufferConsume(_ring!);
         PostCounters();
-        _log.LogInformation("ring buffer peaked at {Peak:P0} full; consumer raised from idle to nice {Nice} {Raised} times (at {RaiseAt:P0} full)",
-            _priority.PeakFill, BacklogPriority.UrgentNice, _priority.Raised, BacklogPriority.RaiseAt);
+        _log.LogInformation("ring buffer peaked at {Peak:P0} full; consumer raised to nice {Urgent} {Raised} times (at {RaiseAt:P0} full); drain deferred a full second {Deferred} times (busy host)",
+            _priority.PeakFill, BacklogPriority.UrgentNice, _priority.Raised, BacklogPriority.RaiseAt, Deferred);
     }
 
     public void Dispose()
@@ -141,6 +168,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
         Stop();
         _ring?.Dispose();
         _fill?.Dispose();
+        _busy.Dispose();
         _programs.Dispose();
         if (_self.IsAllocated)
         {

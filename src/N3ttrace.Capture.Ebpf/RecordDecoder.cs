@@ -26,7 +26,11 @@ internal sealed class RecordDecoder(CgroupPaths cgroups)
         var kind = (EventKind)MemoryMarshal.Read<uint>(data);
         switch (kind)
         {
-            case EventKind.ConnBirth or EventKind.ConnFail or EventKind.ConnDeath when data.Length >= Marshal.SizeOf<ConnRecord>():
+            case EventKind.ConnDeath when data.Length >= ConnRecord.DeathSize:
+                ConnRecord d = default; // only its prefix was sent
+                data[..ConnRecord.DeathSize].CopyTo(MemoryMarshal.AsBytes(new Span<ConnRecord>(ref d)));
+                return new ConnectionClosed((long)d.TsNs, d.SockId, d.BytesAcked, d.BytesReceived);
+            case EventKind.ConnBirth or EventKind.ConnFail when data.Length >= Marshal.SizeOf<ConnRecord>():
                 return DecodeConn(MemoryMarshal.Read<ConnRecord>(data));
             case EventKind.ProcFork when data.Length >= Marshal.SizeOf<ForkRecord>():
                 var f = MemoryMarshal.Read<ForkRecord>(data);
@@ -55,10 +59,6 @@ internal sealed class RecordDecoder(CgroupPaths cgroups)
 
     private unsafe CaptureEvent DecodeConn(ConnRecord r)
     {
-        if ((EventKind)r.Kind == EventKind.ConnDeath)
-        {
-            return new ConnectionClosed((long)r.TsNs, r.SockId, r.BytesAcked, r.BytesReceived);
-        }
         var owner = new SocketOwner(new ProcessKey((int)r.Tgid, r.StartTicks), (int)r.Tid, r.Uid, Comm(new ReadOnlySpan<byte>(r.Comm, 16)));
         var v4 = r.Family == AfInet;
         var local = new IPAddress(new ReadOnlySpan<byte>(r.Saddr, v4 ? 4 : 16));

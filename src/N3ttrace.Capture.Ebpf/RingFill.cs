@@ -29,6 +29,9 @@ internal sealed unsafe class RingFill : IDisposable
         }
     }
 
+    /// <summary>Bytes the kernel has written since the ring was made (a running position).</summary>
+    public long Produced => (long)Volatile.Read(ref *(ulong*)_producerPage);
+
     /// <summary>Bytes written by the kernel and not yet consumed.</summary>
     public long Backlog => (long)(Volatile.Read(ref *(ulong*)_producerPage) - Volatile.Read(ref *(ulong*)_consumerPage));
 

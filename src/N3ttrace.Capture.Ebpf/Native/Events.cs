@@ -52,23 +52,27 @@ internal enum StatIndex : uint
 internal unsafe struct ConnRecord
 {
     public uint Kind;
+    public ushort OldState;
+    public ushort Family;
+    public ulong TsNs;
+    public ulong SockId;
+    public ulong BytesAcked;
+    public ulong BytesReceived;
+    // A DEATH record ends here (see n3ttrace.h): DeathSize bytes.
     public uint Tgid;
     public uint Tid;
     public uint Uid;
-    public ulong TsNs;
-    public ulong ConnectNs;
-    public ulong SockId;
-    public ulong StartTicks;
-    public ulong CgroupId;
-    public ulong BytesAcked;
-    public ulong BytesReceived;
-    public ushort Family;
     public ushort Sport;
     public ushort Dport;
-    public ushort OldState;
+    public ulong ConnectNs;
+    public ulong StartTicks;
+    public ulong CgroupId;
     public fixed byte Saddr[16];
     public fixed byte Daddr[16];
     public fixed byte Comm[16];
+
+    /// <summary>Bytes of a DEATH record: everything before <see cref="Tgid"/>.</summary>
+    public static readonly int DeathSize = (int)Marshal.OffsetOf<ConnRecord>(nameof(Tgid));
 }
 
 [StructLayout(LayoutKind.Sequential)]

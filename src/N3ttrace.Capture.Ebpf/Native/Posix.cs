@@ -8,8 +8,6 @@ internal static unsafe partial class Posix
     public const int PROT_READ = 1;
     public const int MAP_SHARED = 1;
     public const int PRIO_PROCESS = 0;
-    public const int SCHED_OTHER = 0;
-    public const int SCHED_IDLE = 5;
 
     [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
     public static partial nint Mmap(nint addr, nuint length, int prot, int flags, int fd, nint offset);
@@ -20,11 +18,4 @@ internal static unsafe partial class Posix
     /// <summary>On Linux the "process" of PRIO_PROCESS is a thread: each thread has its own nice value.</summary>
     [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
     public static partial int SetPriority(int which, uint who, int prio);
-
-    /// <summary>Per thread too (pid = a thread id); the priority must be 0 for SCHED_OTHER and SCHED_IDLE.</summary>
-    [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
-    public static partial int SchedSetScheduler(uint pid, int policy, int* param);
-
-    [LibraryImport("libc", EntryPoint = "gettid")]
-    public static partial int GetTid();
 }
