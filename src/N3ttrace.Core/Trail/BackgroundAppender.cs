@@ -10,6 +10,9 @@ namespace N3ttrace.Trail;
 /// </summary>
 internal sealed class BackgroundAppender : IDisposable
 {
+    /// <summary>Rows waiting to be encoded, at most.</summary>
+    public const int Capacity = 8192;
+
     private readonly object _lock = new();
     private readonly Action<IReadOnlyList<string>, string> _append;
     private readonly Action<bool> _flush;
@@ -39,6 +42,12 @@ internal sealed class BackgroundAppender : IDisposable
     {
         lock (_lock)
         {
+            // Bounded: a writer that falls behind holds the pipeline back (and so the ring buffer
+            // fills and priority rises) instead of piling rows up in memory.
+            while (_incoming.Count >= Capacity && _error is null && !_stopping)
+            {
+                Monitor.Wait(_lock);
+            }
             _incoming.Add((fields, chainEvent));
             if (_incoming.Count == 1)
             {
@@ -80,6 +89,7 @@ internal sealed class BackgroundAppender : IDisposable
                 }
                 (_incoming, _working) = (_working, _incoming);
                 _busy = true;
+                Monitor.PulseAll(_lock); // room again for a waiting Add
             }
             try
             {
