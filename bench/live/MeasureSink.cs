@@ -1,3 +1,4 @@
+using N3ttrace.Time;
 using N3ttrace.Connections;
 using N3ttrace.Live;
 using N3ttrace.Pipeline;
@@ -29,17 +30,17 @@ internal sealed class MeasureSink(LiveSink live, int expectedActive, int rounds)
         for (var i = 0; i < rounds; i++)
         {
             // Reference first, then ours, alternating, so both see the same caches and clock.
-            var t0 = ThreadCpu.NowMs();
+            var t0 = ThreadCpuClock.NowNs() / 1e6;
             var exact = ExactReference(view);
-            var t1 = ThreadCpu.NowMs();
+            var t1 = ThreadCpuClock.NowNs() / 1e6;
             live.OnTick(view);
-            var t2 = ThreadCpu.NowMs();
+            var t2 = ThreadCpuClock.NowNs() / 1e6;
             frame = builder.Build(view, SortMode.Risk, 10, 0);
-            var t3 = ThreadCpu.NowMs();
+            var t3 = ThreadCpuClock.NowNs() / 1e6;
             var text = LogView.Text(frame, 200);
-            var t4 = ThreadCpu.NowMs();
+            var t4 = ThreadCpuClock.NowNs() / 1e6;
             view.Lifetimes.Expire(view.NowBootNs);
-            var t5 = ThreadCpu.NowMs();
+            var t5 = ThreadCpuClock.NowNs() / 1e6;
             GC.KeepAlive(exact);
             GC.KeepAlive(text);
             if (i >= 5) // warm-up

@@ -5,18 +5,19 @@ namespace N3ttrace.Capture.Ebpf;
 
 /// <summary>
 /// Whether other work keeps this host's CPUs busy: of the CPU time this process left over in the
-/// last ~100 ms (/proc/stat minus /proc/self/stat), others used nearly all. Measured against what
-/// we left, not against the whole host: while we drain, others get less and would look idle.
-/// Read with pread on handles kept open, no allocation: it runs every few milliseconds.
+/// last ~100 ms (/proc/stat minus <see cref="Environment.CpuUsage"/>), others used nearly all.
+/// Measured against what we left, not against the whole host: while we drain, others get less and
+/// would look idle. /proc/stat is read with pread on a handle kept open, without allocating.
 /// </summary>
 internal sealed class HostBusy : IDisposable
 {
     private const long WindowMs = 100;
     /// <summary>Others used at least this share of the CPU time we left: the host is busy.</summary>
     private const double BusyShare = 0.9;
+    /// <summary>/proc/stat counts in USER_HZ ticks, 100 per second on Linux.</summary>
+    private const long TicksPerSecond = 100;
 
     private readonly SafeFileHandle _stat = File.OpenHandle("/proc/stat");
-    private readonly SafeFileHandle _self = File.OpenHandle("/proc/self/stat");
     private readonly byte[] _buf = new byte[4096];
     private long _lastMs;
     private bool _primed;
@@ -34,7 +35,8 @@ internal sealed class HostBusy : IDisposable
         {
             return Busy;
         }
-        if (!TryReadHost(out var total, out var idle) || !TryReadOwn(out var own))
+        var own = Environment.CpuUsage.TotalTime.Ticks / (TimeSpan.TicksPerSecond / TicksPerSecond);
+        if (!TryReadHost(out var total, out var idle))
         {
             return Busy = false; // unknown: behave as on an idle host (drain at once)
         }
@@ -74,62 +76,16 @@ internal sealed class HostBusy : IDisposable
         return true;
     }
 
-    /// <summary>utime + stime, fields 14 and 15 of /proc/self/stat (after the comm in parentheses).</summary>
-    private bool TryReadOwn(out long ticks)
+    private static bool NextNumber(ref Span<byte> s, out long value)
     {
-        ticks = 0;
-        var n = RandomAccess.Read(_self, _buf, 0);
-        var s = _buf.AsSpan(0, n);
-        var close = s.LastIndexOf((byte)')');
-        if (close < 0)
+        s = s.TrimStart((byte)' ');
+        if (!Utf8Parser.TryParse(s, out value, out var used))
         {
             return false;
         }
-        s = s[(close + 1)..];
-        for (var field = 3; field <= 15; field++)
-        {
-            if (!NextToken(ref s, out var token))
-            {
-                return false;
-            }
-            if (field >= 14)
-            {
-                if (!Utf8Parser.TryParse(token, out long v, out _))
-                {
-                    return false;
-                }
-                ticks += v;
-            }
-        }
+        s = s[used..];
         return true;
     }
 
-    private static bool NextNumber(ref Span<byte> s, out long value)
-    {
-        value = 0;
-        return NextToken(ref s, out var token) && Utf8Parser.TryParse(token, out value, out _);
-    }
-
-    private static bool NextToken(ref Span<byte> s, out ReadOnlySpan<byte> token)
-    {
-        var start = 0;
-        while (start < s.Length && s[start] == (byte)' ')
-        {
-            start++;
-        }
-        var end = start;
-        while (end < s.Length && s[end] is >= (byte)'!' and <= (byte)'~')
-        {
-            end++;
-        }
-        token = s[start..end];
-        s = s[end..];
-        return token.Length > 0;
-    }
-
-    public void Dispose()
-    {
-        _stat.Dispose();
-        _self.Dispose();
-    }
+    public void Dispose() => _stat.Dispose();
 }

@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using N3ttrace.Lineage;
-using N3ttrace.Privacy;
 
 namespace N3ttrace.EndToEnd.Tests;
 
@@ -20,32 +17,10 @@ public class CaptureTests
 
     private static async Task AssertCertificate(IPAddress address, string mask, string family)
     {
-        using var listener = new TcpListener(address, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var marker = $"m-{Guid.NewGuid():N}";
-        var cwd = Directory.CreateTempSubdirectory("n3t-cwd-").FullName;
-        (string, string)[] env = [("N3T_MARKER", marker), ("LANG", "C"), ("WEIRD", "tab\there")];
-
-        await using var tracer = await Tracer.StartAsync();
-        using var child = new Connector(family == "ipv6" ? "::1" : "127.0.0.1", port, marker, cwd, env);
-        child.WaitConnected();
-        using var accepted = await listener.AcceptTcpClientAsync();
-        await Task.Delay(300);
-        child.Close();
-        Assert.Equal(0, await tracer.StopAsync());
-
-        var rec = Assert.Single(tracer.BirthRecords(), r => r["cmdline"].Contains(marker, StringComparison.Ordinal));
-        CertificateAssert.SameProcessAndEndpoint(rec, child, cwd, address, port, mask, family, tracer.StateDir);
-        Assert.Equal("ebpf", rec["source"]);
-        Assert.Equal("exact", rec["birth"]);
-
-        var timeline = tracer.Timeline().Where(r => r["conn_id"] == rec["conn_id"] && r["event"] != "keyframe").ToList();
-        Assert.Equal(["birth", "death"], timeline.Select(r => r["event"]));
-        var life = double.Parse(timeline[1]["duration_s"], CultureInfo.InvariantCulture);
-        Assert.InRange(life, 0.3, 5);
-
-        CertificateAssert.NoRawEndpoint(tracer.StateDir, address, port);
+        var held = await CertificateAssert.HeldConnectionAsync(address, mask, family, null, TimeSpan.FromMilliseconds(300), TimeSpan.Zero);
+        Assert.Equal("ebpf", held.Record["source"]);
+        Assert.Equal("exact", held.Record["birth"]);
+        Assert.InRange(held.LifeSeconds, 0.3, 5);
     }
 
     [Theory]

@@ -1,14 +1,54 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using N3ttrace.Lineage;
 using N3ttrace.Privacy;
 
 namespace N3ttrace.EndToEnd.Tests;
 
+/// <summary>What <see cref="CertificateAssert.HeldConnectionAsync"/> recorded: the certificate, the lifetime, every birth record.</summary>
+internal sealed record HeldConnection(IReadOnlyDictionary<string, string> Record, double LifeSeconds, int LocalPort,
+    IReadOnlyList<Dictionary<string, string>> Births);
+
 /// <summary>The birth certificate fields every capture mode must get right for a <see cref="Connector"/> child.</summary>
 internal static class CertificateAssert
 {
+    /// <summary>
+    /// A <see cref="Connector"/> child with known argv, cwd and environment connects to a loopback
+    /// listener while `n3ttrace run` (with <paramref name="tracerArgs"/>) traces; it holds the
+    /// connection for <paramref name="hold"/> and closes it; the tracer stops <paramref name="afterClose"/>
+    /// later. Checks what every capture mode must record (the certificate, a birth and a death in the
+    /// timeline, no raw endpoint on disk) and returns the rest for the mode's own checks.
+    /// </summary>
+    public static async Task<HeldConnection> HeldConnectionAsync(IPAddress address, string mask, string family,
+        IEnumerable<string>? tracerArgs, TimeSpan hold, TimeSpan afterClose)
+    {
+        using var listener = new TcpListener(address, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var marker = $"m-{Guid.NewGuid():N}";
+        var cwd = Directory.CreateTempSubdirectory("n3t-cwd-").FullName;
+        (string, string)[] env = [("N3T_MARKER", marker), ("LANG", "C"), ("WEIRD", "tab\there")];
+
+        await using var tracer = await Tracer.StartAsync(tracerArgs);
+        using var child = new Connector(family == "ipv6" ? "::1" : "127.0.0.1", port, marker, cwd, env);
+        child.WaitConnected();
+        using var accepted = await listener.AcceptTcpClientAsync();
+        await Task.Delay(hold);
+        child.Close();
+        await Task.Delay(afterClose);
+        Assert.Equal(0, await tracer.StopAsync());
+
+        var births = tracer.BirthRecords();
+        var rec = Assert.Single(births, r => r["cmdline"].Contains(marker, StringComparison.Ordinal));
+        SameProcessAndEndpoint(rec, child, cwd, address, port, mask, family, tracer.StateDir);
+        var timeline = tracer.Timeline().Where(r => r["conn_id"] == rec["conn_id"] && r["event"] != "keyframe").ToList();
+        Assert.Equal(["birth", "death"], timeline.Select(r => r["event"]));
+        NoRawEndpoint(tracer.StateDir, address, port);
+        return new HeldConnection(rec, double.Parse(timeline[1]["duration_s"], CultureInfo.InvariantCulture), child.LocalPort, births);
+    }
+
     public static void SameProcessAndEndpoint(IReadOnlyDictionary<string, string> rec, Connector child, string cwd,
         IPAddress address, int port, string mask, string family, string stateDir)
     {

@@ -8,6 +8,7 @@ internal static partial class LibC
     private const string Lib = "libc";
 
     public const int CLOCK_REALTIME = 0;
+    public const int CLOCK_THREAD_CPUTIME_ID = 3;
     public const int CLOCK_BOOTTIME = 7;
 
     [StructLayout(LayoutKind.Sequential)]

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using N3ttrace.Lineage;
-using N3ttrace.Privacy;
 
 namespace N3ttrace.EndToEnd.Tests.Fallback;
 
@@ -22,40 +20,20 @@ public class ProcCaptureTests
 
     private static async Task AssertCertificate(IPAddress address, string mask, string family)
     {
-        using var listener = new TcpListener(address, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var marker = $"m-{Guid.NewGuid():N}";
-        var cwd = Directory.CreateTempSubdirectory("n3t-cwd-").FullName;
-        (string, string)[] env = [("N3T_MARKER", marker), ("LANG", "C"), ("WEIRD", "tab\there")];
-
-        await using var tracer = await Tracer.StartAsync(["--fallback-proc", "--interval", Interval]);
-        using var child = new Connector(family == "ipv6" ? "::1" : "127.0.0.1", port, marker, cwd, env);
-        child.WaitConnected();
-        using var accepted = await listener.AcceptTcpClientAsync();
-        await Task.Delay(1200); // six intervals
-        child.Close();
-        await Task.Delay(600); // the death is seen at the next poll
-        Assert.Equal(0, await tracer.StopAsync());
-
-        var rec = Assert.Single(tracer.BirthRecords(), r => r["cmdline"].Contains(marker, StringComparison.Ordinal));
-        CertificateAssert.SameProcessAndEndpoint(rec, child, cwd, address, port, mask, family, tracer.StateDir);
+        // Held six intervals; the death is seen at the next poll after close.
+        var held = await CertificateAssert.HeldConnectionAsync(address, mask, family, ["--fallback-proc", "--interval", Interval],
+            TimeSpan.FromMilliseconds(1200), TimeSpan.FromMilliseconds(600));
+        var rec = held.Record;
         Assert.Equal("proc", rec["source"]);
         Assert.Equal("polled", rec["birth"]);
         Assert.Equal("200", rec["resolution_ms"]);
         Assert.Equal(Environment.ProcessId.ToString(CultureInfo.InvariantCulture), rec["ppid"]);
         Assert.Equal("known", rec["parent"]);
-
-        var timeline = tracer.Timeline().Where(r => r["conn_id"] == rec["conn_id"] && r["event"] != "keyframe").ToList();
-        Assert.Equal(["birth", "death"], timeline.Select(r => r["event"]));
-        // Held ~1.2 s; seen from the first poll after connect to the first poll after close.
-        var life = double.Parse(timeline[1]["duration_s"], CultureInfo.InvariantCulture);
-        Assert.InRange(life, 0.8, 3);
-
+        // Seen from the first poll after connect to the first poll after close.
+        Assert.InRange(held.LifeSeconds, 0.8, 3);
         // The accepted (server) side of the same connection lives in this test process: never a birth.
-        Assert.DoesNotContain(tracer.BirthRecords(), r => r["pid"] == Environment.ProcessId.ToString(CultureInfo.InvariantCulture)
-            && r["rport"] == child.LocalPort.ToString(CultureInfo.InvariantCulture));
-        CertificateAssert.NoRawEndpoint(tracer.StateDir, address, port);
+        Assert.DoesNotContain(held.Births, r => r["pid"] == Environment.ProcessId.ToString(CultureInfo.InvariantCulture)
+            && r["rport"] == held.LocalPort.ToString(CultureInfo.InvariantCulture));
     }
 
     // Double fork: the launcher forks, the child calls setsid and forks the daemon, then exits at once.
