@@ -1,6 +1,6 @@
 using N3ttrace.Time;
 using N3ttrace.Connections;
-using N3ttrace.Live;
+using N3ttrace.Cli.Live;
 using N3ttrace.Pipeline;
 
 namespace N3ttrace.Bench.Live;

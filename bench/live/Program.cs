@@ -5,10 +5,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using N3ttrace.Bench.Live;
 using N3ttrace.Events;
 using N3ttrace.Lineage;
-using N3ttrace.Live;
+using N3ttrace.Cli.Live;
 using N3ttrace.Pipeline;
 using N3ttrace.Privacy;
-using N3ttrace.ProcFs;
+using N3ttrace.Capture.Proc.ProcFs;
 using N3ttrace.Time;
 
 // bench/live: one live-view refresh with N active connections, in a real EventPipeline fed with

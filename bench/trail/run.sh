@@ -4,16 +4,18 @@
 #          (same program, 100x less data: a ratio near 1 means the work does not grow with the timeline)
 #          and vs a plain full read of the file (wc -l), the floor of any replay-from-start design;
 #   verify of the >= 1,000,000 records of that trail (target < 5 s) vs sha256sum over the same bytes.
-# The trails are written by the real writer (TrailSink: chain, seals, keyframes) via `n3ttrace dev-trail`.
+# The trails are written by the real writer (TrailSink: chain, seals, keyframes) via bench/trail (trail-bench, NativeAOT).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${N3TTRACE:-./artifacts/publish/n3ttrace}  # the release binary (make publish)
 EVENTS=${TRAIL_BENCH_EVENTS:-1000000}
+TB=./artifacts/bench-trail/trail-bench
+dotnet publish bench/trail/TrailBench.csproj -c Release -r linux-x64 -p:PublishAot=true -o artifacts/bench-trail --nologo -v q >&2
 work=$(mktemp -d /tmp/n3t-bench-trail-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 gen() { # DIR EVENTS
-  $N dev-trail --state-dir "$1" --events "$2" --step-ms 5 --active 1000 --seed 7
+  $TB --state-dir "$1" --events "$2" --step-ms 5 --active 1000 --seed 7
 }
 big=$(gen "$work/big" "$EVENTS")
 small=$(gen "$work/small" 10000)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using N3ttrace.Capture.Ebpf.Native;
 using N3ttrace.Events;
 using N3ttrace.Pipeline;
-using N3ttrace.ProcFs;
+using N3ttrace.Capture.Proc.ProcFs;
 using N3ttrace.Time;
 
 namespace N3ttrace.Capture.Ebpf;

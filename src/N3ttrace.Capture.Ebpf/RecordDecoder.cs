@@ -5,7 +5,7 @@ using System.Text;
 using N3ttrace.Capture.Ebpf.Native;
 using N3ttrace.Events;
 using N3ttrace.Lineage;
-using N3ttrace.ProcFs;
+using N3ttrace.Capture.Proc.ProcFs;
 
 namespace N3ttrace.Capture.Ebpf;
 

@@ -1,5 +1,5 @@
 using N3ttrace.Events;
-using N3ttrace.ProcFs;
+using N3ttrace.Capture.Proc.ProcFs;
 
 namespace N3ttrace.Capture.Proc;
 

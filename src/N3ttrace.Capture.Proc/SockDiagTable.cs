@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using N3ttrace.Capture.Proc.Native;
 using N3ttrace.Events;
-using N3ttrace.ProcFs;
+using N3ttrace.Capture.Proc.ProcFs;
 
 namespace N3ttrace.Capture.Proc;
 

@@ -1,6 +1,6 @@
 using N3ttrace.Events;
 using N3ttrace.Lineage;
-using N3ttrace.ProcFs;
+using N3ttrace.Capture.Proc.ProcFs;
 
 namespace N3ttrace.Capture.Proc;
 

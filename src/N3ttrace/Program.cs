@@ -19,7 +19,6 @@ internal static class Program
             QueryCommand.Create(),
             ExplainCommand.Create(),
             ExportCommand.Create(),
-            DevTrailCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using N3ttrace.ProcFs;
+using N3ttrace.Capture.Proc.ProcFs;
 
 namespace N3ttrace.Capture.Proc.Tests;
 

@@ -7,7 +7,7 @@ using N3ttrace.Connections;
 using N3ttrace.Lineage;
 using N3ttrace.Pipeline;
 using N3ttrace.Privacy;
-using N3ttrace.ProcFs;
+using N3ttrace.Capture.Proc.ProcFs;
 using N3ttrace.Time;
 
 namespace N3ttrace.Capture.Proc.Tests;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using N3ttrace.ProcFs;
+using N3ttrace.Capture.Proc.ProcFs;
+using N3ttrace.Lineage;
 
 namespace N3ttrace.Capture.Proc.Tests;
 

@@ -59,8 +59,6 @@ public static class RulesConfigFile
 
     public static IReadOnlyCollection<string> Keys => Setters.Keys;
 
-    public static RulesConfig Load(string path) => Parse(File.ReadAllLines(path), path);
-
     public static RulesConfig Parse(IEnumerable<string> lines, string name)
     {
         var c = RulesConfig.Default;

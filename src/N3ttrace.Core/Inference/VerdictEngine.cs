@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using N3ttrace.Connections;
 using N3ttrace.Lineage;
 using N3ttrace.Pipeline;
-using N3ttrace.Trail;
 
 namespace N3ttrace.Inference;
 
@@ -40,24 +39,24 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
     private readonly ConditionalWeakTable<ProcessNode, ProcessJudgement> _byProcess = [];
     private readonly RuleLists _lists;
     private readonly BeaconTracker _beacons;
-    private readonly HostBaseline _baseline;
+    private readonly IHostBaseline _baseline;
+    private readonly IProcessReader? _live;
     private readonly PurposeClassifier _purpose = new();
     private readonly Dictionary<Connection, Tracked> _tracked = new(ReferenceEqualityComparer.Instance);
 
     public LifetimeDistribution Lifetimes { get; } = new();
     public long StdioProbes { get; private set; }
     public RulesConfig Config => _lists.Config;
-    public HostBaseline Baseline => _baseline;
+    public IHostBaseline Baseline => _baseline;
 
-    public VerdictEngine(RulesConfig config, HostBaseline baseline)
+    /// <param name="live">Where stdio of live shells is probed (/proc in n3ttrace run); null: not probed.</param>
+    public VerdictEngine(RulesConfig config, IHostBaseline baseline, IProcessReader? live = null)
     {
         _lists = new RuleLists(config);
         _beacons = new BeaconTracker(config.BeaconHistory, config.BeaconMaxPairs, config.BeaconMinIntervalSeconds / 2);
         _baseline = baseline;
+        _live = live;
     }
-
-    /// <summary>The engine n3ttrace run uses: baseline.tsv in the state directory.</summary>
-    public static VerdictEngine Open(RulesConfig config, StateDirectory dir) => new(config, new HostBaseline(dir, config.BaselineMaxPairs));
 
     public Verdict Judge(Connection c, long nowBootNs)
     {
@@ -185,7 +184,7 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         if (probe)
         {
             StdioProbes++;
-            s.ProbedStdio = StdioProbe.Read(c.Pid);
+            s.ProbedStdio = _live?.ReadStdioSockets(c.Pid) ?? 0;
         }
         var hit = RuleCatalog.StdioSocket.Evaluate(s);
         t.Stdio = hit is not null;

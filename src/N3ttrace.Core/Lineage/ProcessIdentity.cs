@@ -36,7 +36,4 @@ public sealed class ProcessIdentity(string bootId)
         SHA256.HashData(Encoding.ASCII.GetBytes(s), h);
         return Convert.ToHexStringLower(h)[..HexLength];
     }
-
-    public static string ReadBootId(string procRoot = "/proc") =>
-        File.ReadAllText(Path.Combine(procRoot, "sys/kernel/random/boot_id")).Trim();
 }

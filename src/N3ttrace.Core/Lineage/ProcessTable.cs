@@ -1,6 +1,3 @@
-using N3ttrace.Events;
-using N3ttrace.ProcFs;
-
 namespace N3ttrace.Lineage;
 
 /// <summary>
@@ -10,7 +7,7 @@ namespace N3ttrace.Lineage;
 /// (late events may still name them); their descendants keep their ancestry because
 /// it is computed once, at birth.
 /// </summary>
-public sealed class ProcessTable(ProcessIdentity identity, ProcessReader reader)
+public sealed class ProcessTable(ProcessIdentity identity, IProcessReader reader)
 {
     public static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(30);
 
@@ -24,13 +21,16 @@ public sealed class ProcessTable(ProcessIdentity identity, ProcessReader reader)
     public int Count => _nodes.Count;
     public long ProcReads { get; private set; }
 
+    /// <summary>The reader this table was given; the pipeline re-reads through it, never through a second one.</summary>
+    public IProcessReader Reader => reader;
+
     /// <summary>Loads every running process, parents before children.</summary>
     public void SeedFromProc()
     {
         var stats = new List<ProcStat>();
         foreach (var pid in reader.EnumeratePids())
         {
-            if (ProcStat.TryRead(reader.ProcRoot, pid, out var st))
+            if (reader.TryReadStat(pid, out var st))
             {
                 stats.Add(st);
             }
@@ -80,7 +80,7 @@ public sealed class ProcessTable(ProcessIdentity identity, ProcessReader reader)
     }
 
     private ProcessNode? FindByPid(int pid) =>
-        ProcStat.TryRead(reader.ProcRoot, pid, out var st) ? Find(new ProcessKey(pid, st.StartTicks)) : null;
+        reader.TryReadStat(pid, out var st) ? Find(new ProcessKey(pid, st.StartTicks)) : null;
 
     public void OnFork(ProcessKey parentKey, ProcessKey childKey, string comm)
     {
@@ -114,25 +114,25 @@ public sealed class ProcessTable(ProcessIdentity identity, ProcessReader reader)
     }
 
     /// <summary>The kernel's view at connect wins over the exec-time one: cwd, session, tty now; deleted exe, rewritten argv.</summary>
-    public void OnContextAtConnect(ProcessContextAtConnect e)
+    public void OnContextAtConnect(ProcessKey process, string cwd, bool cwdTruncated, bool exeDeleted, bool argvOverwritten, int session, string tty)
     {
-        if (Find(e.Process) is not { } node)
+        if (Find(process) is not { } node)
         {
             return;
         }
         var ctx = node.Context;
         var truncated = ctx.Truncated.Where(t => t != "cwd").ToList();
-        if (e.CwdTruncated)
+        if (cwdTruncated)
         {
             truncated.Add("cwd");
         }
         node.Context = ctx with
         {
-            Cwd = _strings.Intern(e.Cwd),
-            Session = e.Session,
-            Tty = _strings.Intern(e.Tty),
-            ExeDeleted = ctx.ExeDeleted || e.ExeDeleted,
-            ArgvOverwritten = ctx.ArgvOverwritten || e.ArgvOverwritten,
+            Cwd = _strings.Intern(cwd),
+            Session = session,
+            Tty = _strings.Intern(tty),
+            ExeDeleted = ctx.ExeDeleted || exeDeleted,
+            ArgvOverwritten = ctx.ArgvOverwritten || argvOverwritten,
             Truncated = truncated,
         };
     }

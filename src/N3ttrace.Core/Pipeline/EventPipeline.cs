@@ -234,7 +234,7 @@ public sealed class EventPipeline
         if (node is not null && node.ContextFromProc && node.Context.Truncated.Contains("context"))
         {
             // Forked from a process the table never saw exec: /proc is the only witness left.
-            var fresh = new ProcFs.ProcessReader().TryRead(node.Key.Tgid, node.Key.StartTicks, out _);
+            var fresh = _processes.Reader.TryRead(node.Key.Tgid, node.Key.StartTicks, out _);
             if (fresh is not null)
             {
                 node.Context = fresh;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using N3ttrace.Time;
-using N3ttrace.TimeTravel;
+using N3ttrace.Trail.TimeTravel;
 using N3ttrace.Trail;
 
 namespace N3ttrace.Cli.Commands;

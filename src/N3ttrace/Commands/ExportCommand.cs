@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Reflection;
 using System.Security.Cryptography;
-using N3ttrace.Export;
+using N3ttrace.Trail.Export;
 using N3ttrace.Time;
-using N3ttrace.TimeTravel;
+using N3ttrace.Trail.TimeTravel;
 using N3ttrace.Trail;
 
 namespace N3ttrace.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using N3ttrace.Forwarding;
+using N3ttrace.Trail.Forwarding;
 
 namespace N3ttrace.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using N3ttrace.Live;
+using N3ttrace.Cli.Live;
 
 namespace N3ttrace.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using N3ttrace.TimeTravel;
+using N3ttrace.Trail.TimeTravel;
 using N3ttrace.Trail;
 
 namespace N3ttrace.Cli.Commands;

@@ -20,7 +20,7 @@ internal static class RulesOption
         }
         try
         {
-            return RulesConfigFile.Load(path);
+            return RulesConfigFile.Parse(File.ReadAllLines(path), path);
         }
         catch (Exception e) when (e is RulesConfigException or IOException or UnauthorizedAccessException)
         {

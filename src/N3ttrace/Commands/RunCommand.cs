@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using N3ttrace.Forwarding;
+using N3ttrace.Trail.Forwarding;
 using N3ttrace.Interop;
 using N3ttrace.Lineage;
 using N3ttrace.Pipeline;
 using N3ttrace.Privacy;
-using N3ttrace.ProcFs;
+using N3ttrace.Capture.Proc.ProcFs;
 using N3ttrace.Time;
 using N3ttrace.Trail;
 
@@ -126,7 +126,7 @@ internal static class RunCommand
         {
             sinks.Add(forwarder);
         }
-        using var verdicts = Inference.VerdictEngine.Open(rulesConfig, dir);
+        using var verdicts = new Inference.VerdictEngine(rulesConfig, new HostBaseline(dir, rulesConfig.BaselineMaxPairs), processes.Reader);
         var pipeline = new EventPipeline(source.Name, processes, new EndpointPrivacy(secret), clock, sinks, verdicts, log)
         {
             ModeNote = selection.ModeNote,

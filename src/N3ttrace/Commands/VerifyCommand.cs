@@ -1,5 +1,5 @@
 using System.CommandLine;
-using N3ttrace.Export;
+using N3ttrace.Trail.Export;
 using N3ttrace.Trail;
 
 namespace N3ttrace.Cli.Commands;

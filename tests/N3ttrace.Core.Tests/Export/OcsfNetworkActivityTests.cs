@@ -1,5 +1,5 @@
 using System.Text.Json;
-using N3ttrace.Export;
+using N3ttrace.Trail.Export;
 
 namespace N3ttrace.Core.Tests.Export;
 

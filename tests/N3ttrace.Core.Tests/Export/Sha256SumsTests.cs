@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using N3ttrace.Export;
+using N3ttrace.Trail.Export;
 
 namespace N3ttrace.Core.Tests.Export;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using N3ttrace.Forwarding;
+using N3ttrace.Trail.Forwarding;
 
 namespace N3ttrace.Core.Tests.Export;
 

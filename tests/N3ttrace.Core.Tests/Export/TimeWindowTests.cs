@@ -1,5 +1,5 @@
-using N3ttrace.Export;
-using N3ttrace.TimeTravel;
+using N3ttrace.Trail.Export;
+using N3ttrace.Trail.TimeTravel;
 
 namespace N3ttrace.Core.Tests.Export;
 

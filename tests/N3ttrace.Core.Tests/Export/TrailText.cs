@@ -1,5 +1,5 @@
 using System.Text;
-using N3ttrace.Export;
+using N3ttrace.Trail.Export;
 using N3ttrace.Trail;
 
 namespace N3ttrace.Core.Tests.Export;

@@ -1,5 +1,6 @@
 using N3ttrace.Connections;
 using N3ttrace.Inference;
+using N3ttrace.Trail;
 
 namespace N3ttrace.Core.Tests.Inference;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using N3ttrace.Lineage;
-using N3ttrace.ProcFs;
+using N3ttrace.Capture.Proc.ProcFs;
 
 namespace N3ttrace.Core.Tests.Lineage;
 

@@ -1,6 +1,7 @@
 using N3ttrace.Events;
 using N3ttrace.Lineage;
-using N3ttrace.ProcFs;
+using N3ttrace.Capture.Proc.ProcFs;
+using N3ttrace.Pipeline;
 
 namespace N3ttrace.Core.Tests.Lineage;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using N3ttrace.Lineage;
-using N3ttrace.Live;
+using N3ttrace.Cli.Live;
 
 namespace N3ttrace.Core.Tests.Live;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using N3ttrace.Live;
+using N3ttrace.Cli.Live;
 
 namespace N3ttrace.Core.Tests.Live;
 

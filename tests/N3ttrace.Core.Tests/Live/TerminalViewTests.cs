@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using N3ttrace.Live;
+using N3ttrace.Cli.Live;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace N3ttrace.Core.Tests.Live;

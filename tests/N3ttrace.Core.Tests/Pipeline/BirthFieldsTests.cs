@@ -6,7 +6,7 @@ using N3ttrace.Events;
 using N3ttrace.Lineage;
 using N3ttrace.Pipeline;
 using N3ttrace.Privacy;
-using N3ttrace.ProcFs;
+using N3ttrace.Capture.Proc.ProcFs;
 using N3ttrace.Time;
 
 namespace N3ttrace.Core.Tests.Pipeline;

@@ -1,4 +1,4 @@
-using N3ttrace.TimeTravel;
+using N3ttrace.Trail.TimeTravel;
 
 namespace N3ttrace.Core.Tests.TimeTravel;
 

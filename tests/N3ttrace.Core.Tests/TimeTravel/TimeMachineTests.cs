@@ -1,5 +1,5 @@
 using N3ttrace.Core.Tests.Trail;
-using N3ttrace.TimeTravel;
+using N3ttrace.Trail.TimeTravel;
 using N3ttrace.Trail;
 
 namespace N3ttrace.Core.Tests.TimeTravel;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using N3ttrace.Bench.Trail;
 using N3ttrace.Trail;
 
 namespace N3ttrace.Core.Tests.Trail;

@@ -1,3 +1,4 @@
+using N3ttrace.Bench.Trail;
 using N3ttrace.Trail;
 
 namespace N3ttrace.Core.Tests.Trail;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using N3ttrace.Forwarding;
+using N3ttrace.Trail.Forwarding;
 
 namespace N3ttrace.EndToEnd.Tests.Export;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using N3ttrace.Time;
+using N3ttrace.Bench.Trail;
 using N3ttrace.Trail;
 
 namespace N3ttrace.EndToEnd.Tests.Export;
@@ -22,8 +23,14 @@ public sealed class ProgressTests : IDisposable
     private string WriteTrail(int rows)
     {
         var state = Path.Combine(_dir, $"state-{rows}");
-        var r = CliProcess.N3ttrace(_dir, "dev-trail", "--state-dir", state, "--events", rows.ToString(CultureInfo.InvariantCulture), "--step-ms", "2");
-        Assert.True(r.ExitCode == 0, r.ToString());
+        // Written in-process: the generator is benchmark support (bench/trail), not part of the n3ttrace binary.
+        var step = TimeSpan.FromMilliseconds(2);
+        var start = DateTime.UtcNow.AddTicks(-rows * step.Ticks).AddHours(-1);
+        var w = new TrailWorkload(new DateTime(start.Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, DateTimeKind.Utc), 1) { TargetActive = 1000 };
+        using (var sink = new TrailSink(StateDirectory.Open(state, create: true), new TrailOptions { UtcNow = w.Clock, DiskSyncInterval = TimeSpan.FromDays(1) }))
+        {
+            w.Run(sink, rows, step);
+        }
         return state;
     }
 

@@ -8,7 +8,7 @@ public class SessionContextTests
     {
         using var listener = new LoopbackListener();
         var marker = $"m-{Guid.NewGuid():N}";
-        var cgroupRoot = N3ttrace.ProcFs.CgroupPaths.FindUnifiedMount();
+        var cgroupRoot = N3ttrace.Capture.Proc.ProcFs.CgroupPaths.FindUnifiedMount();
         Assert.NotNull(cgroupRoot);
         var cgroupName = $"n3t-lineage-{Guid.NewGuid():N}"[..24];
         var cgroupDir = Path.Combine(cgroupRoot, cgroupName);

@@ -5,7 +5,9 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
-using N3ttrace.Live;
+using N3ttrace.Cli.Live;
+using N3ttrace.Capture.Proc.ProcFs;
+using N3ttrace.Lineage;
 
 namespace N3ttrace.EndToEnd.Tests.Live;
 
@@ -227,7 +229,7 @@ for s in long: s.close()
         var shell = int.Parse(tmux.Run("display-message", "-p", "-t", TmuxSession.Name, "#{pane_pid}").Trim(), CultureInfo.InvariantCulture);
         foreach (var d in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(d), out var pid) && N3ttrace.ProcFs.ProcStat.TryRead("/proc", pid, out var st) && st.PPid == shell)
+            if (int.TryParse(Path.GetFileName(d), out var pid) && ProcStat.TryRead("/proc", pid, out var st) && st.PPid == shell)
             {
                 return pid;
             }

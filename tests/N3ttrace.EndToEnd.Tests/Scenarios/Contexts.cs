@@ -9,7 +9,7 @@ namespace N3ttrace.EndToEnd.Tests.Scenarios;
 /// </summary>
 internal static class Contexts
 {
-    public static string UnifiedRoot { get; } = ProcFs.CgroupPaths.FindUnifiedMount() ?? throw new InvalidOperationException("no cgroup2 mount");
+    public static string UnifiedRoot { get; } = Capture.Proc.ProcFs.CgroupPaths.FindUnifiedMount() ?? throw new InvalidOperationException("no cgroup2 mount");
 
     /// <summary>Creates the cgroup (e.g. "system.slice/n3t-x.service") and returns its absolute path.</summary>
     public static string Cgroup(string relative)

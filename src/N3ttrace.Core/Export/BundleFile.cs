@@ -1,4 +1,0 @@
-namespace N3ttrace.Export;
-
-/// <summary>A file of a bundle: its path under the bundle's top-level directory and its bytes.</summary>
-public sealed record BundleFile(string Name, byte[] Content);

@@ -1,9 +1,0 @@
-namespace N3ttrace.Forwarding;
-
-public enum SyslogTransportKind
-{
-    /// <summary>RFC 6587 octet-counted frames over one TCP connection.</summary>
-    Tcp,
-    /// <summary>One RFC 5426 datagram per message.</summary>
-    Udp,
-}

@@ -1,9 +1,0 @@
-namespace N3ttrace.Live;
-
-/// <summary>Row order of the live table; `s` cycles through them in this order.</summary>
-public enum SortMode
-{
-    Risk,
-    Lifetime,
-    Pid,
-}

@@ -1,0 +1,212 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace N3ttrace.Trail.Export;
+
+/// <summary>
+/// Verifies a bundle offline, from the file alone: every file's SHA-256 against SHA256SUMS, that
+/// SHA256SUMS lists exactly the files present, that manifest.json parses and that its row counts
+/// match the TSV files; then the complete chained trail under trail/ with the trail's own verifier
+/// (with the verification key, its seals too). Only trail/ goes to a temporary directory, for that check.
+/// </summary>
+public static class BundleVerifier
+{
+    private sealed record Entry(string Sha256, long Lines, byte[]? Content);
+
+    public static BundleVerification Verify(Stream gzipTar, Action<long>? progress = null, Trail.VerifyKey? key = null)
+    {
+        var result = new BundleVerification();
+        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        try
+        {
+            Read(gzipTar, result, entries, progress);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or FormatException)
+        {
+            result.Problems.Add($"not a readable .tar.gz bundle: {e.Message}");
+            return result;
+        }
+        if (result.Root is null)
+        {
+            result.Problems.Add("the archive holds no bundle directory");
+            return result;
+        }
+        CheckSums(result, entries);
+        CheckManifest(result, entries);
+        CheckChain(result, entries, key);
+        return result;
+    }
+
+    private static void Read(Stream gzipTar, BundleVerification result, Dictionary<string, Entry> entries, Action<long>? progress)
+    {
+        using var gz = new GZipStream(gzipTar, CompressionMode.Decompress, leaveOpen: true);
+        using var tar = new TarReader(gz);
+        long bytes = 0;
+        while (tar.GetNextEntry() is { } e)
+        {
+            var name = e.Name.TrimEnd('/');
+            var slash = name.IndexOf('/');
+            var root = slash < 0 ? name : name[..slash];
+            if (name.StartsWith('/') || name.Split('/').Any(p => p is ".." or "."))
+            {
+                result.Problems.Add($"{Text.TextEscaper.Escape(e.Name)}: unsafe path in archive");
+                continue;
+            }
+            result.Root ??= root;
+            if (root != result.Root)
+            {
+                result.Problems.Add($"{Text.TextEscaper.Escape(e.Name)}: outside the bundle directory {result.Root}");
+                continue;
+            }
+            if (e.EntryType == TarEntryType.Directory)
+            {
+                continue;
+            }
+            var rel = slash < 0 ? "" : name[(slash + 1)..];
+            if (e.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || rel.Length == 0)
+            {
+                result.Problems.Add($"{Text.TextEscaper.Escape(rel)}: not a regular file ({e.EntryType})");
+                continue;
+            }
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var keep = rel is BundleLayout.Sums or BundleLayout.Manifest || rel.StartsWith(BundleLayout.ChainDir + "/", StringComparison.Ordinal)
+                ? new MemoryStream() : null;
+            long lines = 0;
+            if (e.DataStream is { } data)
+            {
+                var buf = new byte[1 << 16];
+                int n;
+                while ((n = data.Read(buf)) > 0)
+                {
+                    hash.AppendData(buf, 0, n);
+                    lines += buf.AsSpan(0, n).Count((byte)'\n');
+                    keep?.Write(buf, 0, n);
+                    bytes += n;
+                    progress?.Invoke(bytes);
+                }
+            }
+            if (!entries.TryAdd(rel, new Entry(Convert.ToHexStringLower(hash.GetHashAndReset()), lines, keep?.ToArray())))
+            {
+                result.Problems.Add($"{Text.TextEscaper.Escape(rel)}: present twice in the archive");
+            }
+        }
+    }
+
+    private static void CheckSums(BundleVerification result, Dictionary<string, Entry> entries)
+    {
+        if (!entries.TryGetValue(BundleLayout.Sums, out var sumsEntry))
+        {
+            result.Problems.Add($"{BundleLayout.Sums}: missing");
+            return;
+        }
+        var sums = Sha256Sums.Parse(Encoding.UTF8.GetString(sumsEntry.Content!), result.Problems);
+        foreach (var (name, expected) in sums.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var shown = Text.TextEscaper.Escape(name);
+            if (!entries.TryGetValue(name, out var got))
+            {
+                result.Files.Add((shown, "MISSING"));
+                result.Problems.Add($"{shown}: listed in {BundleLayout.Sums} but missing from the bundle");
+            }
+            else if (got.Sha256 != expected)
+            {
+                result.Files.Add((shown, "FAILED"));
+                result.Problems.Add($"{shown}: checksum mismatch (the file was changed after export)");
+            }
+            else
+            {
+                result.Files.Add((shown, "OK"));
+            }
+        }
+        foreach (var name in entries.Keys.Where(k => k != BundleLayout.Sums && !sums.ContainsKey(k)).Order(StringComparer.Ordinal))
+        {
+            var shown = Text.TextEscaper.Escape(name);
+            result.Files.Add((shown, "UNLISTED"));
+            result.Problems.Add($"{shown}: in the bundle but not in {BundleLayout.Sums} (added after export)");
+        }
+    }
+
+    private static void CheckChain(BundleVerification result, Dictionary<string, Entry> entries, Trail.VerifyKey? key)
+    {
+        var chain = ChainFiles.Names.Select(n => entries.GetValueOrDefault($"{BundleLayout.ChainDir}/{n}")).ToArray();
+        if (chain.Any(e => e is null))
+        {
+            result.Problems.Add($"{BundleLayout.ChainDir}/: the chained trail files are incomplete; the chain cannot be checked");
+            return;
+        }
+        var tmp = Directory.CreateTempSubdirectory("n3ttrace-bundle-");
+        try
+        {
+            var paths = ChainFiles.Names.Select(n => Path.Combine(tmp.FullName, n)).ToArray();
+            for (var i = 0; i < paths.Length; i++)
+            {
+                File.WriteAllBytes(paths[i], chain[i]!.Content!);
+            }
+            var r = Trail.TrailVerifier.Verify(paths[0], paths[1], paths[2], key);
+            result.TrailChain = StateTrailVerifier.Describe(r).TrimEnd();
+            result.SealsChecked = key is not null;
+            foreach (var d in r.Damages.Take(20))
+            {
+                result.Problems.Add($"{BundleLayout.ChainDir}/{Text.TextEscaper.Escape(d.ToString())}");
+            }
+        }
+        finally
+        {
+            tmp.Delete(recursive: true);
+        }
+    }
+
+    private static void CheckManifest(BundleVerification result, Dictionary<string, Entry> entries)
+    {
+        if (!entries.TryGetValue(BundleLayout.Manifest, out var m))
+        {
+            result.Problems.Add($"{BundleLayout.Manifest}: missing");
+            return;
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(m.Content);
+            var root = doc.RootElement;
+            if (root.GetProperty("format").GetString() != BundleLayout.Format)
+            {
+                result.Problems.Add($"{BundleLayout.Manifest}: format is not {BundleLayout.Format}");
+            }
+            result.HostName = root.GetProperty("host").GetProperty("hostname").GetString();
+            var window = root.GetProperty("window");
+            result.Window = $"{window.GetProperty("since").GetString()} <= ts < {window.GetProperty("until").GetString()}";
+            result.ExportedAt = root.GetProperty("exported_at").GetString();
+            var caseEl = root.GetProperty("case").GetProperty("case_id");
+            result.CaseId = caseEl.ValueKind == JsonValueKind.String ? caseEl.GetString() : null;
+            var tv = root.GetProperty("trail_verified");
+            result.TrailVerified = tv.ValueKind switch
+            {
+                JsonValueKind.True => "yes, on the host at export",
+                JsonValueKind.False => "NO: the trail failed verification on the host at export (see verification.txt)",
+                _ => tv.GetString(),
+            };
+            if (tv.ValueKind == JsonValueKind.False)
+            {
+                result.Problems.Add($"{BundleLayout.Verification}: the trail failed verification on the host when it was exported");
+            }
+            foreach (var f in root.GetProperty("files").EnumerateObject())
+            {
+                var rows = f.Value.GetProperty("rows").GetInt64();
+                if (!entries.TryGetValue(f.Name, out var e))
+                {
+                    result.Problems.Add($"{Text.TextEscaper.Escape(f.Name)}: named in {BundleLayout.Manifest} but missing");
+                }
+                else if (e.Lines - 1 != rows)
+                {
+                    result.Problems.Add($"{Text.TextEscaper.Escape(f.Name)}: {Math.Max(0, e.Lines - 1)} rows, {BundleLayout.Manifest} says {rows}");
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            result.Problems.Add($"{BundleLayout.Manifest}: not a valid manifest ({e.Message})");
+        }
+    }
+}

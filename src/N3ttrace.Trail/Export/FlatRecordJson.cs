@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace N3ttrace.Trail.Export;
+
+/// <summary>
+/// n3ttrace's own JSON shape: one flat object whose keys are the trail's column names. The event's
+/// timeline columns come first (ts is the event time), then the birth record's columns it lacks.
+/// Text stays in the trail's reversible escaped form; numeric columns become JSON numbers.
+/// Used by `export --format jsonl` and by the syslog forwarder, so a SIEM sees one shape.
+/// </summary>
+public static class FlatRecordJson
+{
+    private static readonly HashSet<string> Numeric = new(StringComparer.Ordinal)
+    {
+        "resolution_ms", "rport", "pid", "tid", "ppid", "uid", "gid", "loginuid", "session", "score", "duration_s",
+    };
+
+    public static void Write(Utf8JsonWriter w, IEnumerable<(string Name, string Value)> timeline, IEnumerable<(string Name, string Value)>? birth)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        w.WriteStartObject();
+        foreach (var (name, value) in timeline)
+        {
+            if (seen.Add(name))
+            {
+                WriteField(w, name, value);
+            }
+        }
+        foreach (var (name, value) in birth ?? [])
+        {
+            if (name != "ts" && seen.Add(name))
+            {
+                WriteField(w, name, value);
+            }
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteField(Utf8JsonWriter w, string name, string value)
+    {
+        if (Numeric.Contains(name) && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+        {
+            w.WriteNumber(name, l);
+        }
+        else if (Numeric.Contains(name) && double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d))
+        {
+            w.WriteNumber(name, d);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
+}

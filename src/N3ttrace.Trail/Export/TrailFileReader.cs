@@ -1,0 +1,68 @@
+using System.Text;
+using N3ttrace.Trail;
+
+namespace N3ttrace.Trail.Export;
+
+/// <summary>
+/// Reads a trail TSV file by column name. Only complete lines are read: the file is taken as it
+/// was when opened, up to its last newline, so a row that `run` is still appending is not half-read.
+/// </summary>
+public sealed class TrailFileReader
+{
+    public string HeaderLine { get; private set; } = "";
+    public IReadOnlyDictionary<string, int> Header { get; private set; } = new Dictionary<string, int>();
+    /// <summary>Rows whose field count differs from the header's (skipped and counted).</summary>
+    public long Malformed { get; private set; }
+    public long Rows { get; private set; }
+
+    /// <summary>Streams the rows of <paramref name="stream"/>; <paramref name="onBytes"/> gets the bytes read so far.</summary>
+    public IEnumerable<TrailRow> Read(Stream stream, Action<long>? onBytes = null)
+    {
+        var complete = CompleteLength(stream);
+        using var bounded = new BoundedReadStream(stream, complete, onBytes);
+        using var reader = new StreamReader(bounded, new UTF8Encoding(false), false, 1 << 16);
+        var header = reader.ReadLine();
+        if (header is null)
+        {
+            yield break;
+        }
+        HeaderLine = header;
+        var map = TsvRow.Header(header);
+        Header = map;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            var fields = TsvRow.Split(line);
+            if (fields.Length != map.Count)
+            {
+                Malformed++;
+                continue;
+            }
+            Rows++;
+            yield return new TrailRow(map, fields, line);
+        }
+    }
+
+    /// <summary>Length up to and including the last newline, measured now.</summary>
+    private static long CompleteLength(Stream s)
+    {
+        var length = s.Length;
+        var buf = new byte[4096];
+        var end = length;
+        while (end > 0)
+        {
+            var n = (int)Math.Min(buf.Length, end);
+            s.Position = end - n;
+            s.ReadExactly(buf, 0, n);
+            var i = Array.LastIndexOf(buf, (byte)'\n', n - 1);
+            if (i >= 0)
+            {
+                s.Position = 0;
+                return end - n + i + 1;
+            }
+            end -= n;
+        }
+        s.Position = 0;
+        return 0;
+    }
+}
