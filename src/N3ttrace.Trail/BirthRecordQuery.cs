@@ -23,7 +23,7 @@ public static class BirthRecordQuery
         var since = q.Since is { } s ? Timestamp.ToRecord(s) : null;
         var until = q.Until is { } u ? Timestamp.ToRecord(u) : null;
         var pid = q.Pid?.ToString(CultureInfo.InvariantCulture);
-        foreach (var f in DataRows(birthRecordsPath, dataCount))
+        foreach (var f in DataRows(birthRecordsPath, BirthRecordColumns.Names))
         {
             var ts = f[bc["ts"]];
             if ((since is not null && string.CompareOrdinal(ts, since) < 0) || (until is not null && string.CompareOrdinal(ts, until) > 0)
@@ -36,14 +36,14 @@ public static class BirthRecordQuery
             var row = new string[Columns.Count];
             Array.Copy(f, row, dataCount);
             Array.Fill(row, "", dataCount, Columns.Count - dataCount);
-            row[dataCount + 3] = "birth";
+            row[dataCount + 3] = TimelineColumns.Birth;
             byId[f[bc["conn_id"]]] = selected.Count;
             selected.Add(row);
         }
         if (selected.Count > 0 && File.Exists(timelinePath))
         {
             var tc = Index(TimelineColumns.Names);
-            foreach (var f in DataRows(timelinePath, TimelineColumns.Names.Count))
+            foreach (var f in DataRows(timelinePath, TimelineColumns.Names))
             {
                 if (!byId.TryGetValue(f[tc["conn_id"]], out var i))
                 {
@@ -75,19 +75,18 @@ public static class BirthRecordQuery
     private static Dictionary<string, int> Index(IReadOnlyList<string> names) =>
         names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
 
-    /// <summary>The data columns of each data row (chain events and torn lines skipped).</summary>
-    private static IEnumerable<string[]> DataRows(string path, int dataColumns)
+    /// <summary>The data columns of each data row, in <paramref name="columns"/>' order (chain events and torn lines skipped).</summary>
+    private static IEnumerable<string[]> DataRows(string path, IReadOnlyList<string> columns)
     {
-        using var r = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16));
-        r.ReadLine();
-        while (r.ReadLine() is { } line)
+        using var stream = TrailReader.OpenShared(path);
+        foreach (var row in new TrailReader().ReadData(stream))
         {
-            var f = line.Split('\t');
-            if (f.Length < dataColumns + ChainColumns.Names.Count || f[dataColumns + 1].Length > 0)
+            var f = new string[columns.Count];
+            for (var i = 0; i < f.Length; i++)
             {
-                continue;
+                f[i] = row[columns[i]];
             }
-            yield return f[..dataColumns];
+            yield return f;
         }
     }
 }

@@ -8,7 +8,9 @@ namespace N3ttrace.Trail;
 /// </summary>
 public static class ChainColumns
 {
-    public static readonly IReadOnlyList<string> Names = ["chain_seq", "chain_event", "chain_prev", "chain_hash"];
+    public const string EventColumn = "chain_event";
+
+    public static readonly IReadOnlyList<string> Names = ["chain_seq", EventColumn, "chain_prev", "chain_hash"];
 
     /// <summary>The extra column after chain_hash in the sealed checkpoints file.</summary>
     public const string Mac = "mac";

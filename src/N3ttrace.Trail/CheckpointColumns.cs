@@ -11,4 +11,11 @@ public static class CheckpointColumns
     public const string FileName = "checkpoints.tsv";
 
     public static readonly IReadOnlyList<string> Names = ["ts", "kind", "epoch", "file", "rows", "head"];
+
+    /// <summary>Kinds of checkpoint (the kind column).</summary>
+    public const string Resume = "resume";
+    public const string Start = "start";
+    public const string Periodic = "periodic";
+    public const string EpochEnd = "epoch-end";
+    public const string Stop = "stop";
 }

@@ -30,24 +30,27 @@ public sealed class HostBaseline : IHostBaseline
         _max = maxPairs;
         if (dir.FileExists(FileName))
         {
-            using var r = new StreamReader(dir.OpenRead(FileName));
-            var header = r.ReadLine();
+            using var stream = dir.OpenRead(FileName);
+            var reader = new TrailReader();
             // The file is chained like the rest of the trail (RecordWriter): data columns, then ChainColumns.
-            if (header is not null && header != string.Join('\t', ChainColumns.With(Columns, sealedFile: false)))
+            foreach (var row in reader.Read(stream))
+            {
+                if (reader.HeaderLine != TrailSchema.Baseline.HeaderLine)
+                {
+                    break;
+                }
+                if (TrailSchema.IsDataRow(row))
+                {
+                    _pairs.Add(Key(row["exe"], row["remote_hash"]));
+                }
+            }
+            if (reader.HeaderLine.Length > 0 && reader.HeaderLine != TrailSchema.Baseline.HeaderLine)
             {
                 throw new StateDirectoryException($"{dir.FilePath(FileName)} has a different header than this version writes; move it aside");
             }
-            while (r.ReadLine() is { } line)
-            {
-                var f = TsvRow.Split(line);
-                if (f.Length == Columns.Count + ChainColumns.Names.Count && f[Columns.Count + 1].Length == 0)
-                {
-                    _pairs.Add(Key(f[1], f[2]));
-                }
-            }
             Loaded = _pairs.Count;
         }
-        _writer = new RecordWriter(dir, FileName, Columns);
+        _writer = new RecordWriter(dir, TrailSchema.Baseline.Name, TrailSchema.Baseline.DataColumns);
     }
 
     /// <summary>True the first time exe reaches remoteHash on this host; the pair is remembered from then on.</summary>

@@ -2,7 +2,7 @@ using N3ttrace.Text;
 
 namespace N3ttrace.Trail;
 
-/// <summary>Reads rows of one trail file for one conn_id, fields unescaped (invalid bytes kept as by ArgvText).</summary>
+/// <summary>Reads rows of one trail file for one conn_id (through <see cref="TrailReader"/>), fields unescaped (invalid bytes kept as by ArgvText).</summary>
 public static class TrailRows
 {
     public static List<Dictionary<string, string>> ForConnection(StateDirectory dir, string file, string connId)
@@ -12,28 +12,22 @@ public static class TrailRows
         {
             return rows;
         }
-        using var r = new StreamReader(dir.OpenRead(file));
-        if (r.ReadLine() is not { } headerLine)
+        using var stream = dir.OpenRead(file);
+        var reader = new TrailReader();
+        foreach (var r in reader.Read(stream))
         {
-            return rows;
-        }
-        var header = TsvRow.Split(headerLine);
-        var idCol = Array.IndexOf(header, "conn_id");
-        if (idCol < 0)
-        {
-            throw new InvalidDataException($"{dir.FilePath(file)} has no conn_id column");
-        }
-        while (r.ReadLine() is { } line)
-        {
-            var f = TsvRow.Split(line);
-            if (f.Length != header.Length || f[idCol] != connId)
+            if (!reader.Header.ContainsKey("conn_id"))
+            {
+                throw new InvalidDataException($"{dir.FilePath(file)} has no conn_id column");
+            }
+            if (r["conn_id"] != connId)
             {
                 continue;
             }
-            var row = new Dictionary<string, string>(header.Length, StringComparer.Ordinal);
-            for (var i = 0; i < header.Length; i++)
+            var row = new Dictionary<string, string>(r.Header.Count, StringComparer.Ordinal);
+            foreach (var (name, value) in r.Columns())
             {
-                row[header[i]] = Lineage.ArgvText.Decode(TextEscaper.Unescape(f[i]));
+                row[name] = Lineage.ArgvText.Decode(TextEscaper.Unescape(value));
             }
             rows.Add(row);
         }

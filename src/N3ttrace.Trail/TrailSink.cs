@@ -35,9 +35,9 @@ public sealed class TrailSink : PipelineSink
         // Files first: a refused file must not leave behind a sealing key whose verification key nobody saw.
         // The two busy files encode and hash their rows on threads of their own: the pipeline thread
         // only hands fields over, and waits for them at each tick's flush (the barrier before sealing).
-        _births = new RecordWriter(dir, StateDirectory.BirthRecordsFile, BirthRecordColumns.Names, background: true);
-        _timeline = new RecordWriter(dir, StateDirectory.TimelineFile, TimelineColumns.Names, background: true);
-        _checkpoints = new RecordWriter(dir, CheckpointColumns.FileName, CheckpointColumns.Names, (_, hash) => _key!.Mac(hash));
+        _births = new RecordWriter(dir, TrailSchema.BirthRecords.Name, TrailSchema.BirthRecords.DataColumns, background: true);
+        _timeline = new RecordWriter(dir, TrailSchema.Timeline.Name, TrailSchema.Timeline.DataColumns, background: true);
+        _checkpoints = new RecordWriter(dir, TrailSchema.Checkpoints.Name, TrailSchema.Checkpoints.DataColumns, (_, hash) => _key!.Mac(hash));
         _key = SealingKey.OpenOrCreate(dir, _opt.EpochLength, now, out var created);
         NewVerifyKey = created;
         var recoveries = new List<string>();
@@ -63,12 +63,12 @@ public sealed class TrailSink : PipelineSink
         // Seal what the previous run left unsealed with the key of its epoch, then step to now.
         if (_births.Seq > 0 || _timeline.Seq > 0)
         {
-            Checkpoint("resume", now);
+            Checkpoint(CheckpointColumns.Resume, now);
         }
         _key.EvolveTo(_key.EpochOf(now));
         _births.AppendEvent(ChainColumns.Start, now);
         _timeline.AppendEvent(ChainColumns.Start, now);
-        Checkpoint("start", now);
+        Checkpoint(CheckpointColumns.Start, now);
         _lastSync = now;
     }
 
@@ -81,24 +81,24 @@ public sealed class TrailSink : PipelineSink
     public override void OnBirth(Connection c)
     {
         _births.Append(BirthRecordColumns.Values(c));
-        _timeline.Append(TimelineColumns.Values("birth", c.BirthUtc, c, c.BirthBootNs));
+        _timeline.Append(TimelineColumns.Values(TimelineColumns.Birth, c.BirthUtc, c, c.BirthBootNs));
     }
 
     public override void OnFail(Connection c)
     {
         _births.Append(BirthRecordColumns.Values(c));
-        _timeline.Append(TimelineColumns.Values("fail", c.EndUtc!.Value, c, c.EndBootNs!.Value));
+        _timeline.Append(TimelineColumns.Values(TimelineColumns.Fail, c.EndUtc!.Value, c, c.EndBootNs!.Value));
     }
 
     public override void OnDeath(Connection c) =>
-        _timeline.Append(TimelineColumns.Values("death", c.EndUtc!.Value, c, c.EndBootNs!.Value));
+        _timeline.Append(TimelineColumns.Values(TimelineColumns.Death, c.EndUtc!.Value, c, c.EndBootNs!.Value));
 
     public override void OnVerdictChange(Connection c, Verdict previous)
     {
         // A score change within a level (a THREAT gaining stdio-socket) is news for explain and query too.
         if (previous.Level != c.Verdict.Level || previous.Score != c.Verdict.Score)
         {
-            _timeline.Append(TimelineColumns.Values("level", _opt.UtcNow(), c, Time.BootClock.NowBootNs()));
+            _timeline.Append(TimelineColumns.Values(TimelineColumns.Level, _opt.UtcNow(), c, Time.BootClock.NowBootNs()));
         }
     }
 
@@ -129,7 +129,7 @@ public sealed class TrailSink : PipelineSink
         var epoch = _key.EpochOf(now);
         if (epoch > _key.Epoch)
         {
-            Checkpoint("epoch-end", now);
+            Checkpoint(CheckpointColumns.EpochEnd, now);
             _key.EvolveTo(epoch);
             var mark = $"{ChainColumns.Epoch} {epoch.ToString(CultureInfo.InvariantCulture)}";
             _births.AppendEvent(mark, now);
@@ -138,7 +138,7 @@ public sealed class TrailSink : PipelineSink
         else if (now - _lastCheckpoint >= _opt.CheckpointInterval
             && (_births.Enqueued != _checkpointed[_births] || _timeline.Enqueued != _checkpointed[_timeline]))
         {
-            Checkpoint("periodic", now);
+            Checkpoint(CheckpointColumns.Periodic, now);
         }
     }
 
@@ -188,7 +188,7 @@ public sealed class TrailSink : PipelineSink
         var now = _opt.UtcNow();
         _births.AppendEvent(ChainColumns.Stop, now);
         _timeline.AppendEvent(ChainColumns.Stop, now);
-        Checkpoint("stop", now);
+        Checkpoint(CheckpointColumns.Stop, now);
     }
 
     public override void Dispose()

@@ -37,8 +37,8 @@ public static class TrailVerifier
         var timeline = new VerifyReport();
         var keyCopy = key is null ? null : key with { };
         Parallel.Invoke(
-            () => ScanData(birthRecordsPath, StateDirectory.BirthRecordsFile, BirthRecordColumns.Names, seals, key, births),
-            () => ScanData(timelinePath, StateDirectory.TimelineFile, TimelineColumns.Names, seals, keyCopy, timeline));
+            () => ScanData(birthRecordsPath, TrailSchema.BirthRecords, seals, key, births),
+            () => ScanData(timelinePath, TrailSchema.Timeline, seals, keyCopy, timeline));
         foreach (var part in new[] { births, timeline })
         {
             report.Files.AddRange(part.Files);
@@ -67,7 +67,7 @@ public static class TrailVerifier
             return seals;
         }
         sum.Present = true;
-        var scanner = new ChainScanner(file, CheckpointColumns.Names, sealedFile: true, report, sum);
+        var scanner = new ChainScanner(file, TrailSchema.Checkpoints.DataColumns, TrailSchema.Checkpoints.Sealed, report, sum);
         var lastEpoch = -1L;
         scanner.Scan(File.OpenRead(path), (ref ChainScanner.Row row) =>
         {
@@ -124,8 +124,9 @@ public static class TrailVerifier
         return seals;
     }
 
-    private static void ScanData(string path, string file, IReadOnlyList<string> columns, Dictionary<string, List<Seal>> allSeals, VerifyKey? key, VerifyReport report)
+    private static void ScanData(string path, TrailFile trailFile, Dictionary<string, List<Seal>> allSeals, VerifyKey? key, VerifyReport report)
     {
+        var file = trailFile.Name;
         var sum = new ChainSummary(file);
         report.Files.Add(sum);
         var seals = allSeals[file];
@@ -140,7 +141,7 @@ public static class TrailVerifier
         sum.Present = true;
         var next = 0;
         var span = new TsSpan();
-        var scanner = new ChainScanner(file, columns, sealedFile: false, report, sum);
+        var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum);
         scanner.Scan(File.OpenRead(path), (ref ChainScanner.Row row) =>
         {
             while (next < seals.Count && seals[next].Rows < row.Seq)

@@ -23,10 +23,17 @@ public sealed record Verdict(string Purpose, double Confidence, RiskLevel Level,
         (Purpose, Confidence, Level, Score, Reasons) = (other.Purpose, other.Confidence, other.Level, other.Score, other.Reasons);
     }
 
+    /// <summary>The names of the levels as written in the trail, forwarded and exported.</summary>
+    public const string Normal = "NORMAL";
+    public const string Anomaly = "ANOMALY";
+    public const string Threat = "THREAT";
+
+    public static IReadOnlyList<string> LevelNames { get; } = [Normal, Anomaly, Threat];
+
     public static string LevelName(RiskLevel level) => level switch
     {
-        RiskLevel.Threat => "THREAT",
-        RiskLevel.Anomaly => "ANOMALY",
-        _ => "NORMAL",
+        RiskLevel.Threat => Threat,
+        RiskLevel.Anomaly => Anomaly,
+        _ => Normal,
     };
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using N3ttrace.Connections;
 using N3ttrace.Time;
 
 namespace N3ttrace.Trail.Export;
@@ -19,18 +20,18 @@ public static partial class OcsfNetworkActivity
     /// <summary>OCSF activity_id for a timeline event: birth Open, death Close, fail Fail, level change Other.</summary>
     public static (int Id, string Name) Activity(string evt) => evt switch
     {
-        "birth" => (1, "Open"),
-        "death" => (2, "Close"),
-        "fail" => (4, "Fail"),
+        TimelineColumns.Birth => (1, "Open"),
+        TimelineColumns.Death => (2, "Close"),
+        TimelineColumns.Fail => (4, "Fail"),
         _ => (99, "Other"),
     };
 
     /// <summary>NORMAL is Informational, ANOMALY Medium, THREAT High.</summary>
     public static (int Id, string Name) Severity(string level) => level switch
     {
-        "THREAT" => (4, "High"),
-        "ANOMALY" => (3, "Medium"),
-        "NORMAL" => (1, "Informational"),
+        Verdict.Threat => (4, "High"),
+        Verdict.Anomaly => (3, "Medium"),
+        Verdict.Normal => (1, "Informational"),
         _ => (0, "Unknown"),
     };
 
@@ -57,13 +58,13 @@ public static partial class OcsfNetworkActivity
         w.WriteNumber("time", Ms(ts));
         w.WriteNumber("severity_id", severityId);
         w.WriteString("severity", severityName);
-        w.WriteNumber("status_id", evt["event"] == "fail" ? 2 : 1);
-        w.WriteString("status", evt["event"] == "fail" ? "Failure" : "Success");
+        w.WriteNumber("status_id", evt["event"] == TimelineColumns.Fail ? 2 : 1);
+        w.WriteString("status", evt["event"] == TimelineColumns.Fail ? "Failure" : "Success");
         if (birthTs is { } bt)
         {
             w.WriteNumber("start_time", Ms(bt));
         }
-        if (evt["event"] is "death" or "fail")
+        if (evt["event"] is TimelineColumns.Death or TimelineColumns.Fail)
         {
             w.WriteNumber("end_time", Ms(ts));
         }

@@ -37,12 +37,9 @@ public sealed class TrailWindow
 
     public IEnumerable<(TrailRow Event, TrailRow? Birth)> Events() => Timeline.Select(e => (e, BirthOf(e["conn_id"])));
 
-    /// <summary>Start, stop, recovery and epoch rows of the chain carry no connection.</summary>
-    private static bool IsChainEvent(TrailRow row) => row["chain_event"].Length > 0;
-
     /// <summary>birth, fail, death and level rows; not keyframes (a copy of the active set for time travel) nor chain events.</summary>
     private static bool IsConnectionEvent(TrailRow row) =>
-        !IsChainEvent(row) && !row["event"].StartsWith(TimelineColumns.Keyframe, StringComparison.Ordinal);
+        TrailSchema.IsDataRow(row) && !row["event"].StartsWith(TimelineColumns.Keyframe, StringComparison.Ordinal);
 
     /// <summary>Reads the window from the state directory; progress gets (bytes read, total bytes).</summary>
     public static TrailWindow Read(StateDirectory dir, TimeWindow window, Action<long, long>? progress = null)
@@ -52,7 +49,7 @@ public sealed class TrailWindow
         var total = timelineStream.Length + birthStream.Length;
         var timelineLength = timelineStream.Length;
 
-        var timelineReader = new TrailFileReader();
+        var timelineReader = new TrailReader();
         var timeline = new List<TrailRow>();
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         string? first = null, last = null;
@@ -71,12 +68,12 @@ public sealed class TrailWindow
             }
         }
 
-        var birthReader = new TrailFileReader();
+        var birthReader = new TrailReader();
         var births = new List<TrailRow>();
         long inWindow = 0;
         foreach (var row in birthReader.Read(birthStream, n => progress?.Invoke(timelineLength + n, total)))
         {
-            if (IsChainEvent(row))
+            if (!TrailSchema.IsDataRow(row))
             {
                 continue;
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using N3ttrace.Connections;
 
 namespace N3ttrace.Trail.Forwarding;
 
@@ -36,8 +37,8 @@ public static class Rfc5424
     /// <summary>Severity by risk level: NORMAL informational (6), ANOMALY warning (4), THREAT critical (2).</summary>
     public static int Severity(string level) => level switch
     {
-        "THREAT" => 2,
-        "ANOMALY" => 4,
+        Verdict.Threat => 2,
+        Verdict.Anomaly => 4,
         _ => 6,
     };
 

@@ -51,17 +51,17 @@ public sealed class SyslogForwarder : PipelineSink
         _thread.Start();
     }
 
-    public override void OnBirth(Connection c) => Enqueue("birth", c.BirthUtc, c, c.BirthBootNs);
+    public override void OnBirth(Connection c) => Enqueue(TimelineColumns.Birth, c.BirthUtc, c, c.BirthBootNs);
 
-    public override void OnFail(Connection c) => Enqueue("fail", c.EndUtc!.Value, c, c.EndBootNs!.Value);
+    public override void OnFail(Connection c) => Enqueue(TimelineColumns.Fail, c.EndUtc!.Value, c, c.EndBootNs!.Value);
 
-    public override void OnDeath(Connection c) => Enqueue("death", c.EndUtc!.Value, c, c.EndBootNs!.Value);
+    public override void OnDeath(Connection c) => Enqueue(TimelineColumns.Death, c.EndUtc!.Value, c, c.EndBootNs!.Value);
 
     public override void OnVerdictChange(Connection c, Verdict previous)
     {
         if (previous.Level != c.Verdict.Level)
         {
-            Enqueue("level", DateTime.UtcNow, c, BootClock.NowBootNs());
+            Enqueue(TimelineColumns.Level, DateTime.UtcNow, c, BootClock.NowBootNs());
         }
     }
 

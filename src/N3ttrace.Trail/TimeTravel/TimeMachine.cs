@@ -30,7 +30,7 @@ public static class TimeMachine
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.RandomAccess);
         var headerLine = ReadLineAt(fs, 0, out var dataStart) ?? throw new InvalidDataException($"{path} is empty");
         var col = TsvRow.Header(headerLine);
-        foreach (var need in new[] { "ts", "event", "conn_id", "birth_ts", "pid", "comm", "ancestry_id", "remote_masked", "remote_hash", "rport", "level", "score", "purpose", "chain_event" })
+        foreach (var need in new[] { "ts", "event", "conn_id", "birth_ts", "pid", "comm", "ancestry_id", "remote_masked", "remote_hash", "rport", "level", "score", "purpose", ChainColumns.EventColumn })
         {
             if (!col.ContainsKey(need))
             {
@@ -62,7 +62,7 @@ public static class TimeMachine
             }
             lastTs = f[0];
             var evt = f[col["event"]];
-            var chain = f[col["chain_event"]];
+            var chain = f[col[ChainColumns.EventColumn]];
             if (ts > t2 + WriteLag || (evt == TimelineColumns.KeyframeBegin && ts > t2.AddSeconds(1)))
             {
                 break;

@@ -41,7 +41,7 @@ internal static class ExplainCommand
                 Console.Error.WriteLine($"n3ttrace: no connection {connId} in {dir.FilePath(StateDirectory.BirthRecordsFile)}");
                 return ExitCodes.Failure;
             }
-            var changes = TrailRows.ForConnection(dir, StateDirectory.TimelineFile, connId).Where(r => r.GetValueOrDefault("event") == "level").ToList();
+            var changes = TrailRows.ForConnection(dir, StateDirectory.TimelineFile, connId).Where(r => r.GetValueOrDefault("event") == TimelineColumns.Level).ToList();
             Console.Write(Explanation.Format(births[0], changes, config));
             return ExitCodes.Ok;
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using N3ttrace.Connections;
 using N3ttrace.Trail.TimeTravel;
 using N3ttrace.Trail;
 
@@ -23,7 +24,7 @@ internal static class QueryCommand
         level.Validators.Add(r =>
         {
             var v = r.GetValueOrDefault<string?>();
-            if (v is not null && !new[] { "NORMAL", "ANOMALY", "THREAT" }.Contains(v.ToUpperInvariant()))
+            if (v is not null && !Verdict.LevelNames.Contains(v.ToUpperInvariant()))
             {
                 r.AddError("--level must be NORMAL, ANOMALY or THREAT");
             }

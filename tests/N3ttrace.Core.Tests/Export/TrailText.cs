@@ -20,7 +20,7 @@ internal static class TrailText
     public static List<TrailRow> Read(string text)
     {
         using var ms = new MemoryStream(Encoding.UTF8.GetBytes(text));
-        return new TrailFileReader().Read(ms).ToList();
+        return new TrailReader().Read(ms).ToList();
     }
 
     public static Dictionary<string, string> Birth(string connId = "c0ffee0000000001") => new()

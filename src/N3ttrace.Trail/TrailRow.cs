@@ -1,4 +1,4 @@
-namespace N3ttrace.Trail.Export;
+namespace N3ttrace.Trail;
 
 /// <summary>
 /// One row of a trail TSV file, read by column name (columns may be added by later versions).

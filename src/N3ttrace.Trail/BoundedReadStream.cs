@@ -1,4 +1,4 @@
-namespace N3ttrace.Trail.Export;
+namespace N3ttrace.Trail;
 
 /// <summary>Reads at most <c>limit</c> bytes of an inner stream, reporting progress as it goes.</summary>
 internal sealed class BoundedReadStream(Stream inner, long limit, Action<long>? onBytes) : Stream

@@ -1,19 +1,25 @@
 using System.Text;
-using N3ttrace.Trail;
 
-namespace N3ttrace.Trail.Export;
+namespace N3ttrace.Trail;
 
 /// <summary>
-/// Reads a trail TSV file by column name. Only complete lines are read: the file is taken as it
-/// was when opened, up to its last newline, so a row that `run` is still appending is not half-read.
+/// The one reader of trail TSV files by column name (export, query, explain, the host baseline).
+/// Only complete lines are read: the file is taken as it was when opened, up to its last newline,
+/// so a row that `run` is still appending (or that a crash tore) is not half-read. Rows whose field
+/// count differs from the header's are skipped and counted in <see cref="Malformed"/>.
+/// What a data row is: <see cref="TrailSchema.IsDataRow(TrailRow)"/>.
 /// </summary>
-public sealed class TrailFileReader
+public sealed class TrailReader
 {
     public string HeaderLine { get; private set; } = "";
     public IReadOnlyDictionary<string, int> Header { get; private set; } = new Dictionary<string, int>();
     /// <summary>Rows whose field count differs from the header's (skipped and counted).</summary>
     public long Malformed { get; private set; }
     public long Rows { get; private set; }
+
+    /// <summary>Opens a trail file for reading while the writer may still append to it.</summary>
+    public static FileStream OpenShared(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
 
     /// <summary>Streams the rows of <paramref name="stream"/>; <paramref name="onBytes"/> gets the bytes read so far.</summary>
     public IEnumerable<TrailRow> Read(Stream stream, Action<long>? onBytes = null)
@@ -42,6 +48,9 @@ public sealed class TrailFileReader
             yield return new TrailRow(map, fields, line);
         }
     }
+
+    /// <summary>The data rows only (chain events skipped).</summary>
+    public IEnumerable<TrailRow> ReadData(Stream stream) => Read(stream).Where(TrailSchema.IsDataRow);
 
     /// <summary>Length up to and including the last newline, measured now.</summary>
     private static long CompleteLength(Stream s)
