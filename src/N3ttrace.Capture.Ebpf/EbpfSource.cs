@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using N3ttrace.Capture.Ebpf.Native;
 using N3ttrace.Events;
-using N3ttrace.Pipeline;
 using N3ttrace.Capture.Proc.ProcFs;
 using N3ttrace.Time;
 
@@ -11,7 +10,7 @@ namespace N3ttrace.Capture.Ebpf;
 /// <summary>
 /// Capture through the kernel programs: records drained from the ring buffer on a dedicated
 /// thread every few milliseconds (the kernel side never wakes us per record), decoded and
-/// posted to the pipeline. Kernel counters (emitted, dropped) are posted once a second.
+/// written to the event sink. Kernel counters (emitted, dropped) are posted once a second.
 /// </summary>
 public sealed unsafe class EbpfSource : ICaptureSource
 {
@@ -29,7 +28,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
     private Thread? _thread;
     private Thread? _monitor;
     private volatile bool _stopping;
-    private EventPipeline? _pipeline;
+    private IEventSink? _sink;
     private readonly ExistingConnections _existing = new();
     private readonly BacklogPriority _priority;
     private RingFill? _fill;
@@ -52,9 +51,9 @@ public sealed unsafe class EbpfSource : ICaptureSource
     /// <summary>Loads and attaches the kernel programs; throws <see cref="BpfLoadException"/> naming the cause.</summary>
     public static EbpfSource Load(ILogger log) => new(KernelPrograms.LoadBest(log), log);
 
-    public void Start(EventPipeline pipeline)
+    public void Start(IEventSink sink)
     {
-        _pipeline = pipeline;
+        _sink = sink;
         _self = GCHandle.Alloc(this);
         _ring = Libbpf.RingBufferNew(_programs.EventsMapFd, &OnRecord, (void*)GCHandle.ToIntPtr(_self), 0);
         if (_ring.IsInvalid)
@@ -63,7 +62,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
         }
         _fill = new RingFill(_programs.EventsMapFd, _programs.EventsMapSize);
         // Programs are attached: anything connecting from now on is seen. Existing sockets next.
-        _existing.Enumerate(pipeline);
+        _existing.Enumerate(sink);
         _thread = new Thread(Drain) { Name = "n3ttrace-ringbuf", IsBackground = true };
         _thread.Start();
         // Its own thread: the drain thread may be held back by a full pipeline queue exactly when
@@ -111,7 +110,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
             }
             if (now >= nextExisting && _existing.Count > 0)
             {
-                _existing.Poll(_pipeline!);
+                _existing.Poll(_sink!);
                 nextExisting = now + 1000;
             }
             if (n < 1000)
@@ -130,7 +129,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
         }
     }
 
-    private void PostCounters() => _pipeline!.Post(new SourceCounters(BootClock.NowBootNs(),
+    private void PostCounters() => _sink!.Post(new SourceCounters(BootClock.NowBootNs(),
         _programs.ReadStat(StatIndex.Emitted), _programs.ReadStat(StatIndex.Dropped), _programs.ReadStat(StatIndex.MapFull)));
 
     [UnmanagedCallersOnly]
@@ -141,7 +140,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
         var e = self._decoder.Decode(new ReadOnlySpan<byte>(data, (int)size));
         if (e is not null)
         {
-            self._pipeline!.Post(e);
+            self._sink!.Post(e);
         }
         return 0;
     }

@@ -1,6 +1,5 @@
 using N3ttrace.Events;
 using N3ttrace.Lineage;
-using N3ttrace.Pipeline;
 using N3ttrace.Capture.Proc.ProcFs;
 using N3ttrace.Time;
 
@@ -21,7 +20,7 @@ public sealed class ExistingConnections(string procRoot = "/proc")
     public int Count => _open.Count;
 
     /// <summary>Posts one ConnectionOpened per outbound socket open now.</summary>
-    public void Enumerate(EventPipeline pipeline)
+    public void Enumerate(IEventSink sink)
     {
         var now = BootClock.NowBootNs();
         var rows = ProcNetTcp.Outbound(ProcNetTcp.Read(procRoot)).ToList();
@@ -33,14 +32,14 @@ public sealed class ExistingConnections(string procRoot = "/proc")
             {
                 owner = new SocketOwner(new ProcessKey(o.Pid, o.StartTicks), o.Pid, r.Uid, st.Comm);
             }
-            pipeline.Post(new ConnectionOpened(now, r.Inode, new SocketEndpoints(r.Local, r.LocalPort, r.Remote, r.RemotePort),
+            sink.Post(new ConnectionOpened(now, r.Inode, new SocketEndpoints(r.Local, r.LocalPort, r.Remote, r.RemotePort),
                 owner, now, BirthBeforeStart: true, ResolutionMs: 0));
             _open.Add(r.Inode);
         }
     }
 
     /// <summary>Posts ConnectionClosed for watched sockets that are gone. Returns false when none are left to watch.</summary>
-    public bool Poll(EventPipeline pipeline)
+    public bool Poll(IEventSink sink)
     {
         if (_open.Count == 0)
         {
@@ -58,7 +57,7 @@ public sealed class ExistingConnections(string procRoot = "/proc")
             }
             else
             {
-                pipeline.Post(new ConnectionClosed(now, inode, 0, 0));
+                sink.Post(new ConnectionClosed(now, inode, 0, 0));
             }
         }
         _open = still;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using N3ttrace.Capture.Proc.Native;
 using N3ttrace.Events;
-using N3ttrace.Pipeline;
 using N3ttrace.Capture.Proc.ProcFs;
 using N3ttrace.Time;
 
@@ -23,7 +22,7 @@ public sealed class ProcSource : ICaptureSource
     private readonly SocketPoller _sockets;
     private readonly ManualResetEventSlim _stop = new();
     private Thread? _thread;
-    private EventPipeline? _pipeline;
+    private IEventSink? _sink;
     private long _posted;
 
     public TimeSpan Interval { get; }
@@ -48,9 +47,9 @@ public sealed class ProcSource : ICaptureSource
     }
 
     /// <summary>Learns every process and socket present now (those sockets are births before start), then polls on a thread.</summary>
-    public void Start(EventPipeline pipeline)
+    public void Start(IEventSink sink)
     {
-        _pipeline = pipeline;
+        _sink = sink;
         PollOnce(initial: true);
         _owners.Baseline(_processes.Live);
         _thread = new Thread(Loop) { Name = "n3ttrace-procpoll", IsBackground = true };
@@ -99,7 +98,7 @@ public sealed class ProcSource : ICaptureSource
     private void Post(CaptureEvent e)
     {
         _posted++;
-        _pipeline!.Post(e);
+        _sink!.Post(e);
     }
 
     /// <summary>Stops polling after one last cycle, so sockets closed since the previous one get their death.</summary>

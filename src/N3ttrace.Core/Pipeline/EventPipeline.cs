@@ -16,7 +16,7 @@ namespace N3ttrace.Pipeline;
 /// verdicts out to the sinks. Single-threaded: sources post from their own threads, one
 /// loop owns every table, so no state is shared or locked.
 /// </summary>
-public sealed class EventPipeline
+public sealed class EventPipeline : IEventSink
 {
     public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using N3ttrace.Capture.Ebpf;
 using N3ttrace.Capture.Proc;
-using N3ttrace.Pipeline;
+using N3ttrace.Events;
 
 namespace N3ttrace.Cli.Commands;
 
