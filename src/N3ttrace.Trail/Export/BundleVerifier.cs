@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -11,42 +9,70 @@ namespace N3ttrace.Trail.Export;
 /// SHA256SUMS lists exactly the files present, that manifest.json parses and that its row counts
 /// match the TSV files; then the complete chained trail under trail/ with the trail's own verifier
 /// (with the verification key, its seals too). Only trail/ goes to a temporary directory, for that check.
+/// The bundle is hostile input: it is streamed once, every size is capped, nothing may follow it.
 /// </summary>
 public static class BundleVerifier
 {
-    private sealed record Entry(string Sha256, long Lines, byte[]? Content);
+    /// <summary>At most this many entries: a bundle holds about ten.</summary>
+    public const int MaxEntries = 10_000;
+    /// <summary>manifest.json and SHA256SUMS are read into memory, so they are capped.</summary>
+    public const int MaxSmallFile = 16 * 1024 * 1024;
+    /// <summary>Decompressed bytes allowed per compressed byte read, beyond <see cref="ExpansionFloor"/>:
+    /// trail TSV compresses about 10 to 30 times; a decompression bomb, up to 1,000.</summary>
+    public const long MaxExpansion = 200;
+    public const long ExpansionFloor = 256L * 1024 * 1024;
 
-    public static BundleVerification Verify(Stream gzipTar, Action<long>? progress = null, Trail.VerifyKey? key = null)
+    private sealed record Entry(string Sha256, long Lines, byte[]? Content, string? SpillPath);
+
+    /// <summary>Verifies a bundle from a stream. Memory stays bounded whatever the bundle declares: entries are
+    /// hashed as they stream past, the chained trail files spill to a private temporary directory.</summary>
+    public static BundleVerification Verify(Stream gzipTar, Action<long>? progress = null, Trail.VerifyKey? key = null) =>
+        Verify(gzipTar, progress, key, ExpansionFloor);
+
+    internal static BundleVerification Verify(Stream gzipTar, Action<long>? progress, Trail.VerifyKey? key, long expansionFloor)
     {
         var result = new BundleVerification();
         var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        var spill = Directory.CreateTempSubdirectory("n3ttrace-bundle-");
         try
         {
-            Read(gzipTar, result, entries, progress);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or FormatException)
-        {
-            result.Problems.Add($"not a readable .tar.gz bundle: {e.Message}");
+            try
+            {
+                Read(gzipTar, result, entries, spill.FullName, expansionFloor, progress);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or FormatException)
+            {
+                result.Problems.Add($"not a readable .tar.gz bundle: {Text.TextEscaper.Escape(e.Message)}");
+                return result;
+            }
+            if (result.Root is null)
+            {
+                result.Problems.Add("the archive holds no bundle directory");
+                return result;
+            }
+            CheckSums(result, entries);
+            CheckManifest(result, entries);
+            CheckChain(result, entries, key);
             return result;
         }
-        if (result.Root is null)
+        finally
         {
-            result.Problems.Add("the archive holds no bundle directory");
-            return result;
+            spill.Delete(recursive: true);
         }
-        CheckSums(result, entries);
-        CheckManifest(result, entries);
-        CheckChain(result, entries, key);
-        return result;
     }
 
-    private static void Read(Stream gzipTar, BundleVerification result, Dictionary<string, Entry> entries, Action<long>? progress)
+    private static void Read(Stream gzipTar, BundleVerification result, Dictionary<string, Entry> entries, string spillDir, long expansionFloor, Action<long>? progress)
     {
-        using var gz = new GZipStream(gzipTar, CompressionMode.Decompress, leaveOpen: true);
-        using var tar = new TarReader(gz);
-        long bytes = 0;
-        while (tar.GetNextEntry() is { } e)
+        using var gz = new GzipMemberStream(gzipTar);
+        var tar = new BundleTarReader(gz);
+        var buf = new byte[1 << 16];
+        var count = 0;
+        while (tar.Next() is { } e)
         {
+            if (++count > MaxEntries)
+            {
+                throw new InvalidDataException($"more than {MaxEntries} entries");
+            }
             var name = e.Name.TrimEnd('/');
             var slash = name.IndexOf('/');
             var root = slash < 0 ? name : name[..slash];
@@ -58,41 +84,53 @@ public static class BundleVerifier
             result.Root ??= root;
             if (root != result.Root)
             {
-                result.Problems.Add($"{Text.TextEscaper.Escape(e.Name)}: outside the bundle directory {result.Root}");
+                result.Problems.Add($"{Text.TextEscaper.Escape(e.Name)}: outside the bundle directory {Text.TextEscaper.Escape(result.Root)}");
                 continue;
             }
-            if (e.EntryType == TarEntryType.Directory)
+            if (e.IsDirectory)
             {
                 continue;
             }
             var rel = slash < 0 ? "" : name[(slash + 1)..];
-            if (e.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || rel.Length == 0)
+            if (!e.IsRegularFile || rel.Length == 0)
             {
-                result.Problems.Add($"{Text.TextEscaper.Escape(rel)}: not a regular file ({e.EntryType})");
+                result.Problems.Add($"{Text.TextEscaper.Escape(rel)}: not a regular file (type '{Text.TextEscaper.Escape(e.Type.ToString())}')");
                 continue;
             }
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var keep = rel is BundleLayout.Sums or BundleLayout.Manifest || rel.StartsWith(BundleLayout.ChainDir + "/", StringComparison.Ordinal)
-                ? new MemoryStream() : null;
-            long lines = 0;
-            if (e.DataStream is { } data)
-            {
-                var buf = new byte[1 << 16];
-                int n;
-                while ((n = data.Read(buf)) > 0)
-                {
-                    hash.AppendData(buf, 0, n);
-                    lines += buf.AsSpan(0, n).Count((byte)'\n');
-                    keep?.Write(buf, 0, n);
-                    bytes += n;
-                    progress?.Invoke(bytes);
-                }
-            }
-            if (!entries.TryAdd(rel, new Entry(Convert.ToHexStringLower(hash.GetHashAndReset()), lines, keep?.ToArray())))
+            if (entries.ContainsKey(rel))
             {
                 result.Problems.Add($"{Text.TextEscaper.Escape(rel)}: present twice in the archive");
+                continue;
             }
+            var small = rel is BundleLayout.Sums or BundleLayout.Manifest;
+            if (small && e.Size > MaxSmallFile)
+            {
+                result.Problems.Add($"{Text.TextEscaper.Escape(rel)}: {e.Size} bytes, more than the {MaxSmallFile} accepted");
+                continue;
+            }
+            var chained = rel.StartsWith(BundleLayout.ChainDir + "/", StringComparison.Ordinal);
+            string? spillPath = chained ? Path.Combine(spillDir, $"{entries.Count}.tsv") : null;
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var keep = small ? new MemoryStream((int)e.Size) : null;
+            using var spill = spillPath is null ? null : new FileStream(spillPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            long lines = 0;
+            int n;
+            while ((n = e.Data.Read(buf)) > 0)
+            {
+                hash.AppendData(buf, 0, n);
+                lines += buf.AsSpan(0, n).Count((byte)'\n');
+                keep?.Write(buf, 0, n);
+                spill?.Write(buf, 0, n);
+                if (tar.Position > expansionFloor + MaxExpansion * gz.CompressedRead)
+                {
+                    throw new InvalidDataException($"it expands to more than {MaxExpansion} times its compressed size (a decompression bomb?)");
+                }
+                progress?.Invoke(tar.Position);
+            }
+            entries.Add(rel, new Entry(Convert.ToHexStringLower(hash.GetHashAndReset()), lines, keep?.ToArray(), spillPath));
         }
+        // GNU tar pads the archive to 10 KiB records; more than that after the end marker is not padding.
+        tar.RequireOnlyPaddingAfterEnd(maxPadding: 64 * 1024);
     }
 
     private static void CheckSums(BundleVerification result, Dictionary<string, Entry> entries)
@@ -131,31 +169,18 @@ public static class BundleVerifier
 
     private static void CheckChain(BundleVerification result, Dictionary<string, Entry> entries, Trail.VerifyKey? key)
     {
-        var chain = ChainFiles.Names.Select(n => entries.GetValueOrDefault($"{BundleLayout.ChainDir}/{n}")).ToArray();
-        if (chain.Any(e => e is null))
+        var chain = ChainFiles.Names.Select(n => entries.GetValueOrDefault($"{BundleLayout.ChainDir}/{n}")?.SpillPath).ToArray();
+        if (chain.Any(p => p is null))
         {
             result.Problems.Add($"{BundleLayout.ChainDir}/: the chained trail files are incomplete; the chain cannot be checked");
             return;
         }
-        var tmp = Directory.CreateTempSubdirectory("n3ttrace-bundle-");
-        try
+        var r = Trail.TrailVerifier.Verify(chain[0]!, chain[1]!, chain[2]!, key);
+        result.TrailChain = StateTrailVerifier.Describe(r).TrimEnd();
+        result.SealsChecked = key is not null;
+        foreach (var d in r.Damages.Take(20))
         {
-            var paths = ChainFiles.Names.Select(n => Path.Combine(tmp.FullName, n)).ToArray();
-            for (var i = 0; i < paths.Length; i++)
-            {
-                File.WriteAllBytes(paths[i], chain[i]!.Content!);
-            }
-            var r = Trail.TrailVerifier.Verify(paths[0], paths[1], paths[2], key);
-            result.TrailChain = StateTrailVerifier.Describe(r).TrimEnd();
-            result.SealsChecked = key is not null;
-            foreach (var d in r.Damages.Take(20))
-            {
-                result.Problems.Add($"{BundleLayout.ChainDir}/{Text.TextEscaper.Escape(d.ToString())}");
-            }
-        }
-        finally
-        {
-            tmp.Delete(recursive: true);
+            result.Problems.Add($"{BundleLayout.ChainDir}/{Text.TextEscaper.Escape(d.ToString())}");
         }
     }
 

@@ -1,6 +1,7 @@
 namespace N3ttrace.Trail.Forwarding;
 
-/// <summary>What the forwarder did. Every record is either sent or counted in one of the drop counters.</summary>
+/// <summary>What the forwarder did. Every record is either sent or counted in one of the drop counters;
+/// n3ttrace's own connections are not forwarded (OwnSkipped).</summary>
 public sealed record ForwarderStats(
     long Records,
     long Sent,
@@ -9,7 +10,9 @@ public sealed record ForwarderStats(
     long DroppedAtStop,
     long Queued,
     long Connects,
-    bool Connected)
+    bool Connected,
+    long OwnSkipped = 0,
+    long ConnectAttempts = 0)
 {
     public long Dropped => DroppedQueueFull + DroppedOversize + DroppedAtStop;
 }

@@ -30,11 +30,13 @@ public sealed class SyslogForwarder : PipelineSink
     private readonly string _hostName;
     private readonly Queue<(string MsgId, byte[] Message)> _queue = new();
     private readonly object _lock = new();
+    /// <summary>Set only by Stop: a backoff wait must not be cut short by new records (each would be a retry).</summary>
+    private readonly ManualResetEventSlim _stopSignal = new(false);
     private readonly Thread _thread;
     private readonly int _pid = Environment.ProcessId;
     private DateTime _drainDeadline = DateTime.MaxValue;
     private bool _stopping;
-    private long _records, _sent, _droppedFull, _droppedOversize, _droppedAtStop, _connects;
+    private long _records, _sent, _droppedFull, _droppedOversize, _droppedAtStop, _connects, _ownSkipped, _attempts;
     private volatile bool _connected;
 
     public ForwardTarget Target => _target;
@@ -71,7 +73,7 @@ public sealed class SyslogForwarder : PipelineSink
         {
             lock (_lock)
             {
-                return new ForwarderStats(_records, _sent, _droppedFull, _droppedOversize, _droppedAtStop, _queue.Count, _connects, _connected);
+                return new ForwarderStats(_records, _sent, _droppedFull, _droppedOversize, _droppedAtStop, _queue.Count, _connects, _connected, Interlocked.Read(ref _ownSkipped), Interlocked.Read(ref _attempts));
             }
         }
     }
@@ -91,6 +93,13 @@ public sealed class SyslogForwarder : PipelineSink
 
     private void Enqueue(string evt, DateTime ts, Connection c, long nowBootNs)
     {
+        if (c.Pid == _pid)
+        {
+            // n3ttrace's own connections (this forwarder's among them) are not news to the collector, and
+            // forwarding the failures of a connect to a down collector would feed the queue with itself.
+            Interlocked.Increment(ref _ownSkipped);
+            return;
+        }
         var message = Rfc5424.Format(Rfc5424.Severity(Verdict.LevelName(c.Verdict.Level)), ts, _hostName, "n3ttrace", _pid, evt, Body(evt, ts, c, nowBootNs));
         lock (_lock)
         {
@@ -141,6 +150,7 @@ public sealed class SyslogForwarder : PipelineSink
             {
                 try
                 {
+                    Interlocked.Increment(ref _attempts);
                     conn = SyslogConnection.Open(_target, TimeSpan.FromSeconds(5));
                     _connected = true;
                     Interlocked.Increment(ref _connects);
@@ -159,7 +169,7 @@ public sealed class SyslogForwarder : PipelineSink
                             _target, e.Message, _capacity);
                         reportedDown = true;
                     }
-                    WaitBackoff(backoff);
+                    WaitBackoff(Jittered(backoff));
                     backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _maxBackoff.Ticks));
                     continue;
                 }
@@ -187,23 +197,21 @@ public sealed class SyslogForwarder : PipelineSink
         _connected = false;
     }
 
+    /// <summary>Full jitter over the upper half: retries of many hosts after one outage do not arrive in step.</summary>
+    private static TimeSpan Jittered(TimeSpan backoff) => backoff * (0.5 + Random.Shared.NextDouble() / 2);
+
+    /// <summary>Waits out a backoff; only Stop ends it early (and then only down to the drain deadline).</summary>
     private void WaitBackoff(TimeSpan delay)
     {
-        lock (_lock)
+        if (!_stopSignal.IsSet)
         {
-            if (!_stopping)
-            {
-                Monitor.Wait(_lock, delay);
-            }
-            else
-            {
-                // Stopping with a collector down: no point retrying past the drain deadline.
-                var left = _drainDeadline - DateTime.UtcNow;
-                if (left > TimeSpan.Zero)
-                {
-                    Monitor.Wait(_lock, left < delay ? left : delay);
-                }
-            }
+            _stopSignal.Wait(delay);
+            return;
+        }
+        var left = _drainDeadline - DateTime.UtcNow;
+        if (left > TimeSpan.Zero)
+        {
+            Thread.Sleep(left < delay ? left : delay);
         }
     }
 
@@ -217,6 +225,7 @@ public sealed class SyslogForwarder : PipelineSink
                 _stopping = true;
                 _drainDeadline = DateTime.UtcNow + drain;
                 Monitor.PulseAll(_lock);
+                _stopSignal.Set();
             }
         }
         _thread.Join();
@@ -231,6 +240,7 @@ public sealed class SyslogForwarder : PipelineSink
     public override void Dispose()
     {
         Stop(TimeSpan.FromSeconds(2));
+        _stopSignal.Dispose();
         base.Dispose();
     }
 }

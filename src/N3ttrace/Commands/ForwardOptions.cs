@@ -48,7 +48,7 @@ internal static class ForwardOptions
             return;
         }
         var f = forwarder.Stop(TimeSpan.FromSeconds(2));
-        log.LogInformation("forward: {Records} records to {Target}: {Sent} sent, {Dropped} dropped ({Full} queue full, {Oversize} over {Max} bytes, {AtStop} unsent at stop), {Connects} connections",
-            f.Records, forwarder.Target, f.Sent, f.Dropped, f.DroppedQueueFull, f.DroppedOversize, SyslogForwarder.MaxMessageBytes, f.DroppedAtStop, f.Connects);
+        log.LogInformation("forward: {Records} records to {Target}: {Sent} sent, {Dropped} dropped ({Full} queue full, {Oversize} over {Max} bytes, {AtStop} unsent at stop), {Connects} connections in {Attempts} attempts, {Own} of n3ttrace's own records not forwarded",
+            f.Records, forwarder.Target, f.Sent, f.Dropped, f.DroppedQueueFull, f.DroppedOversize, SyslogForwarder.MaxMessageBytes, f.DroppedAtStop, f.Connects, f.ConnectAttempts, f.OwnSkipped);
     }
 }
