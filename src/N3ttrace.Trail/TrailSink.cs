@@ -130,6 +130,13 @@ public sealed class TrailSink : PipelineSink
         if (epoch > _key.Epoch)
         {
             Checkpoint(CheckpointColumns.EpochEnd, now);
+            // Epochs slept through (a stopped process, a suspended VM) get a seal each, with their own key:
+            // verify then tells them from epochs whose seals were stripped.
+            while (_key.Epoch + 1 < epoch)
+            {
+                _key.EvolveTo(_key.Epoch + 1);
+                Checkpoint(CheckpointColumns.EpochEnd, now);
+            }
             _key.EvolveTo(epoch);
             var mark = $"{ChainColumns.Epoch} {epoch.ToString(CultureInfo.InvariantCulture)}";
             _births.AppendEvent(mark, now);

@@ -17,7 +17,7 @@ public static class TrailVerifier
     /// this much clock slack is allowed between the two.</summary>
     private static readonly TimeSpan SealSlack = TimeSpan.FromSeconds(60);
 
-    private sealed record Seal(long Line, long Rows, byte[] Head, long Epoch, DateTime Ts);
+    private sealed record Seal(long Line, long Rows, byte[] Head, long Epoch, DateTime Ts, string Kind);
 
     /// <summary>Verifies the trail files of a state directory.</summary>
     public static VerifyReport Verify(string stateDir, VerifyKey? key)
@@ -69,6 +69,7 @@ public static class TrailVerifier
         sum.Present = true;
         var scanner = new ChainScanner(file, TrailSchema.Checkpoints.DataColumns, TrailSchema.Checkpoints.Sealed, report, sum);
         var lastEpoch = -1L;
+        var lastKind = "";
         scanner.Scan(File.OpenRead(path), (ref ChainScanner.Row row) =>
         {
             var f = Encoding.UTF8.GetString(row.Text).Split('\t');
@@ -102,10 +103,16 @@ public static class TrailVerifier
                     report.Add(new Damage(file, row.Line, DamageKind.Seal, $"sealed at {f[0]}, before epoch {epoch} began ({Timestamp.ToRecord(key.EpochStart(epoch))})"));
                 }
             }
+            if (key is not null && lastEpoch >= 0)
+            {
+                CheckContinuity(report, file, row.Line, lastKind, lastEpoch, f[1], epoch);
+            }
             if (report.FirstEpoch < 0)
             {
                 report.FirstEpoch = epoch;
             }
+            lastKind = f[1];
+            report.EndsWithStop = lastKind == CheckpointColumns.Stop;
             lastEpoch = Math.Max(lastEpoch, epoch);
             report.LastEpoch = lastEpoch;
             report.LastSealTs = f[0];
@@ -119,9 +126,29 @@ public static class TrailVerifier
                 report.Add(new Damage(file, row.Line, DamageKind.Reordering, $"checkpoint of {f[3]} goes back from row {list[^1].Rows} to {rows}"));
                 return;
             }
-            list.Add(new Seal(row.Line, rows, Encoding.ASCII.GetBytes(f[5]), epoch, ts));
+            list.Add(new Seal(row.Line, rows, Encoding.ASCII.GetBytes(f[5]), epoch, ts, f[1]));
         });
         return seals;
+    }
+
+    /// <summary>
+    /// A running trail seals every epoch (an epoch-end seal, or one per epoch it slept through), so within a
+    /// run the epochs of consecutive seals step by at most one. Only a stop or a resume (the first seal of a
+    /// restart, made with the key of the run before) may be followed by a jump: the time the tracer was down.
+    /// Stripping the seals of some epochs and re-sealing with a later key leaves exactly such a jump.
+    /// </summary>
+    private static void CheckContinuity(VerifyReport report, string file, long line, string lastKind, long lastEpoch, string kind, long epoch)
+    {
+        if (lastKind == CheckpointColumns.Stop && kind is not (CheckpointColumns.Resume or CheckpointColumns.Start or CheckpointColumns.Stop))
+        {
+            report.Add(new Damage(file, line, DamageKind.Seal, $"a {Text.TextEscaper.Escape(kind)} seal follows the stop seal without a restart: sealed after the trail was stopped"));
+        }
+        var down = lastKind is CheckpointColumns.Stop or CheckpointColumns.Resume;
+        if (!down && epoch > lastEpoch + 1)
+        {
+            report.Add(new Damage(file, line, DamageKind.Seal,
+                $"epochs {lastEpoch + 1}..{epoch - 1} have no seal although the trail was running (last seal: {Text.TextEscaper.Escape(lastKind)}): their seals were stripped"));
+        }
     }
 
     private static void ScanData(string path, TrailFile trailFile, Dictionary<string, List<Seal>> allSeals, VerifyKey? key, VerifyReport report)
@@ -140,6 +167,8 @@ public static class TrailVerifier
         }
         sum.Present = true;
         var next = 0;
+        var stopped = false;
+        var stopSeq = 0L;
         var span = new TsSpan();
         var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum);
         scanner.Scan(File.OpenRead(path), (ref ChainScanner.Row row) =>
@@ -166,7 +195,15 @@ public static class TrailVerifier
             {
                 sum.DataRows++;
                 span.Track(row.Ts);
+                if (stopped)
+                {
+                    report.Add(new Damage(file, row.Line, DamageKind.Edit, $"row {row.Seq} comes after the stop record (row {stopSeq}) without a start: appended after the trail was stopped"));
+                }
                 sum.LastEvent = "";
+                if (key is not null && next < seals.Count && TryTs(Encoding.ASCII.GetString(row.Ts), out var rowTs))
+                {
+                    CheckRowTime(report, file, row.Line, row.Seq, rowTs, seals, next, key);
+                }
                 return;
             }
             var evt = Encoding.UTF8.GetString(row.Event);
@@ -174,8 +211,16 @@ public static class TrailVerifier
             sum.LastEvent = kind;
             switch (kind)
             {
-                case ChainColumns.Start: sum.Starts++; break;
-                case ChainColumns.Stop: sum.Stops++; break;
+                case ChainColumns.Start: sum.Starts++; stopped = false; break;
+                case ChainColumns.Stop:
+                    if (stopped)
+                    {
+                        report.Add(new Damage(file, row.Line, DamageKind.Edit, $"a second stop record (row {row.Seq}) without a start after row {stopSeq}"));
+                    }
+                    sum.Stops++;
+                    stopped = true;
+                    stopSeq = row.Seq;
+                    break;
                 case ChainColumns.Recovery:
                 case ChainColumns.WriteFailure:
                     sum.Recoveries.Add($"line {row.Line} ({Encoding.ASCII.GetString(row.Ts)}): {evt}");
@@ -212,6 +257,28 @@ public static class TrailVerifier
         {
             report.Add(new Damage(CheckpointColumns.FileName, 0, DamageKind.Truncation,
                 $"the stop record of {file} (row {lastSeq}) is not sealed: the end of the checkpoints was removed"));
+        }
+    }
+
+    /// <summary>
+    /// A record is sealed in the epoch it was written in (or, at an epoch's edge, the next one): its time
+    /// must lie between the start of its first seal's epoch and that seal. A row backdated into an old
+    /// epoch but sealed with a later key fails the first test; a row dated after its seal, the second.
+    /// Rows right after a start (the connections already open when the tracer started) carry older birth
+    /// times by design; they are sealed before anything else happens in the run, so they are exempt.
+    /// </summary>
+    private static void CheckRowTime(VerifyReport report, string file, long line, long seq, DateTime ts, List<Seal> seals, int next, VerifyKey key)
+    {
+        var s = seals[next];
+        var atStart = next > 0 && seals[next - 1].Kind == CheckpointColumns.Start;
+        if (!atStart && ts < key.EpochStart(s.Epoch) - SealSlack)
+        {
+            report.Add(new Damage(file, line, DamageKind.Seal,
+                $"row {seq} is dated {Timestamp.ToRecord(ts)} but first sealed in epoch {s.Epoch} (from {Timestamp.ToRecord(key.EpochStart(s.Epoch))}): backdated, or the seals of its epoch are missing"));
+        }
+        else if (ts > s.Ts + SealSlack)
+        {
+            report.Add(new Damage(file, line, DamageKind.Seal, $"row {seq} is dated {Timestamp.ToRecord(ts)}, after the seal that covers it ({Timestamp.ToRecord(s.Ts)})"));
         }
     }
 

@@ -13,6 +13,9 @@ public sealed class VerifyReport
     public long FirstEpoch { get; internal set; } = -1;
     public long LastEpoch { get; internal set; } = -1;
     public string? LastSealTs { get; internal set; }
+    /// <summary>The last seal is a stop seal: the trail's end is proven. Otherwise it is running, was killed,
+    /// or its end was cut off, and nothing after <see cref="LastSealTs"/> is proven.</summary>
+    public bool EndsWithStop { get; internal set; }
 
     public bool Intact => DamagesFound == 0;
     public Damage? First => Damages.Count > 0 ? Damages[0] : null;

@@ -78,6 +78,9 @@ internal static class VerifyCommand
         if (r.Checkpoints > 0)
         {
             Console.WriteLine($"  seals: {r.Checkpoints} checkpoints, epochs {r.FirstEpoch}..{r.LastEpoch}, last {r.LastSealTs}");
+            Console.WriteLine(r.EndsWithStop
+                ? $"  end: proven (the trail ends with a stop seal at {r.LastSealTs})"
+                : $"  end: NOT proven after the last seal at {r.LastSealTs}{Ago(r.LastSealTs)}: the tracer is running, was killed, or the end was cut off");
         }
         var recoveries = r.Files.SelectMany(f => f.Recoveries.Select(x => $"{f.File} {x}")).ToList();
         if (recoveries.Count > 0)
@@ -89,6 +92,17 @@ internal static class VerifyCommand
             }
         }
         return r.Intact ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    private static string Ago(string? ts)
+    {
+        if (ts is null || !DateTime.TryParseExact(ts, Time.Timestamp.Format, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var t))
+        {
+            return "";
+        }
+        var age = DateTime.UtcNow - t;
+        return age < TimeSpan.Zero ? "" : $" ({(int)age.TotalHours}h {age.Minutes:00}m ago)";
     }
 
     private static int RunBundle(string path, string? keyText)
