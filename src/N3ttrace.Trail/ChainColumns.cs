@@ -20,6 +20,11 @@ public static class ChainColumns
     public const string Recovery = "recovery";
     public const string Epoch = "epoch";
     public const string WriteFailure = "write-failure";
+    /// <summary>What was not seen, as a record: "gap cause=C records=N from=TS to=TS" (contract 8).</summary>
+    public const string Gap = "gap";
+
+    public static string GapEvent(string cause, long? records, string from, string to) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Gap} cause={cause} records={(records is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown")} from={from} to={to}");
 
     public static IReadOnlyList<string> With(IReadOnlyList<string> dataColumns, bool sealedFile) =>
         [.. dataColumns, .. Names, .. sealedFile ? new[] { Mac } : []];

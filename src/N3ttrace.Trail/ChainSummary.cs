@@ -15,5 +15,7 @@ public sealed class ChainSummary(string file)
     public long Starts { get; set; }
     public long Stops { get; set; }
     public List<string> Recoveries { get; } = [];
+    /// <summary>Gap records: what the tracer knows it did not see, with window and count.</summary>
+    public List<string> Gaps { get; } = [];
     public string? LastEvent { get; set; }
 }

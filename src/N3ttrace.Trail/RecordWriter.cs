@@ -50,6 +50,8 @@ public sealed class RecordWriter : IDisposable
     public string CommittedHead { get; private set; } = ChainHash.Genesis;
     /// <summary>chain_event of the last row found in the file at open ("" for a data row, null for an empty file).</summary>
     public string? LastEventAtOpen { get; }
+    /// <summary>The time of the last row the file held when opened (the end of the previous run).</summary>
+    public string? LastTsAtOpen { get; }
     public TornTail? Torn { get; }
     public long WriteFailures { get; private set; }
     public long LostRows { get; private set; }
@@ -95,6 +97,7 @@ public sealed class RecordWriter : IDisposable
                     Rows = 0;
                     Head = CommittedHead = fields[hashIdx];
                     LastEventAtOpen = fields[hashIdx - 2];
+                    LastTsAtOpen = fields[0];
                 }
             }
         }

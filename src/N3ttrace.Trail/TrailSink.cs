@@ -22,6 +22,8 @@ public sealed class TrailSink : PipelineSink
     private DateTime _lastCheckpoint;
     private long _timelineRowsAtKeyframe = -1;
     private bool _stopped;
+    private long _seenDropped, _seenUntracked;
+    private DateTime _lastTick;
 
     /// <summary>Set when this start created the sealing key: show it once, then it is gone.</summary>
     public VerifyKey? NewVerifyKey { get; }
@@ -56,6 +58,12 @@ public sealed class TrailSink : PipelineSink
             {
                 w.AppendEvent(note, now);
                 recoveries.Add($"{w.Name}: {note}");
+                if (w != _checkpoints && w.LastTsAtOpen is { Length: > 0 } lastTs)
+                {
+                    // Nothing was seen between the last row of the run that died and this start.
+                    w.AppendEvent(ChainColumns.GapEvent("not-running", null, lastTs, Time.Timestamp.ToRecord(now)), now);
+                    Gaps++;
+                }
             }
         }
         Recoveries = recoveries;
@@ -76,6 +84,8 @@ public sealed class TrailSink : PipelineSink
     public long WriteFailures => _births.WriteFailures + _timeline.WriteFailures + _checkpoints.WriteFailures;
     public long LostRows => _births.LostRows + _timeline.LostRows + _checkpoints.LostRows;
     public long Epoch => _key.Epoch;
+    /// <summary>Gap records written by this run (kernel drops, untracked sockets, the window of a crash).</summary>
+    public long Gaps { get; private set; }
     public string? LastWriteError => _births.LastError ?? _timeline.LastError ?? _checkpoints.LastError;
 
     public override void OnBirth(Connection c)
@@ -113,10 +123,12 @@ public sealed class TrailSink : PipelineSink
     {
         if (view.Final)
         {
+            RecordGaps(view.Stats, _opt.UtcNow());
             Stop(); // stop records, then one sync and seal: a quick exit on SIGINT
             return;
         }
         var now = _opt.UtcNow();
+        RecordGaps(view.Stats, now);
         MaybeKeyframe(view, now);
         // Written by the encoding threads; the pipeline waits for them only to seal (checkpoints).
         var sync = now - _lastSync >= _opt.DiskSyncInterval;
@@ -147,6 +159,30 @@ public sealed class TrailSink : PipelineSink
         {
             Checkpoint(CheckpointColumns.Periodic, now);
         }
+    }
+
+    /// <summary>
+    /// Turns what the source says it lost since the last tick into gap records in both chains: the window is
+    /// from the last tick (when the counts were lower) to now. Kernel drops are records the ring had no room
+    /// for; untracked sockets are connects the socket map had no room for.
+    /// </summary>
+    private void RecordGaps(PipelineStats stats, DateTime now)
+    {
+        var from = Time.Timestamp.ToRecord(_lastTick == default ? now : _lastTick);
+        var to = Time.Timestamp.ToRecord(now);
+        _lastTick = now;
+        foreach (var (cause, total, seen) in new[] { ("kernel-drop", stats.SourceDropped, _seenDropped), ("socket-map-full", stats.SourceUntracked, _seenUntracked) })
+        {
+            if (total > seen)
+            {
+                var note = ChainColumns.GapEvent(cause, total - seen, from, to);
+                _births.AppendEvent(note, now);
+                _timeline.AppendEvent(note, now);
+                Gaps++;
+            }
+        }
+        _seenDropped = Math.Max(_seenDropped, stats.SourceDropped);
+        _seenUntracked = Math.Max(_seenUntracked, stats.SourceUntracked);
     }
 
     /// <summary>A keyframe (every live connection) bounds how far `at` replays; one at start, then by row count.</summary>

@@ -224,6 +224,13 @@ public static class TrailVerifier
                 case ChainColumns.Recovery:
                 case ChainColumns.WriteFailure:
                     sum.Recoveries.Add($"line {row.Line} ({Encoding.ASCII.GetString(row.Ts)}): {evt}");
+                    if (kind == ChainColumns.WriteFailure)
+                    {
+                        sum.Gaps.Add($"line {row.Line}: {evt}");
+                    }
+                    break;
+                case ChainColumns.Gap:
+                    sum.Gaps.Add($"line {row.Line}: {evt}");
                     break;
             }
             // A chain event carries the time it was written: the seal that first covers it must belong to that time.

@@ -181,6 +181,13 @@ internal static class RunCommand
             log.LogError("trail: {Failures} failed writes, {Lost} rows lost (each loss is recorded in the chain as write-failure): {Error}",
                 trail.WriteFailures, trail.LostRows, trail.LastWriteError);
         }
+        if (trail.LostRows > 0 || s.SourceDropped > 0)
+        {
+            // Incomplete is a failure for whoever runs this under a supervisor: say so in the exit status.
+            log.LogError("incomplete: {Dropped} records dropped in the kernel and {Lost} rows lost on write; {Gaps} gap record(s) in the trail",
+                s.SourceDropped, trail.LostRows, trail.Gaps);
+            return ExitCodes.Failure;
+        }
         return ExitCodes.Ok;
     }
 }

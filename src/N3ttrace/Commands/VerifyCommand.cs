@@ -51,9 +51,14 @@ internal static class VerifyCommand
             return ExitCodes.Usage;
         }
         var how = key is null ? "plain hash chain only (no --verify-key: seals not checked)" : "hash chain and forward-secure seals";
+        // Gaps are recorded in both data chains; the timeline's list is the one to show.
+        var gaps = r.Files.FirstOrDefault(f => f.File == StateDirectory.TimelineFile && f.Present)?.Gaps
+            ?? r.Files.SelectMany(f => f.Gaps).ToList();
         if (r.Intact)
         {
-            Console.WriteLine($"OK: trail intact ({how})");
+            Console.WriteLine(gaps.Count == 0
+                ? $"OK: trail intact, no gaps ({how})"
+                : $"OK: trail intact, {gaps.Count} gap(s) recorded: what the tracer knows it did not see ({how})");
         }
         else
         {
@@ -81,6 +86,14 @@ internal static class VerifyCommand
             Console.WriteLine(r.EndsWithStop
                 ? $"  end: proven (the trail ends with a stop seal at {r.LastSealTs})"
                 : $"  end: NOT proven after the last seal at {r.LastSealTs}{Ago(r.LastSealTs)}: the tracer is running, was killed, or the end was cut off");
+        }
+        foreach (var g in gaps.Take(50))
+        {
+            Console.WriteLine($"  gap: {Text.TextEscaper.Escape(g)}");
+        }
+        if (gaps.Count > 50)
+        {
+            Console.WriteLine($"  ... and {gaps.Count - 50} more gap(s)");
         }
         var recoveries = r.Files.SelectMany(f => f.Recoveries.Select(x => $"{f.File} {x}")).ToList();
         if (recoveries.Count > 0)
