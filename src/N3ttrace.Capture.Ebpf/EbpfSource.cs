@@ -19,7 +19,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
 
     private readonly ILogger _log;
     private readonly KernelPrograms _programs;
-    private readonly RecordDecoder _decoder = new(new CgroupPaths());
+    private readonly RecordDecoder _decoder = new(new CgroupPaths().Resolve);
     private SafeRingBufferHandle? _ring;
     private GCHandle _self;
     private Thread? _thread;
@@ -37,7 +37,6 @@ public sealed unsafe class EbpfSource : ICaptureSource
 
     public string Name => "ebpf";
     public string Description => $"eBPF {(_programs.Mode == AttachMode.TpBtf ? "tp_btf" : "raw_tp")} tracepoints, ring buffer";
-    public long Records { get; private set; }
 
     private EbpfSource(KernelPrograms programs, ILogger log)
     {
@@ -114,13 +113,13 @@ public sealed unsafe class EbpfSource : ICaptureSource
     }
 
     private void PostCounters() => _sink!.Post(new SourceCounters(BootClock.NowBootNs(),
-        _programs.ReadStat(StatIndex.Emitted), _programs.ReadStat(StatIndex.Dropped), _programs.ReadStat(StatIndex.MapFull)));
+        _programs.ReadStat(StatIndex.Emitted), _programs.ReadStat(StatIndex.Dropped), _programs.ReadStat(StatIndex.MapFull),
+        _programs.ReadStat(StatIndex.Orphan), _decoder.Malformed));
 
     [UnmanagedCallersOnly]
     private static int OnRecord(void* ctx, void* data, nuint size)
     {
         var self = (EbpfSource)GCHandle.FromIntPtr((nint)ctx).Target!;
-        self.Records++;
         var e = self._decoder.Decode(new ReadOnlySpan<byte>(data, (int)size));
         if (e is not null)
         {
