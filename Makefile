@@ -9,7 +9,8 @@ VMLINUX := $(BPF_OUT)/vmlinux.h
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 DOTNET ?= dotnet
 CONFIG ?= Release
-DEB_PACKAGES := clang llvm libbpf-dev libbpf1 bpftool libbpf-tools make gcc tmux rsyslog socat ncat python3 curl perl
+# libc6-dev-arm64-cross, linux-libc-dev-arm64-cross: arm64's C headers, for the libc binding's header test (tests/N3ttrace.Interop.Tests).
+DEB_PACKAGES := clang llvm libbpf-dev libbpf1 bpftool libbpf-tools make gcc tmux rsyslog socat ncat python3 curl perl libc6-dev-arm64-cross linux-libc-dev-arm64-cross
 RUN_ARGS ?=
 
 .PHONY: build bpf deps run test unit-test bench publish clean doctor
