@@ -3,16 +3,22 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-BPF_OUT := bpf/.output
+# ARCH: x86 or arm64 (`make ARCH=arm64 publish`); defaults to this machine's.
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+RID_x86 := linux-x64
+RID_arm64 := linux-arm64
+RID := $(RID_$(ARCH))
+# One BPF object per architecture (the CO-RE types come from this kernel's BTF and are relocated at load).
+BPF_OUT := bpf/.output/$(ARCH)
 BPF_OBJ := $(BPF_OUT)/n3ttrace.bpf.o
-VMLINUX := $(BPF_OUT)/vmlinux.h
-ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VMLINUX := bpf/.output/vmlinux.h
 DOTNET ?= dotnet
 CONFIG ?= Release
-DEB_PACKAGES := clang llvm libbpf-dev libbpf1 bpftool libbpf-tools make gcc tmux rsyslog socat ncat python3 curl perl
+# libc6-dev-arm64-cross, linux-libc-dev-arm64-cross: arm64's C headers, for the libc binding's header test (tests/N3ttrace.Interop.Tests).
+DEB_PACKAGES := clang llvm libbpf-dev libbpf1 bpftool libbpf-tools make gcc tmux rsyslog socat ncat python3 curl perl libc6-dev-arm64-cross linux-libc-dev-arm64-cross
 RUN_ARGS ?=
 
-.PHONY: build bpf deps run test unit-test bench publish clean doctor
+.PHONY: build bpf deps run test unit-test bench publish publish-arm64-managed clean doctor
 
 ## deps: install missing Debian packages (needs root; skipped when all are present)
 deps:
@@ -24,19 +30,21 @@ deps:
 	fi
 
 $(VMLINUX):
-	@mkdir -p $(BPF_OUT)
+	@mkdir -p $(dir $@)
 	bpftool btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
 bpf: $(BPF_OBJ)
 
 $(BPF_OBJ): bpf/n3ttrace.bpf.c bpf/n3ttrace.h $(VMLINUX)
-	clang -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BPF_OUT) -Ibpf -c $< -o $@.tmp
+	@test -n "$(RID)" || { echo "error: ARCH=$(ARCH): n3ttrace builds for x86 and arm64" >&2; exit 1; }
+	@mkdir -p $(BPF_OUT)
+	clang -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) -I$(dir $(VMLINUX)) -Ibpf -c $< -o $@.tmp
 	llvm-strip -g $@.tmp
 	mv $@.tmp $@
 
 ## build: BPF object + C# CLI at ./bin/n3ttrace
 build: deps bpf
-	$(DOTNET) build src/N3ttrace/N3ttrace.csproj -c $(CONFIG) -o bin/.app --nologo -v q
+	$(DOTNET) build src/N3ttrace/N3ttrace.csproj -c $(CONFIG) -p:BpfArch=$(ARCH) -o bin/.app --nologo -v q
 	@mkdir -p bin && printf '#!/bin/sh\nexec "%s/bin/.app/n3ttrace" "$$@"\n' "$(CURDIR)" > bin/n3ttrace && chmod +x bin/n3ttrace
 
 ## run: trace this host live (root), with the release binary (NativeAOT: no JIT warm-up, the one that ships)
@@ -56,8 +64,14 @@ bench: build publish
 ## publish: NativeAOT single binary at artifacts/publish/n3ttrace (trim/AOT warnings are errors); log in artifacts/publish.log
 publish: deps bpf
 	@mkdir -p artifacts
-	set -o pipefail; $(DOTNET) publish src/N3ttrace/N3ttrace.csproj -c Release -r linux-x64 -p:PublishAot=true -o artifacts/publish --nologo 2>&1 | tee artifacts/publish.log
+	set -o pipefail; $(DOTNET) publish src/N3ttrace/N3ttrace.csproj -c Release -r $(RID) -p:PublishAot=true -p:BpfArch=$(ARCH) -o artifacts/publish --nologo 2>&1 | tee artifacts/publish.log
+
+## publish-arm64-managed: the managed assemblies for linux-arm64 with the arm64 BPF object embedded (no NativeAOT:
+## that needs an arm64 linker and sysroot); runs under `dotnet n3ttrace.dll` on an arm64 host.
+publish-arm64-managed:
+	$(MAKE) ARCH=arm64 bpf
+	$(DOTNET) publish src/N3ttrace/N3ttrace.csproj -c Release -r linux-arm64 --self-contained false -p:BpfArch=arm64 -o artifacts/publish-arm64 --nologo -v q
 
 clean:
-	rm -rf bin $(BPF_OUT) artifacts
+	rm -rf bin bpf/.output artifacts
 	find src tests -name bin -o -name obj | xargs rm -rf

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using N3ttrace.Capture.Ebpf.Native;
+using N3ttrace.Interop;
 
 namespace N3ttrace.Capture.Ebpf;
 
@@ -57,7 +57,7 @@ internal sealed class BacklogPriority(ILogger log)
             {
                 if (uint.TryParse(Path.GetFileName(dir), out var tid))
                 {
-                    Posix.SetPriority(Posix.PRIO_PROCESS, tid, nice);
+                    LibC.SetPriority(LibC.PRIO_PROCESS, tid, nice);
                 }
             }
         }

@@ -14,15 +14,12 @@ namespace N3ttrace.Capture.Ebpf;
 /// </summary>
 public sealed unsafe class EbpfSource : ICaptureSource
 {
-    private static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan DrainInterval = DrainPolicy.Interval;
     private static readonly TimeSpan CounterInterval = TimeSpan.FromSeconds(1);
-    private const long MaxDeferMs = 1000;
-    /// <summary>Records arriving this fast (about 30,000 connections a second) are a burst: drained after it.</summary>
-    private const long BurstBytesPerSecond = 6 << 20;
 
     private readonly ILogger _log;
     private readonly KernelPrograms _programs;
-    private readonly RecordDecoder _decoder = new(new CgroupPaths());
+    private readonly RecordDecoder _decoder = new(new CgroupPaths().Resolve);
     private SafeRingBufferHandle? _ring;
     private GCHandle _self;
     private Thread? _thread;
@@ -33,13 +30,13 @@ public sealed unsafe class EbpfSource : ICaptureSource
     private readonly BacklogPriority _priority;
     private RingFill? _fill;
     private readonly HostBusy _busy = new();
+    private DrainPolicy? _policy;
 
     /// <summary>Times the drain waited the longest it may (a second) because the host was busy.</summary>
-    public long Deferred { get; private set; }
+    public long Deferred => _policy?.Deferred ?? 0;
 
     public string Name => "ebpf";
     public string Description => $"eBPF {(_programs.Mode == AttachMode.TpBtf ? "tp_btf" : "raw_tp")} tracepoints, ring buffer";
-    public long Records { get; private set; }
 
     private EbpfSource(KernelPrograms programs, ILogger log)
     {
@@ -75,29 +72,15 @@ public sealed unsafe class EbpfSource : ICaptureSource
     {
         var nextCounters = 0L;
         var nextExisting = 0L;
-        var lastDrain = Environment.TickCount64;
-        var (lastMs, lastProduced) = (lastDrain, _fill!.Produced);
-        var burst = false;
+        var policy = _policy = new DrainPolicy(_busy, Environment.TickCount64, _fill!.Produced);
         while (!_stopping)
         {
             var n = 0;
             var now = Environment.TickCount64;
-            if (now - lastMs >= DrainInterval.TotalMilliseconds)
+            // When to drain is DrainPolicy's decision; this loop only does it.
+            if (policy.ShouldDrain(now, _fill!.Produced, _fill.Fraction))
             {
-                var produced = _fill.Produced;
-                burst = (produced - lastProduced) * 1000 / (now - lastMs) >= BurstBytesPerSecond;
-                (lastMs, lastProduced) = (now, produced);
-            }
-            // The host's work goes first, ours after, while the ring has room: during a burst the
-            // records wait until it ends, while other work keeps the CPUs busy a second at most.
-            if (_fill.Fraction >= BacklogPriority.RaiseAt || (!burst && (now - lastDrain >= MaxDeferMs || !_busy.Sample())))
-            {
-                if (now - lastDrain >= MaxDeferMs && _busy.Busy)
-                {
-                    Deferred++;
-                }
                 n = Libbpf.RingBufferConsume(_ring!);
-                lastDrain = now;
             }
             if (n < 0)
             {
@@ -130,13 +113,13 @@ public sealed unsafe class EbpfSource : ICaptureSource
     }
 
     private void PostCounters() => _sink!.Post(new SourceCounters(BootClock.NowBootNs(),
-        _programs.ReadStat(StatIndex.Emitted), _programs.ReadStat(StatIndex.Dropped), _programs.ReadStat(StatIndex.MapFull)));
+        _programs.ReadStat(StatIndex.Emitted), _programs.ReadStat(StatIndex.Dropped), _programs.ReadStat(StatIndex.MapFull),
+        _programs.ReadStat(StatIndex.Orphan), _decoder.Malformed));
 
     [UnmanagedCallersOnly]
     private static int OnRecord(void* ctx, void* data, nuint size)
     {
         var self = (EbpfSource)GCHandle.FromIntPtr((nint)ctx).Target!;
-        self.Records++;
         var e = self._decoder.Decode(new ReadOnlySpan<byte>(data, (int)size));
         if (e is not null)
         {

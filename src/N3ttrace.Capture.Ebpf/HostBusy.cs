@@ -9,7 +9,7 @@ namespace N3ttrace.Capture.Ebpf;
 /// Measured against what we left, not against the whole host: while we drain, others get less and
 /// would look idle. /proc/stat is read with pread on a handle kept open, without allocating.
 /// </summary>
-internal sealed class HostBusy : IDisposable
+internal sealed class HostBusy : IHostLoad, IDisposable
 {
     private const long WindowMs = 100;
     /// <summary>Others used at least this share of the CPU time we left: the host is busy.</summary>

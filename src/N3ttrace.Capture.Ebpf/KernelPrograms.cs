@@ -31,10 +31,28 @@ internal sealed unsafe class KernelPrograms : IDisposable
     {
         _obj = obj;
         Mode = mode;
-        var events = Libbpf.ObjectFindMapByName(obj, "n3t_events");
-        EventsMapFd = Libbpf.MapFd(events);
+        var events = FindMap(obj, EventsMap);
+        EventsMapFd = MapFd(events, EventsMap);
         EventsMapSize = Libbpf.MapMaxEntries(events);
-        StatsMapFd = Libbpf.MapFd(Libbpf.ObjectFindMapByName(obj, "n3t_stats"));
+        StatsMapFd = MapFd(FindMap(obj, StatsMap), StatsMap);
+    }
+
+    // The maps of bpf/n3ttrace.bpf.c that user space touches, looked up by name once, at load.
+    private const string EventsMap = "n3t_events";
+    private const string StatsMap = "n3t_stats";
+    private const string ExecScratchMap = "n3t_exec_scratch";
+
+    /// <summary>A map of the object by name. A missing one means the object and this build disagree: fail at load, saying so.</summary>
+    private static nint FindMap(SafeBpfObjectHandle obj, string name)
+    {
+        var map = Libbpf.ObjectFindMapByName(obj, name);
+        return map != 0 ? map : throw new BpfLoadException($"the BPF object has no map '{name}': it was not built from this version's bpf/n3ttrace.bpf.c");
+    }
+
+    private static int MapFd(nint map, string name)
+    {
+        var fd = Libbpf.MapFd(map);
+        return fd >= 0 ? fd : throw new BpfLoadException($"map '{name}' has no file descriptor after load: {Marshal.GetPInvokeErrorMessage(-fd)}");
     }
 
     /// <summary>Loads tp_btf programs, or raw_tp ones when tp_btf fails; throws with the cause when neither works.</summary>
@@ -82,14 +100,37 @@ internal sealed unsafe class KernelPrograms : IDisposable
                 programs.Add((prog, name));
             }
         }
-        Libbpf.MapSetMaxEntries(Libbpf.ObjectFindMapByName(obj, "n3t_exec_scratch"), (uint)Math.Max(1, Libbpf.NumPossibleCpus()));
-        var err = Libbpf.ObjectLoad(obj);
+        int err;
+        try
+        {
+            err = Libbpf.MapSetMaxEntries(FindMap(obj, ExecScratchMap), (uint)Math.Max(1, Libbpf.NumPossibleCpus()));
+        }
+        catch (BpfLoadException)
+        {
+            obj.Dispose();
+            throw;
+        }
+        if (err != 0)
+        {
+            obj.Dispose();
+            throw new BpfLoadException($"sizing map '{ExecScratchMap}' failed: {Marshal.GetPInvokeErrorMessage(-err)}");
+        }
+        err = Libbpf.ObjectLoad(obj);
         if (err != 0)
         {
             obj.Dispose();
             throw new BpfLoadException($"bpf_object__load ({mode}) failed: {Marshal.GetPInvokeErrorMessage(-err)}{LibbpfLog.LastError()}");
         }
-        var loaded = new KernelPrograms(obj, mode);
+        KernelPrograms loaded;
+        try
+        {
+            loaded = new KernelPrograms(obj, mode);
+        }
+        catch (BpfLoadException)
+        {
+            obj.Dispose();
+            throw;
+        }
         foreach (var (prog, name) in programs)
         {
             var link = Libbpf.ProgramAttach(prog);

@@ -9,11 +9,16 @@ using N3ttrace.Capture.Proc.ProcFs;
 
 namespace N3ttrace.Capture.Ebpf;
 
-/// <summary>Turns ring buffer records into capture events. Called on the ring buffer thread: copies, never keeps the span.</summary>
-internal sealed class RecordDecoder(CgroupPaths cgroups)
+/// <summary>
+/// Turns ring buffer records into capture events: a function of the bytes alone (and of the cgroup
+/// names it is given), so tests decode crafted and malformed records without a kernel. Called on the
+/// ring buffer thread: copies, never keeps the span.
+/// </summary>
+internal sealed class RecordDecoder(Func<ulong, string> cgroupPath)
 {
     private const int AfInet = 2;
 
+    /// <summary>Records too short for their kind, of an unknown kind, or whose variable part was cut short (posted in SourceCounters).</summary>
     public long Malformed { get; private set; }
 
     public CaptureEvent? Decode(ReadOnlySpan<byte> data)
@@ -132,7 +137,7 @@ internal sealed class RecordDecoder(CgroupPaths cgroups)
             LoginUid = h.LoginUid == uint.MaxValue ? -1 : h.LoginUid,
             Uid = h.Uid,
             Gid = h.Gid,
-            Cgroup = cgroups.Resolve(h.CgroupId),
+            Cgroup = cgroupPath(h.CgroupId),
             StdioSockets = (int)((h.Flags >> 7) & 7),
             Truncated = truncated,
         };

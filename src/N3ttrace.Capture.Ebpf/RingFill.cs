@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using N3ttrace.Capture.Ebpf.Native;
+using N3ttrace.Interop;
 
 namespace N3ttrace.Capture.Ebpf;
 
@@ -19,8 +19,8 @@ internal sealed unsafe class RingFill : IDisposable
     {
         Size = size;
         _page = (nuint)Environment.SystemPageSize;
-        _consumerPage = Posix.Mmap(0, _page, Posix.PROT_READ, Posix.MAP_SHARED, mapFd, 0);
-        _producerPage = Posix.Mmap(0, _page, Posix.PROT_READ, Posix.MAP_SHARED, mapFd, (nint)_page);
+        _consumerPage = LibC.Mmap(0, _page, LibC.PROT_READ, LibC.MAP_SHARED, mapFd, 0);
+        _producerPage = LibC.Mmap(0, _page, LibC.PROT_READ, LibC.MAP_SHARED, mapFd, (nint)_page);
         if (_consumerPage == -1 || _producerPage == -1)
         {
             var err = Marshal.GetLastPInvokeErrorMessage();
@@ -41,11 +41,11 @@ internal sealed unsafe class RingFill : IDisposable
     {
         if (_consumerPage is not 0 and not -1)
         {
-            Posix.Munmap(_consumerPage, _page);
+            LibC.Munmap(_consumerPage, _page);
         }
         if (_producerPage is not 0 and not -1)
         {
-            Posix.Munmap(_producerPage, _page);
+            LibC.Munmap(_producerPage, _page);
         }
     }
 }

@@ -91,7 +91,8 @@ public sealed class ProcSource : ICaptureSource
         Stats.FdScans = _owners.FdScans;
         Stats.RestScans = _owners.RestScans;
         Stats.Rescued = _sockets.Rescued;
-        Post(new SourceCounters(now, _posted, 0, _sockets.Unattributed));
+        // Unattributed sockets are posted as ownerless connections: the pipeline counts them itself.
+        Post(new SourceCounters(now, _posted, 0, 0));
         Stats.OnCycle((ThreadCpuClock.NowNs() - cpu0) / 1e6);
     }
 

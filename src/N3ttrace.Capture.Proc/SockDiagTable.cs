@@ -1,8 +1,10 @@
+using Microsoft.Win32.SafeHandles;
 using System.Buffers.Binary;
 using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using N3ttrace.Capture.Proc.Native;
+using N3ttrace.Interop;
 using N3ttrace.Events;
 using N3ttrace.Capture.Proc.ProcFs;
 
@@ -22,20 +24,21 @@ internal sealed class SockDiagTable : ISocketTable
         | (1u << ProcNetTcp.Listen) | (1u << ProcNetTcp.Closing);
 
     private const int MsgSize = 72; // struct inet_diag_msg
-    private readonly int _fd;
+    private readonly SafeFileHandle _fd;
     private readonly byte[] _buf = new byte[64 * 1024];
     private uint _seq;
 
     public string Name => "sock_diag";
 
-    private SockDiagTable(int fd) => _fd = fd;
+    private SockDiagTable(SafeFileHandle fd) => _fd = fd;
 
     /// <summary>Opens the netlink socket and proves a dump works; null (and a log line) when it does not.</summary>
     public static SockDiagTable? TryOpen(ILogger log)
     {
-        var fd = Netlink.Socket(Netlink.AF_NETLINK, Netlink.SOCK_RAW | Netlink.SOCK_CLOEXEC, Netlink.NETLINK_SOCK_DIAG);
-        if (fd < 0)
+        var fd = LibC.Socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Netlink.NETLINK_SOCK_DIAG);
+        if (fd.IsInvalid)
         {
+            fd.Dispose();
             log.LogInformation("sock_diag unavailable ({Error}); reading /proc/net/tcp", Marshal.GetLastPInvokeErrorMessage());
             return null;
         }
@@ -74,7 +77,7 @@ internal sealed class SockDiagTable : ISocketTable
         BinaryPrimitives.WriteUInt32LittleEndian(req[20..], States);
         fixed (byte* p = req)
         {
-            if (Netlink.Send(_fd, p, (nuint)req.Length, 0) < 0)
+            if (LibC.Send(_fd, p, (nuint)req.Length, 0) < 0)
             {
                 throw new IOException($"sock_diag send: {Marshal.GetLastPInvokeErrorMessage()}");
             }
@@ -84,7 +87,7 @@ internal sealed class SockDiagTable : ISocketTable
             nint n;
             fixed (byte* p = _buf)
             {
-                n = Netlink.Recv(_fd, p, (nuint)_buf.Length, 0);
+                n = LibC.Recv(_fd, p, (nuint)_buf.Length, 0);
             }
             if (n < 0)
             {
@@ -143,7 +146,7 @@ internal sealed class SockDiagTable : ISocketTable
         BinaryPrimitives.WriteUInt64LittleEndian(req[64..], ulong.MaxValue); // INET_DIAG_NOCOOKIE
         fixed (byte* p = req)
         {
-            if (Netlink.Send(_fd, p, (nuint)req.Length, 0) < 0)
+            if (LibC.Send(_fd, p, (nuint)req.Length, 0) < 0)
             {
                 return null;
             }
@@ -153,7 +156,7 @@ internal sealed class SockDiagTable : ISocketTable
             nint n;
             fixed (byte* p = _buf)
             {
-                n = Netlink.Recv(_fd, p, (nuint)_buf.Length, 0);
+                n = LibC.Recv(_fd, p, (nuint)_buf.Length, 0);
             }
             if (n < 16)
             {
@@ -190,5 +193,5 @@ internal sealed class SockDiagTable : ISocketTable
             m[1], BinaryPrimitives.ReadUInt32LittleEndian(m[64..]), BinaryPrimitives.ReadUInt32LittleEndian(m[68..]));
     }
 
-    public void Dispose() => Netlink.Close(_fd);
+    public void Dispose() => _fd.Dispose();
 }

@@ -249,7 +249,7 @@ public sealed class RecordWriter : IDisposable
         }
         if (toDisk && _unsynced)
         {
-            if (LibC.FSync((int)_file.SafeFileHandle.DangerousGetHandle()) != 0)
+            if (LibC.FSync(_file.SafeFileHandle) != 0)
             {
                 LastError = Marshal.GetLastPInvokeErrorMessage();
                 return false;
@@ -282,7 +282,7 @@ public sealed class RecordWriter : IDisposable
         catch (IOException e)
         {
             // Whatever part of the buffer landed is cut off again: no half record stays in the chain.
-            LibC.FTruncate((int)_file.SafeFileHandle.DangerousGetHandle(), _committedLength);
+            LibC.FTruncate(_file.SafeFileHandle, _committedLength);
             WriteFailures++;
             LostRows += _pendingRows;
             LastError = e.Message;

@@ -63,11 +63,12 @@ public sealed class SealingKey
         // The host starts from one step past the seed: it never holds the verification key itself.
         var k = new SealingKey(path, start, seconds, 0, VerifyKey.Evolve(seed));
         var fd = LibC.Open(path, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0x180);
-        if (fd < 0)
+        if (fd.IsInvalid)
         {
+            fd.Dispose();
             throw new StateDirectoryException($"cannot create {path}: {Marshal.GetLastPInvokeErrorMessage()}");
         }
-        using (var h = new SafeFileHandle(fd, ownsHandle: true))
+        using (var h = fd)
         {
             k.WriteTo(h);
         }
@@ -97,11 +98,12 @@ public sealed class SealingKey
         _key = key;
         Epoch = epoch;
         var fd = LibC.Open(_path, LibC.O_WRONLY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
-        if (fd < 0)
+        if (fd.IsInvalid)
         {
+            fd.Dispose();
             throw new StateDirectoryException($"cannot rewrite {_path}: {Marshal.GetLastPInvokeErrorMessage()}");
         }
-        using var h = new SafeFileHandle(fd, ownsHandle: true);
+        using var h = fd;
         WriteTo(h);
     }
 
@@ -110,7 +112,7 @@ public sealed class SealingKey
     {
         var line = string.Create(CultureInfo.InvariantCulture, $"n3ttrace-seal-v1 {T0Unix:D12} {EpochSeconds:D10} {Epoch:D12} {Convert.ToHexStringLower(_key)}\n");
         RandomAccess.Write(h, Encoding.ASCII.GetBytes(line), 0);
-        if (LibC.FSync((int)h.DangerousGetHandle()) != 0)
+        if (LibC.FSync(h) != 0)
         {
             throw new IOException($"fsync {_path}: {Marshal.GetLastPInvokeErrorMessage()}");
         }

@@ -52,11 +52,12 @@ public sealed class StateDirectory
             Check(full, st, LibC.S_IFREG);
         }
         var fd = LibC.Open(full, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0x180);
-        if (fd < 0)
+        if (fd.IsInvalid)
         {
+            fd.Dispose();
             throw new StateDirectoryException($"cannot open {full}: {Marshal.GetLastPInvokeErrorMessage()}");
         }
-        return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, bufferSize);
+        return new FileStream(fd, FileAccess.Write, bufferSize);
     }
 
     /// <summary>Opens name read-write in append mode (created 0600, never through a symlink): the chained
@@ -69,11 +70,12 @@ public sealed class StateDirectory
             Check(full, st, LibC.S_IFREG);
         }
         var fd = LibC.Open(full, LibC.O_RDWR | LibC.O_CREAT | LibC.O_APPEND | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0x180);
-        if (fd < 0)
+        if (fd.IsInvalid)
         {
+            fd.Dispose();
             throw new StateDirectoryException($"cannot open {full}: {Marshal.GetLastPInvokeErrorMessage()}");
         }
-        return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.ReadWrite, 0);
+        return new FileStream(fd, FileAccess.ReadWrite, 0);
     }
 
     /// <summary>Opens name for reading, refusing symlinks and foreign owners.</summary>
@@ -110,11 +112,12 @@ public sealed class StateDirectory
         }
         var secret = RandomNumberGenerator.GetBytes(32);
         var fd = LibC.Open(full, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0x180);
-        if (fd < 0)
+        if (fd.IsInvalid)
         {
+            fd.Dispose();
             throw new StateDirectoryException($"cannot create {full}: {Marshal.GetLastPInvokeErrorMessage()}");
         }
-        using (var fs = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, 0))
+        using (var fs = new FileStream(fd, FileAccess.Write, 0))
         {
             fs.Write(secret);
             fs.Flush(flushToDisk: true);

@@ -163,6 +163,8 @@ public sealed class EventPipeline : IEventSink
                 Stats.SourceEmitted = s.Emitted;
                 Stats.SourceDropped = s.Dropped;
                 Stats.SourceUntracked = s.Untracked;
+                Stats.SourceOrphans = s.Orphans;
+                Stats.SourceMalformed = s.Malformed;
                 break;
         }
     }

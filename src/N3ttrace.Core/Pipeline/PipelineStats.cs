@@ -16,4 +16,6 @@ public sealed class PipelineStats
     public long SourceEmitted { get; set; }
     public long SourceDropped { get; set; }
     public long SourceUntracked { get; set; }
+    public long SourceOrphans { get; set; }
+    public long SourceMalformed { get; set; }
 }

@@ -81,11 +81,12 @@ public sealed class RollingLog : IDisposable
     private FileStream Open()
     {
         var fd = LibC.Open(_path, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0x1a0);
-        if (fd < 0)
+        if (fd.IsInvalid)
         {
+            fd.Dispose();
             throw new IOException($"cannot open {_path}: {Marshal.GetLastPInvokeErrorMessage()}");
         }
-        var f = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, 1);
+        var f = new FileStream(fd, FileAccess.Write, 1);
         _size = f.Length;
         return f;
     }
