@@ -22,7 +22,7 @@ public sealed class TrailSink : PipelineSink
     private DateTime _lastCheckpoint;
     private long _timelineRowsAtKeyframe = -1;
     private bool _stopped;
-    private long _seenDropped, _seenUntracked;
+    private long _seenDropped, _seenUntracked, _seenMalformed;
     private DateTime _lastTick;
 
     /// <summary>Set when this start created the sealing key: show it once, then it is gone.</summary>
@@ -164,14 +164,15 @@ public sealed class TrailSink : PipelineSink
     /// <summary>
     /// Turns what the source says it lost since the last tick into gap records in both chains: the window is
     /// from the last tick (when the counts were lower) to now. Kernel drops are records the ring had no room
-    /// for; untracked sockets are connects the socket map had no room for.
+    /// for; untracked sockets are connects the socket map had no room for; malformed, records the decoder
+    /// could not read whole.
     /// </summary>
     private void RecordGaps(PipelineStats stats, DateTime now)
     {
         var from = Time.Timestamp.ToRecord(_lastTick == default ? now : _lastTick);
         var to = Time.Timestamp.ToRecord(now);
         _lastTick = now;
-        foreach (var (cause, total, seen) in new[] { ("kernel-drop", stats.SourceDropped, _seenDropped), ("socket-map-full", stats.SourceUntracked, _seenUntracked) })
+        foreach (var (cause, total, seen) in new[] { ("kernel-drop", stats.SourceDropped, _seenDropped), ("socket-map-full", stats.SourceUntracked, _seenUntracked), ("malformed", stats.SourceMalformed, _seenMalformed) })
         {
             if (total > seen)
             {
@@ -183,6 +184,7 @@ public sealed class TrailSink : PipelineSink
         }
         _seenDropped = Math.Max(_seenDropped, stats.SourceDropped);
         _seenUntracked = Math.Max(_seenUntracked, stats.SourceUntracked);
+        _seenMalformed = Math.Max(_seenMalformed, stats.SourceMalformed);
     }
 
     /// <summary>A keyframe (every live connection) bounds how far `at` replays; one at start, then by row count.</summary>

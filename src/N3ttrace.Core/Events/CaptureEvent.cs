@@ -34,9 +34,8 @@ public sealed record ConnectionFailed(long BootNs, ulong Key, SocketEndpoints En
 
 public sealed record ConnectionClosed(long BootNs, ulong Key, ulong BytesSent, ulong BytesReceived) : CaptureEvent(BootNs);
 
-/// <summary>Counters a source reports on its own (kernel drops, map overflows), shown and logged, never hidden.</summary>
 /// <summary>
-/// A source's running totals. Emitted, Dropped: records the kernel wrote and lost (ring full).
+/// A source's running totals, shown and logged, never hidden. Emitted, Dropped: records the kernel wrote and lost (ring full).
 /// Untracked: connects the kernel could not follow (its socket map was full); 0 from /proc, whose
 /// ownerless sockets reach the pipeline as connections and are counted there as unattributed.
 /// Orphans: transitions of connections opened before the tracer (eBPF; /proc lists them at start).
