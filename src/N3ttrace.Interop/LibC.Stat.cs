@@ -10,6 +10,8 @@ public static partial class LibC
     public const uint STATX_BASIC_STATS = 0x7ff;
 
     public const ushort S_IFMT = 0xF000;
+    /// <summary>statx on the descriptor itself (path ""): what was opened, not what the name points to now.</summary>
+    public const int AT_EMPTY_PATH = 0x1000;
     public const ushort S_IFLNK = 0xA000;
     public const ushort S_IFDIR = 0x4000;
     public const ushort S_IFREG = 0x8000;

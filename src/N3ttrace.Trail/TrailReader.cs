@@ -1,4 +1,7 @@
+using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
+using N3ttrace.Interop;
 
 namespace N3ttrace.Trail;
 
@@ -17,9 +20,48 @@ public sealed class TrailReader
     public long Malformed { get; private set; }
     public long Rows { get; private set; }
 
-    /// <summary>Opens a trail file for reading while the writer may still append to it.</summary>
-    public static FileStream OpenShared(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+    /// <summary>
+    /// Opens a trail file for reading while the writer may still append to it. Every reader of a trail goes
+    /// through here (contract 7): a symlink is never followed (O_NOFOLLOW), and a file that is not a regular
+    /// file owned by this user is refused, checked on the opened descriptor so it cannot be swapped in between.
+    /// </summary>
+    public static FileStream OpenShared(string path, int bufferSize = 1 << 16)
+    {
+        var h = LibC.Open(path, LibC.O_CLOEXEC | LibC.O_NOFOLLOW, 0);
+        if (h.IsInvalid)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            h.Dispose();
+            throw errno switch
+            {
+                2 => new FileNotFoundException($"{path} does not exist", path),
+                40 => new StateDirectoryException($"{path} is a symbolic link; refusing to follow it"),
+                _ => new IOException($"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}"),
+            };
+        }
+        try
+        {
+            if (LibC.StatX((int)h.DangerousGetHandle(), "", LibC.AT_EMPTY_PATH, LibC.STATX_BASIC_STATS, out var st) != 0)
+            {
+                throw new IOException($"cannot stat {path}: {Marshal.GetLastPInvokeErrorMessage()}");
+            }
+            if ((st.Mode & LibC.S_IFMT) != LibC.S_IFREG)
+            {
+                throw new StateDirectoryException($"{path} is not a regular file");
+            }
+            var euid = LibC.GetEuid();
+            if (st.Uid != euid)
+            {
+                throw new StateDirectoryException($"{path} is owned by uid {st.Uid}, not by uid {euid}; refusing to read it");
+            }
+            return new FileStream(h, FileAccess.Read, bufferSize);
+        }
+        catch
+        {
+            h.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Streams the rows of <paramref name="stream"/>; <paramref name="onBytes"/> gets the bytes read so far.</summary>
     public IEnumerable<TrailRow> Read(Stream stream, Action<long>? onBytes = null)

@@ -36,9 +36,17 @@ public static class TrailVerifier
         var births = new VerifyReport();
         var timeline = new VerifyReport();
         var keyCopy = key is null ? null : key with { };
-        Parallel.Invoke(
-            () => ScanData(birthRecordsPath, TrailSchema.BirthRecords, seals, key, births),
-            () => ScanData(timelinePath, TrailSchema.Timeline, seals, keyCopy, timeline));
+        try
+        {
+            Parallel.Invoke(
+                () => ScanData(birthRecordsPath, TrailSchema.BirthRecords, seals, key, births),
+                () => ScanData(timelinePath, TrailSchema.Timeline, seals, keyCopy, timeline));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // A refused or unreadable file is the caller's error to report, not a parallel-invoke wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         foreach (var part in new[] { births, timeline })
         {
             report.Files.AddRange(part.Files);
@@ -70,7 +78,7 @@ public static class TrailVerifier
         var scanner = new ChainScanner(file, TrailSchema.Checkpoints.DataColumns, TrailSchema.Checkpoints.Sealed, report, sum);
         var lastEpoch = -1L;
         var lastKind = "";
-        scanner.Scan(File.OpenRead(path), (ref ChainScanner.Row row) =>
+        scanner.Scan(TrailReader.OpenShared(path), (ref ChainScanner.Row row) =>
         {
             var f = Encoding.UTF8.GetString(row.Text).Split('\t');
             if (f.Length < 6 || !TryTs(f[0], out var ts)
@@ -171,7 +179,7 @@ public static class TrailVerifier
         var stopSeq = 0L;
         var span = new TsSpan();
         var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum);
-        scanner.Scan(File.OpenRead(path), (ref ChainScanner.Row row) =>
+        scanner.Scan(TrailReader.OpenShared(path), (ref ChainScanner.Row row) =>
         {
             while (next < seals.Count && seals[next].Rows < row.Seq)
             {

@@ -27,7 +27,7 @@ public static class TimeMachine
 
     private static AtResult Replay(string path, DateTime t1, DateTime t2)
     {
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.RandomAccess);
+        using var fs = TrailReader.OpenShared(path, bufferSize: 1);
         var headerLine = ReadLineAt(fs, 0, out var dataStart) ?? throw new InvalidDataException($"{path} is empty");
         var col = TsvRow.Header(headerLine);
         foreach (var need in new[] { "ts", "event", "conn_id", "birth_ts", "pid", "comm", "ancestry_id", "remote_masked", "remote_hash", "rport", "level", "score", "purpose", ChainColumns.EventColumn })
