@@ -63,7 +63,7 @@ internal static class ExportCommand
         // The same forms `at` accepts (TimeExpression), 'now' included.
         if (!TimeExpression.TryParse(a.Since, now, out var since) || !TimeExpression.TryParse(a.Until, now, out var until))
         {
-            Console.Error.WriteLine($"n3ttrace: --since/--until: '{Text.TextEscaper.Escape(TimeExpression.TryParse(a.Since, now, out _) ? a.Until : a.Since)}' is not a time. {TimeExpression.Help}");
+            Console.Error.WriteLine($"n3ttrace: --since/--until: {TimeExpression.Error(TimeExpression.TryParse(a.Since, now, out _) ? a.Until : a.Since, now)}");
             return ExitCodes.Usage;
         }
         if (since >= until)

@@ -75,7 +75,7 @@ for s in long: s.close()
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start(1000);
         var port = ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
-        var script = $"while [ ! -e go ]; do sleep 0.05; done; '{Repo.Cli}' run --refresh 0.5 --top 40 --state-dir state " +
+        var script = $"while [ ! -e go ]; do sleep 0.05; done; '{Repo.Cli}' run --refresh 0.5 --top 40 --state-dir state --verify-key-out verify.key " +
                      "--log-file n3ttrace.log.txt 2>stderr.txt; echo $? > rc; sleep 60";
         using var tmux = new TmuxSession(200, 50, dir, "sh", "-c", script);
         tmux.Run("pipe-pane", "-t", TmuxSession.Name, "-o", $"cat > '{Path.Combine(dir, "raw.bin")}'");
