@@ -19,6 +19,7 @@ internal static class Program
             VerifyCommand.Create(),
             AtCommand.Create(),
             QueryCommand.Create(),
+            TailCommand.Create(),
             ExplainCommand.Create(),
             ExportCommand.Create(),
             DevTrailCommand.Create(),

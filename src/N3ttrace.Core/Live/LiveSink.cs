@@ -24,7 +24,7 @@ public sealed class LiveSink : PipelineSink
     {
         _options = options;
         _refreshNs = (long)options.Refresh.TotalNanoseconds;
-        _recent = new RecentVerdicts(Math.Max(options.Recent * 8, 64));
+        _recent = new RecentVerdicts(Math.Max(options.Recent * 8, 512)); // filters look further back than the lines shown
         if (options.Tui || options.Batch)
         {
             _terminal = new TerminalView(Controls, options.Tui, stdout ?? Console.OpenStandardOutput(), log);

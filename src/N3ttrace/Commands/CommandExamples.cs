@@ -51,6 +51,13 @@ internal static class CommandExamples
             "sudo n3ttrace query --comm 'python*' --uid 1000 --since today --until now",
             "sudo n3ttrace query --remote-hash $(sudo n3ttrace hash-endpoint 203.0.113.7:443 | awk '$1==\"remote_hash\"{print $2}')",
         ],
+        ["tail"] =
+        [
+            "sudo n3ttrace tail",
+            "sudo n3ttrace tail --level ANOMALY",
+            "sudo n3ttrace tail --comm 'python*' --port 443 --format json",
+            "sudo n3ttrace tail --since -10m --no-follow --format ocsf",
+        ],
         ["explain"] = ["sudo n3ttrace explain 3f2a9c0d11b2e4f7"],
         ["export"] =
         [

@@ -40,7 +40,7 @@ internal static class ExportCommand
         var format = new Option<string>("--format")
         {
             Description = "bundle: .tar.gz for incident response (records, checkpoints, manifest, SHA256SUMS, README), verifiable with `n3ttrace verify --bundle`. " +
-                "jsonl: one flat JSON object per timeline event. ocsf: one OCSF 1.1 Network Activity (4001) event per line.",
+                "jsonl: one flat JSON object per timeline event. ocsf: one OCSF 1.4.0 Network Activity (4001) event per line.",
             DefaultValueFactory = _ => "bundle",
         };
         format.AcceptOnlyFromAmong("bundle", "jsonl", "ocsf");
@@ -94,7 +94,7 @@ internal static class ExportCommand
             if (a.Output == "-")
             {
                 using var stdout = Console.OpenStandardOutput();
-                JsonLinesWriter.Write(stdout, trail, format, ProductVersion, bootUtc);
+                JsonLinesWriter.Write(stdout, trail, format, ProductVersion, bootUtc, host: HostFacts.Read(bootUtc));
                 return ExitCodes.Ok;
             }
             using var file = AtomicOutputFile.Create(a.Output, a.Force);
@@ -112,7 +112,7 @@ internal static class ExportCommand
             else
             {
                 bar.Label = $"writing {a.Format}";
-                var lines = JsonLinesWriter.Write(file.Stream, trail, format, ProductVersion, bootUtc, bar.Report);
+                var lines = JsonLinesWriter.Write(file.Stream, trail, format, ProductVersion, bootUtc, bar.Report, HostFacts.Read(bootUtc));
                 summary = $"{lines} {a.Format} events";
             }
             file.Stream.Flush();

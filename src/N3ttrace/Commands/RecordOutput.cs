@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using N3ttrace.Text;
 
@@ -65,7 +64,6 @@ internal static class RecordOutput
         }
     }
 
-    private static readonly HashSet<string> Numeric = ["pid", "rport", "age_s", "score", "lifetime_s", "tid", "ppid", "uid", "gid", "loginuid", "session", "resolution_ms", "duration_s"];
 
     public static void Write(TextWriter w, string format, IReadOnlyList<string> columns, IReadOnlyList<string[]> rows, IReadOnlyList<string>? tableColumns = null)
     {
@@ -85,23 +83,7 @@ internal static class RecordOutput
                     j.WriteStartArray();
                     foreach (var r in rows)
                     {
-                        j.WriteStartObject();
-                        for (var i = 0; i < columns.Count; i++)
-                        {
-                            if (Numeric.Contains(columns[i]) && double.TryParse(r[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
-                            {
-                                j.WriteNumber(columns[i], d);
-                            }
-                            else if (Numeric.Contains(columns[i]) && r[i].Length == 0)
-                            {
-                                j.WriteNull(columns[i]);
-                            }
-                            else
-                            {
-                                j.WriteString(columns[i], r[i]);
-                            }
-                        }
-                        j.WriteEndObject();
+                        Export.FlatRecordJson.Write(j, columns.Select((c, i) => (c, r[i])), null);
                     }
                     j.WriteEndArray();
                     j.Flush();

@@ -32,7 +32,9 @@ public sealed partial class RecentVerdictsPaneTests : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var script = $"'{Repo.Cli}' run --state-dir state --verify-key-out verify.key --log-file '' --refresh 0.5 --recent 8 2>stderr.txt; echo $? > rc; sleep 120";
+        // --live-port: other tests running in parallel raise THREATs of their own (beacons, droppers) at a rate
+        // no 8-line pane can hold for a minute; the operator's port filter keeps this test's shell in view.
+        var script = $"'{Repo.Cli}' run --state-dir state --verify-key-out verify.key --log-file '' --refresh 0.5 --recent 8 --live-port {port} 2>stderr.txt; echo $? > rc; sleep 120";
         using var tmux = new TmuxSession(220, 50, _dir, "sh", "-c", script);
         var stderr = Path.Combine(_dir, "stderr.txt");
         await WaitFor(() => File.Exists(stderr) && File.ReadAllText(stderr).Contains("capture ready", StringComparison.Ordinal), 30, () => Read(stderr));
@@ -61,6 +63,7 @@ public sealed partial class RecentVerdictsPaneTests : IDisposable
         var firstPane = tmux.Capture(escapes: false);
         await File.WriteAllTextAsync(Path.Combine(_dir, "pane.txt"), firstPane);
         Assert.Contains("seen THREAT ", firstPane, StringComparison.Ordinal);
+        Assert.Contains($"filter port={port}", firstPane, StringComparison.Ordinal);
         Assert.Contains("keys: ? help", firstPane, StringComparison.Ordinal);
         Assert.Matches(@"bins\s+<1ms:\d+ <10ms:\d+ <100ms:\d+ <1s:\d+", firstPane);
 
