@@ -50,7 +50,7 @@ start_n3t() {
   local dir=$1 t0 t1
   mkdir -p "$dir"
   t0=$(date +%s%N)
-  "$N3T" run --no-tui --state-dir "$dir/state" --log-file "$dir/n3ttrace.log.txt" 2>"$dir/stderr" &
+  "$N3T" run --verify-key-out "$(mktemp -u)" --no-tui --state-dir "$dir/state" --log-file "$dir/n3ttrace.log.txt" 2>"$dir/stderr" &
   N3T_PID=$!
   until grep -q "capture ready" "$dir/stderr" 2>/dev/null; do
     kill -0 "$N3T_PID" 2>/dev/null || { cat "$dir/stderr" >&2; exit 1; }

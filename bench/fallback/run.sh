@@ -34,7 +34,7 @@ start_load() {
 stop_load() { exec 7>&-; wait "$load_pid" || true; load_pid=""; rm -f "$work/load.in"; }
 
 trace() { # table duration name
-  N3TTRACE_SOCKET_TABLE=$1 "$CLI" run --fallback-proc --interval 1 --no-tui --duration "$2" \
+  N3TTRACE_SOCKET_TABLE=$1 "$CLI" run --verify-key-out "$(mktemp -u)" --fallback-proc --interval 1 --no-tui --duration "$2" \
     --state-dir "$work/$3" --log-file "$work/$3.log" 2> "$work/$3.err"
   stat_line "$work/$3.err"
 }
@@ -59,7 +59,7 @@ echo "reference: ss -tnp (full fd scan, one cycle of a naive poller): ${ss_ms} m
 stop_load
 # Cold: the tracer runs first, then 2,000 connections and 500 processes appear at once.
 for table in sock_diag procfs; do
-  N3TTRACE_SOCKET_TABLE=$table "$CLI" run --fallback-proc --interval 1 --no-tui --duration 12 \
+  N3TTRACE_SOCKET_TABLE=$table "$CLI" run --verify-key-out "$(mktemp -u)" --fallback-proc --interval 1 --no-tui --duration 12 \
     --state-dir "$work/cold-$table" --log-file "$work/cold-$table.log" 2> "$work/cold-$table.err" &
   tp=$!
   sleep 2
@@ -75,9 +75,9 @@ ratio=$(python3 -c "print('%.0f' % ($ss_ms / max($avg, 0.01)))")
 echo "RESULT poll cycle (sock_diag, steady): ${avg} ms CPU median, ${mean} ms average (target < 20 ms; other users' churn on this host is included); ss -tnp ${ss_ms} ms: ${ratio}x less"
 
 echo "-- 2. mixed workload: 73 connections, lifetimes 0.05 s .. 20 s, eBPF and --fallback-proc side by side"
-"$CLI" run --no-tui --duration 40 --state-dir "$work/mix-ebpf" --log-file "$work/mix-ebpf.log" 2> "$work/mix-ebpf.err" &
+"$CLI" run --verify-key-out "$(mktemp -u)" --no-tui --duration 40 --state-dir "$work/mix-ebpf" --log-file "$work/mix-ebpf.log" 2> "$work/mix-ebpf.err" &
 e=$!
-"$CLI" run --fallback-proc --interval 1 --no-tui --duration 40 --state-dir "$work/mix-proc" --log-file "$work/mix-proc.log" 2> "$work/mix-proc.err" &
+"$CLI" run --verify-key-out "$(mktemp -u)" --fallback-proc --interval 1 --no-tui --duration 40 --state-dir "$work/mix-proc" --log-file "$work/mix-proc.log" 2> "$work/mix-proc.err" &
 p=$!
 for _ in $(seq 100); do grep -q "capture ready" "$work/mix-ebpf.err" "$work/mix-proc.err" 2>/dev/null && \
   [ "$(grep -l 'capture ready' "$work/mix-ebpf.err" "$work/mix-proc.err" | wc -l)" = 2 ] && break; sleep 0.2; done

@@ -24,7 +24,7 @@ gcc -O2 -o "$work/storm" bench/lineage/storm.c
 
 # Starts n3ttrace in the background and waits until it says capture is ready.
 start_tracer() {
-  "$CLI" run --no-tui --state-dir "$work/state-$1" --log-file "$work/log-$1.txt" 2>"$work/tracer-$1.err" &
+  "$CLI" run --verify-key-out "$(mktemp -u)" --no-tui --state-dir "$work/state-$1" --log-file "$work/log-$1.txt" 2>"$work/tracer-$1.err" &
   tracer=$!
   for _ in $(seq 300); do grep -q "capture ready" "$work/tracer-$1.err" && return 0; sleep 0.1; done
   echo "n3ttrace did not start:" >&2; cat "$work/tracer-$1.err" >&2; exit 1

@@ -23,11 +23,14 @@ public static class BirthRecordQuery
         var since = q.Since is { } s ? Timestamp.ToRecord(s) : null;
         var until = q.Until is { } u ? Timestamp.ToRecord(u) : null;
         var pid = q.Pid?.ToString(CultureInfo.InvariantCulture);
+        var port = q.Port?.ToString(CultureInfo.InvariantCulture);
+        var uid = q.Uid?.ToString(CultureInfo.InvariantCulture);
         foreach (var f in DataRows(birthRecordsPath, BirthRecordColumns.Names))
         {
             var ts = f[bc["ts"]];
-            if ((since is not null && string.CompareOrdinal(ts, since) < 0) || (until is not null && string.CompareOrdinal(ts, until) > 0)
-                || (pid is not null && f[bc["pid"]] != pid)
+            if ((since is not null && string.CompareOrdinal(ts, since) < 0) || (until is not null && string.CompareOrdinal(ts, until) >= 0)
+                || (pid is not null && f[bc["pid"]] != pid) || (port is not null && f[bc["rport"]] != port) || (uid is not null && f[bc["uid"]] != uid)
+                || (q.ConnId is not null && f[bc["conn_id"]] != q.ConnId) || !QueryFilter.Matches(q.Cmdline, f[bc["cmdline"]])
                 || !QueryFilter.Matches(q.Comm, f[bc["comm"]]) || !QueryFilter.Matches(q.Exe, f[bc["exe"]])
                 || !QueryFilter.Matches(q.Ancestry, f[bc["ancestry_id"]]) || !QueryFilter.Matches(q.RemoteHash, f[bc["remote_hash"]]))
             {

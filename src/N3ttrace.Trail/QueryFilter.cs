@@ -3,9 +3,16 @@ namespace N3ttrace.Trail;
 /// <summary>What `query` selects. Text filters match the stored (escaped) text exactly, or as a glob with '*'.</summary>
 public sealed record QueryFilter
 {
+    /// <summary>Born at or after (inclusive).</summary>
     public DateTime? Since { get; init; }
+    /// <summary>Born before (exclusive): [Since, Until), as every reading command.</summary>
     public DateTime? Until { get; init; }
     public int? Pid { get; init; }
+    /// <summary>Remote port.</summary>
+    public int? Port { get; init; }
+    public string? ConnId { get; init; }
+    public string? Cmdline { get; init; }
+    public long? Uid { get; init; }
     public string? Comm { get; init; }
     public string? Exe { get; init; }
     public string? Ancestry { get; init; }

@@ -6,13 +6,12 @@ using N3ttrace.Interop;
 namespace N3ttrace.Trail;
 
 /// <summary>
-/// The state directory (default ./.n3ttrace_state), created 0700. Running as root, n3ttrace
+/// The state directory (the CLI chooses its default), created 0700. Running as root, n3ttrace
 /// refuses a directory or file in it that is a symlink or belongs to another user, and opens
 /// every file with O_NOFOLLOW: a planted link must not redirect root's writes.
 /// </summary>
 public sealed class StateDirectory
 {
-    public const string DefaultName = ".n3ttrace_state";
     public const string BirthRecordsFile = "birth_records.tsv";
     public const string TimelineFile = "snapshots.tsv";
     public const string HostSecretFile = "host.key";

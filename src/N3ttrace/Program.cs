@@ -1,11 +1,13 @@
 using System.CommandLine;
 using N3ttrace.Cli.Commands;
+using N3ttrace.Cli.Settings;
 
 namespace N3ttrace.Cli;
 
 internal static class Program
 {
-    private static async Task<int> Main(string[] args)
+    /// <summary>Every command, defined once: parsing, help and the configured defaults all read this tree.</summary>
+    public static RootCommand CreateRoot()
     {
         var root = new RootCommand(
             "n3ttrace: host-based network ancestry and lifetime tracer. For every outbound TCP connection: " +
@@ -17,11 +19,30 @@ internal static class Program
             VerifyCommand.Create(),
             AtCommand.Create(),
             QueryCommand.Create(),
+            TailCommand.Create(),
             ExplainCommand.Create(),
             ExportCommand.Create(),
         };
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        CommandExamples.Attach(root);
+        return root;
+    }
+
+    private static async Task<int> Main(string[] args)
+    {
+        var root = CreateRoot();
+        ParseResult parse;
+        try
+        {
+            var configPath = Environment.GetEnvironmentVariable(ConfiguredDefaults.ConfigEnv);
+            var file = ConfigFile.Load(configPath ?? SystemDefaults.ConfigFile, required: configPath is not null);
+            parse = ConfiguredDefaults.Parse(root, args, Environment.GetEnvironmentVariable, file);
+        }
+        catch (ConfigException e)
+        {
+            Console.Error.WriteLine($"n3ttrace: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        if (parse.Errors.Count > 0 && !CommandExamples.IsHelp(parse))
         {
             foreach (var e in parse.Errors)
             {

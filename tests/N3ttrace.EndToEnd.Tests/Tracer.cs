@@ -20,21 +20,25 @@ internal sealed partial class Tracer : IAsyncDisposable
     public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>The verification key printed at the first start of a state directory (null on later starts).</summary>
-    public string? VerifyKey => Stderr.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("n3v1-", StringComparison.Ordinal));
+    /// <summary>The file this start was told to write a new trail's verification key to (run has no terminal here).</summary>
+    public string VerifyKeyFile { get; }
+
+    /// <summary>The verification key written at the first start of a state directory (null on later starts).</summary>
+    public string? VerifyKey => File.Exists(VerifyKeyFile) ? File.ReadAllText(VerifyKeyFile).Trim() : null;
 
     private Tracer(string dir, string stateDir, string logFile, bool ownsDir, IEnumerable<string> extraArgs, IDictionary<string, string>? env)
     {
         Dir = dir;
         StateDir = stateDir;
         _ownsDir = ownsDir;
+        VerifyKeyFile = Path.Combine(dir, $"verify-key-{Guid.NewGuid():N}.txt");
         var psi = new ProcessStartInfo(Repo.Cli)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             WorkingDirectory = dir,
         };
-        foreach (var a in new[] { "run", "--no-tui", "--state-dir", StateDir, "--log-file", logFile }.Concat(extraArgs))
+        foreach (var a in new[] { "run", "--no-tui", "--state-dir", StateDir, "--log-file", logFile, "--verify-key-out", VerifyKeyFile }.Concat(extraArgs))
         {
             psi.ArgumentList.Add(a);
         }

@@ -6,7 +6,8 @@ namespace N3ttrace.Trail.Export;
 /// <summary>Writes a window's timeline events as JSON lines, flat (jsonl) or OCSF; returns the line count.</summary>
 public static class JsonLinesWriter
 {
-    public static long Write(Stream output, TrailWindow trail, ExportFormat format, string productVersion, DateTime? bootUtc, Action<long, long>? progress = null)
+    public static long Write(Stream output, TrailWindow trail, ExportFormat format, string productVersion, DateTime? bootUtc, Action<long, long>? progress = null,
+        HostFacts? host = null)
     {
         // Escaped text keeps its backslashes; the default encoder would also turn '+' or '<' into \uXXXX.
         var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -16,7 +17,7 @@ public static class JsonLinesWriter
         {
             if (format == ExportFormat.Ocsf)
             {
-                OcsfNetworkActivity.Write(w, evt, birth, productVersion, bootUtc);
+                OcsfNetworkActivity.Write(w, evt, birth, productVersion, bootUtc, host);
             }
             else
             {

@@ -7,13 +7,16 @@ using N3ttrace.Time;
 namespace N3ttrace.Trail.Export;
 
 /// <summary>
-/// One timeline event (with its birth record) as an OCSF 1.1 Network Activity event (class 4001).
-/// The destination is only the mask and the keyed hash: dst_endpoint.uid is remote_hash, .name the
-/// mask, .zone the scope class. n3ttrace's own verdict and identity fields go under `unmapped`.
+/// One timeline event (with its birth record) as an OCSF 1.4.0 Network Activity event (class 4001), profile
+/// host (actor, device) and, when a reason names an ATT&CK technique, security_control (attacks). Every event
+/// is validated against the 1.4.0 schema in the tests. The destination is only the keyed hash (dst_endpoint.uid),
+/// the port and the scope class (zone); the mask, like n3ttrace's own verdict and identity fields (ancestry
+/// included: OCSF's lineage means executable paths, which the trail does not hold for ancestors), goes under
+/// `unmapped`, named and typed as in every other JSON output.
 /// </summary>
 public static partial class OcsfNetworkActivity
 {
-    public const string SchemaVersion = "1.1.0";
+    public const string SchemaVersion = "1.4.0";
     public const int ClassUid = 4001;
     public const int CategoryUid = 4;
 
@@ -37,7 +40,8 @@ public static partial class OcsfNetworkActivity
 
     /// <param name="bootUtc">Wall-clock start of the current boot; process created_time is given only for
     /// events after it (start ticks count from the boot the record was written in).</param>
-    public static void Write(Utf8JsonWriter w, TrailRow evt, TrailRow? birth, string productVersion, DateTime? bootUtc)
+    /// <param name="host">The host for `device` (hostname, machine id, OS, boot time; boot id under unmapped); null leaves it out.</param>
+    public static void Write(Utf8JsonWriter w, TrailRow evt, TrailRow? birth, string productVersion, DateTime? bootUtc, HostFacts? host = null)
     {
         var b = birth;
         var (activityId, activityName) = Activity(evt["event"]);
@@ -73,8 +77,31 @@ public static partial class OcsfNetworkActivity
             w.WriteNumber("duration", (long)Math.Round(life * 1000));
         }
 
+        w.WriteString("message", Message(evt));
+        var techniques = Techniques(evt["reasons"]);
+        if (techniques.Count > 0)
+        {
+            w.WriteStartArray("attacks");
+            foreach (var t in techniques)
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("technique");
+                w.WriteString("uid", t);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+
         w.WriteStartObject("metadata");
         w.WriteString("version", SchemaVersion);
+        w.WriteStartArray("profiles");
+        w.WriteStringValue("host");
+        if (techniques.Count > 0)
+        {
+            w.WriteStringValue("security_control");
+        }
+        w.WriteEndArray();
         w.WriteString("uid", $"{evt["conn_id"]}:{evt["event"]}:{evt["ts"]}");
         w.WriteString("correlation_uid", evt["conn_id"]);
         w.WriteString("original_time", evt["ts"]);
@@ -89,7 +116,6 @@ public static partial class OcsfNetworkActivity
         WriteSrc(w, b?["local"]);
         w.WriteStartObject("dst_endpoint");
         w.WriteString("uid", evt["remote_hash"]);
-        w.WriteString("name", evt["remote_masked"]);
         WriteInt(w, "port", evt["rport"]);
         if (b is not null)
         {
@@ -113,7 +139,11 @@ public static partial class OcsfNetworkActivity
         w.WriteEndObject();
 
         WriteActor(w, evt, b, ts, bootUtc);
-        WriteUnmapped(w, evt, b);
+        if (host is not null)
+        {
+            WriteDevice(w, host);
+        }
+        WriteUnmapped(w, evt, b, host);
         w.WriteEndObject();
     }
 
@@ -143,17 +173,18 @@ public static partial class OcsfNetworkActivity
             w.WriteStartObject("user");
             w.WriteString("uid", b["uid"]);
             w.WriteEndObject();
-            w.WriteStartObject("parent_process");
-            WriteInt(w, "pid", b["ppid"]);
+            // OCSF wants a name or uid for a process: with the parent unknown to the trail there is none to give.
             if (chain.Count > 1 && chain[1].Pid is not null)
             {
+                w.WriteStartObject("parent_process");
+                WriteInt(w, "pid", b["ppid"]);
                 w.WriteString("name", chain[1].Name);
                 if (sameBoot && chain[1].StartTicks is { } pt)
                 {
                     w.WriteNumber("created_time", Ms(bootUtc!.Value.AddTicks((long)pt * 100_000)));
                 }
+                w.WriteEndObject();
             }
-            w.WriteEndObject();
             // Ancestors nearest first, as the trail's ancestry column lists them.
             w.WriteStartArray("ancestry");
             foreach (var a in chain.Skip(1).Where(a => a.Pid is not null))
@@ -162,12 +193,6 @@ public static partial class OcsfNetworkActivity
                 w.WriteNumber("pid", a.Pid!.Value);
                 w.WriteString("name", a.Name);
                 w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("lineage");
-            foreach (var a in chain)
-            {
-                w.WriteStringValue(a.Text);
             }
             w.WriteEndArray();
         }
@@ -181,32 +206,66 @@ public static partial class OcsfNetworkActivity
         w.WriteEndObject();
     }
 
-    private static void WriteUnmapped(Utf8JsonWriter w, TrailRow evt, TrailRow? b)
+    /// <summary>n3ttrace's own fields, named and typed exactly as in jsonl, query and syslog (<see cref="FlatRecordJson"/>).</summary>
+    private static void WriteDevice(Utf8JsonWriter w, HostFacts host)
+    {
+        w.WriteStartObject("device");
+        w.WriteString("hostname", host.HostName);
+        if (host.MachineId.Length > 0)
+        {
+            w.WriteString("uid", host.MachineId);
+        }
+        w.WriteNumber("type_id", 0);
+        w.WriteString("type", "Unknown");
+        w.WriteNumber("boot_time", Ms(host.BootUtc));
+        w.WriteStartObject("os");
+        w.WriteString("name", "Linux");
+        w.WriteNumber("type_id", 200);
+        w.WriteString("type", "Linux");
+        w.WriteString("kernel_release", host.Kernel);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>One sentence for people: "curl (pid 42) connection to 203.0.113.0/24:443 closed after 1.500000 s: ANOMALY, web".</summary>
+    private static string Message(TrailRow e)
+    {
+        var what = e["event"] switch
+        {
+            "birth" => "opened a connection to",
+            "death" => "closed its connection to",
+            "fail" => "failed to connect to",
+            _ => "changed level on its connection to",
+        };
+        var after = e["event"] is "death" or "fail" && e["duration_s"].Length > 0 ? $" after {e["duration_s"]} s" : "";
+        return $"{e["comm"]} (pid {e["pid"]}) {what} {e["remote_masked"]}:{e["rport"]}{after}: {e["level"]}, {e["purpose"]}";
+    }
+
+    /// <summary>ATT&amp;CK technique ids (T1059, T1059.004) named in the reasons, in order, once each.</summary>
+    public static List<string> Techniques(string reasons) =>
+        [.. TechniqueId().Matches(reasons).Select(m => m.Value).Distinct(StringComparer.Ordinal)];
+
+    [GeneratedRegex(@"\bT\d{4}(?:\.\d{3})?\b")]
+    private static partial Regex TechniqueId();
+
+    private static void WriteUnmapped(Utf8JsonWriter w, TrailRow evt, TrailRow? b, HostFacts? host)
     {
         w.WriteStartObject("unmapped");
-        w.WriteString("event", evt["event"]);
-        w.WriteString("ts", evt["ts"]);
-        w.WriteString("conn_id", evt["conn_id"]);
-        w.WriteString("ancestry_id", evt["ancestry_id"]);
-        w.WriteString("purpose", evt["purpose"]);
-        w.WriteString("level", evt["level"]);
-        WriteInt(w, "score", evt["score"]);
-        w.WriteStartArray("reasons");
-        foreach (var r in evt["reasons"].Split("; ", StringSplitOptions.RemoveEmptyEntries))
+        if (host is not null)
         {
-            w.WriteStringValue(r);
+            w.WriteString("boot_id", host.BootId);
         }
-        w.WriteEndArray();
-        w.WriteString("remote_masked", evt["remote_masked"]);
-        w.WriteString("remote_hash", evt["remote_hash"]);
-        w.WriteString("duration_s", evt["duration_s"]);
+        foreach (var name in (string[])["event", "ts", "conn_id", "ancestry_id", "purpose", "level", "score", "reasons", "remote_masked", "remote_hash", "duration_s"])
+        {
+            FlatRecordJson.WriteField(w, name, evt[name]);
+        }
         if (b is not null)
         {
             foreach (var name in (string[])["process_id", "ancestry", "remote_scope", "birth", "resolution_ms", "env_sha256", "gid", "loginuid", "session", "tty", "cgroup", "parent", "truncated", "facts", "source"])
             {
                 if (b.Get(name) is { } v)
                 {
-                    w.WriteString(name, v);
+                    FlatRecordJson.WriteField(w, name, v);
                 }
             }
         }

@@ -13,7 +13,21 @@ public static partial class TimeExpression
     public const string Help =
         "TIME is ISO-8601 (2026-11-27T14:32:00Z), 'YYYY-mm-dd HH:MM[:SS]' in local time, relative ('-2h', '-30m', '30 minutes ago'), 'yesterday 14:32', 'today 09:00', 'HH:MM' (today) or 'now'.";
 
-    public static bool TryParse(string text, DateTime nowUtc, out DateTime utc)
+    /// <summary>The instants an operator can mean: a trail exists only after 1970 and n3ttrace will not reach 2200.
+    /// Bounding here keeps every later sum (window ends, epochs, ages) far from DateTime's limits.</summary>
+    public static readonly DateTime Earliest = DateTime.UnixEpoch;
+    public static readonly DateTime Latest = new(2200, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    public static bool TryParse(string text, DateTime nowUtc, out DateTime utc) =>
+        TryParseUnbounded(text, nowUtc, out utc) && utc >= Earliest && utc < Latest || Fail(out utc);
+
+    private static bool Fail(out DateTime utc)
+    {
+        utc = default;
+        return false;
+    }
+
+    private static bool TryParseUnbounded(string text, DateTime nowUtc, out DateTime utc)
     {
         utc = default;
         var s = text.Trim().ToLowerInvariant();
@@ -29,14 +43,12 @@ public static partial class TimeExpression
         var m = ShortRelative().Match(s);
         if (m.Success && TryUnit(m.Groups[2].Value, out var unit))
         {
-            utc = nowUtc - unit * double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            return true;
+            return TryBefore(nowUtc, unit, m.Groups[1].Value, out utc);
         }
         m = LongRelative().Match(s);
         if (m.Success && TryUnit(m.Groups[2].Value, out unit))
         {
-            utc = nowUtc - unit * double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            return true;
+            return TryBefore(nowUtc, unit, m.Groups[1].Value, out utc);
         }
         m = DayAndClock().Match(s);
         if (m.Success)
@@ -72,7 +84,33 @@ public static partial class TimeExpression
 
     /// <summary>Parses or throws <see cref="FormatException"/> with the accepted forms.</summary>
     public static DateTime Parse(string text, DateTime nowUtc) =>
-        TryParse(text, nowUtc, out var utc) ? utc : throw new FormatException($"'{Text.TextEscaper.Escape(text)}' is not a time. {Help}");
+        TryParse(text, nowUtc, out var utc) ? utc : throw new FormatException(Error(text, nowUtc));
+
+    /// <summary>Why text is not a time: out of range, or not a form we read.</summary>
+    public static string Error(string text, DateTime nowUtc) =>
+        TryParseUnbounded(text, nowUtc, out _) || RangeOnly(text)
+            ? $"'{Text.TextEscaper.Escape(text)}' is out of range: a time must lie between 1970-01-01 and 2199-12-31 (UTC)"
+            : $"'{Text.TextEscaper.Escape(text)}' is not a time. {Help}";
+
+    private static bool RangeOnly(string text)
+    {
+        var s = text.Trim().ToLowerInvariant();
+        var m = ShortRelative().Match(s) is { Success: true } shortForm ? shortForm : LongRelative().Match(s);
+        return m.Success && TryUnit(m.Groups[2].Value, out _);
+    }
+
+    /// <summary>now - n units, refusing what would leave the range before any DateTime arithmetic can overflow.</summary>
+    private static bool TryBefore(DateTime nowUtc, TimeSpan unit, string number, out DateTime utc)
+    {
+        utc = default;
+        var seconds = double.Parse(number, CultureInfo.InvariantCulture) * unit.TotalSeconds;
+        if (!double.IsFinite(seconds) || seconds > (nowUtc - Earliest).TotalSeconds)
+        {
+            return false;
+        }
+        utc = nowUtc.AddSeconds(-seconds);
+        return true;
+    }
 
     private static bool TryClock(string s, out TimeSpan clock) =>
         TimeSpan.TryParseExact(s, [@"h\:mm", @"h\:mm\:ss", @"hh\:mm", @"hh\:mm\:ss"], CultureInfo.InvariantCulture, out clock) && clock < TimeSpan.FromDays(1);

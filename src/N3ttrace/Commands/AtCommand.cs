@@ -27,17 +27,37 @@ internal static class AtCommand
             Arity = new ArgumentArity(2, 2),
             AllowMultipleArgumentsPerToken = true,
         };
+        var (since, until) = WindowOptions.Create("Instead of one instant: everything alive at some moment of [--since, --until)");
         var format = RecordOutput.FormatOption();
+        var output = RecordOutput.OutputOption();
         var stateDir = CommonOptions.StateDir();
         var cmd = new Command("at", "Network time travel: which connections were alive at TIME (or during an interval), from the timeline.")
         {
-            time, between, format, stateDir,
+            time, between, since, until, format, output, stateDir,
         };
-        cmd.SetAction(p => Run(p.GetValue(time), p.GetValue(between), p.GetValue(format)!, p.GetValue(stateDir)!));
+        cmd.SetAction(p =>
+        {
+            var window = p.GetValue(between);
+            if (p.GetValue(since) is { } s)
+            {
+                if (window is not null)
+                {
+                    Console.Error.WriteLine("n3ttrace: give --between T1 T2 or --since/--until, not both");
+                    return ExitCodes.Usage;
+                }
+                window = [s, p.GetValue(until) ?? "now"];
+            }
+            else if (p.GetValue(until) is not null)
+            {
+                Console.Error.WriteLine("n3ttrace: --until needs --since");
+                return ExitCodes.Usage;
+            }
+            return Run(p.GetValue(time), window, p.GetValue(format)!, p.GetValue(output), p.GetValue(stateDir)!);
+        });
         return cmd;
     }
 
-    private static int Run(string? time, string[]? between, string format, string stateDir)
+    private static int Run(string? time, string[]? between, string format, string? output, string stateDir)
     {
         var now = DateTime.UtcNow;
         DateTime t1, t2;
@@ -94,12 +114,8 @@ internal static class AtCommand
                 Math.Max(0, (end - c.Birth).TotalSeconds).ToString("0.000", CultureInfo.InvariantCulture), c.Level, c.Score, c.Purpose,
             };
         }).ToList();
-        if (format == "table")
-        {
-            var when = t1 == t2 ? $"at {Timestamp.ToRecord(t1)} ({t1.ToLocalTime():yyyy-MM-dd HH:mm:ss} local)" : $"between {Timestamp.ToRecord(t1)} and {Timestamp.ToRecord(t2)}";
-            Console.WriteLine($"{rows.Count} connection(s) alive {when}{(r.TracerRunning || rows.Count > 0 ? "" : " (the tracer was not running then, or the trail does not reach back that far)")}");
-        }
-        RecordOutput.Write(Console.Out, format, Columns, rows, TableColumns);
-        return ExitCodes.Ok;
+        var when = t1 == t2 ? $"at {Timestamp.ToRecord(t1)} ({t1.ToLocalTime():yyyy-MM-dd HH:mm:ss} local)" : $"between {Timestamp.ToRecord(t1)} and {Timestamp.ToRecord(t2)}";
+        var summary = $"{rows.Count} connection(s) alive {when}{(r.TracerRunning || rows.Count > 0 ? "" : " (the tracer was not running then, or the trail does not reach back that far)")}";
+        return RecordOutput.WriteTo(output, format, summary, Columns, rows, TableColumns);
     }
 }

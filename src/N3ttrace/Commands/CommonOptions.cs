@@ -1,5 +1,6 @@
 using System.CommandLine;
-using N3ttrace.Trail;
+using N3ttrace.Cli.Settings;
+using N3ttrace.Interop;
 
 namespace N3ttrace.Cli.Commands;
 
@@ -8,8 +9,9 @@ internal static class CommonOptions
 {
     public static Option<string> StateDir() => new("--state-dir")
     {
-        Description = $"Directory of the trail (birth records, timeline, keys). Default: ./{StateDirectory.DefaultName}",
-        DefaultValueFactory = _ => StateDirectory.DefaultName,
+        Description = $"Directory of the trail (birth records, timeline, keys): {SystemDefaults.StateDirHelp}, " +
+            $"or ${ConfiguredDefaults.EnvName("--state-dir")}, or state-dir in {SystemDefaults.ConfigFile}. '.' for the current directory.",
+        DefaultValueFactory = _ => SystemDefaults.StateDir(Privileges.IsRoot, Environment.GetEnvironmentVariable),
     };
 
     public static Option<bool> Verbose() => new("--verbose", "-v")

@@ -40,7 +40,7 @@ internal static class ExportCommand
         var format = new Option<string>("--format")
         {
             Description = "bundle: .tar.gz for incident response (records, checkpoints, manifest, SHA256SUMS, README), verifiable with `n3ttrace verify --bundle`. " +
-                "jsonl: one flat JSON object per timeline event. ocsf: one OCSF 1.1 Network Activity (4001) event per line.",
+                "jsonl: one flat JSON object per timeline event. ocsf: one OCSF 1.4.0 Network Activity (4001) event per line.",
             DefaultValueFactory = _ => "bundle",
         };
         format.AcceptOnlyFromAmong("bundle", "jsonl", "ocsf");
@@ -63,7 +63,7 @@ internal static class ExportCommand
         // The same forms `at` accepts (TimeExpression), 'now' included.
         if (!TimeExpression.TryParse(a.Since, now, out var since) || !TimeExpression.TryParse(a.Until, now, out var until))
         {
-            Console.Error.WriteLine($"n3ttrace: --since/--until: '{Text.TextEscaper.Escape(TimeExpression.TryParse(a.Since, now, out _) ? a.Until : a.Since)}' is not a time. {TimeExpression.Help}");
+            Console.Error.WriteLine($"n3ttrace: --since/--until: {TimeExpression.Error(TimeExpression.TryParse(a.Since, now, out _) ? a.Until : a.Since, now)}");
             return ExitCodes.Usage;
         }
         if (since >= until)
@@ -94,7 +94,7 @@ internal static class ExportCommand
             if (a.Output == "-")
             {
                 using var stdout = Console.OpenStandardOutput();
-                JsonLinesWriter.Write(stdout, trail, format, ProductVersion, bootUtc);
+                JsonLinesWriter.Write(stdout, trail, format, ProductVersion, bootUtc, host: HostFacts.Read(bootUtc));
                 return ExitCodes.Ok;
             }
             using var file = AtomicOutputFile.Create(a.Output, a.Force);
@@ -112,7 +112,7 @@ internal static class ExportCommand
             else
             {
                 bar.Label = $"writing {a.Format}";
-                var lines = JsonLinesWriter.Write(file.Stream, trail, format, ProductVersion, bootUtc, bar.Report);
+                var lines = JsonLinesWriter.Write(file.Stream, trail, format, ProductVersion, bootUtc, bar.Report, HostFacts.Read(bootUtc));
                 summary = $"{lines} {a.Format} events";
             }
             file.Stream.Flush();

@@ -22,18 +22,8 @@ internal static class ForwardOptions
                 r.AddError(error);
             }
         });
-        var queue = new Option<int>("--forward-queue")
-        {
-            Description = "Records held while the collector is unreachable; beyond this, new records are dropped and counted (shown at stop).",
-            DefaultValueFactory = _ => 10_000,
-        };
-        queue.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--forward-queue must be at least 1");
-            }
-        });
+        var queue = Numbers.Integer("--forward-queue",
+            "Records held while the collector is unreachable; beyond this, new records are dropped and counted (shown at stop).", 10_000, 1, 10_000_000);
         return (forward, queue);
     }
 

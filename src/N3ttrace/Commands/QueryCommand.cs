@@ -12,9 +12,12 @@ internal static class QueryCommand
 
     public static Command Create()
     {
-        var since = new Option<string?>("--since") { Description = "Only connections born at or after this TIME. " + TimeExpression.Help };
-        var until = new Option<string?>("--until") { Description = "Only connections born at or before this TIME." };
+        var (since, until) = WindowOptions.Create("Only connections born in [--since, --until)");
         var pid = new Option<int?>("--pid") { Description = "Process id (tgid) that connected." };
+        var port = Numbers.OptionalInteger<int>("--port", "Remote port.", 1, 65535);
+        var connId = new Option<string?>("--conn-id") { Description = "One connection's conn_id (16 hex digits)." };
+        var cmdline = new Option<string?>("--cmdline") { Description = "Command line as stored (escaped): exact, or a glob with '*'." };
+        var uid = Numbers.OptionalInteger<long>("--uid", "User id that connected.", 0, uint.MaxValue);
         var comm = new Option<string?>("--comm") { Description = "comm at connect: exact, or a glob with '*'." };
         var exe = new Option<string?>("--exe") { Description = "Executable path: exact, or a glob with '*'." };
         var ancestry = new Option<string?>("--ancestry") { Description = "ancestry_id (see the lineage section of the README)." };
@@ -30,11 +33,12 @@ internal static class QueryCommand
             }
         });
         var format = RecordOutput.FormatOption();
+        var output = RecordOutput.OutputOption();
         var stateDir = CommonOptions.StateDir();
         var cmd = new Command("query",
             "Search birth records. tsv output has the birth record's columns (verdict columns updated to the latest level change) plus end, end_ts, lifetime_s and verdict_from.")
         {
-            since, until, pid, comm, exe, ancestry, remoteHash, purpose, level, format, stateDir,
+            since, until, pid, port, connId, cmdline, uid, comm, exe, ancestry, remoteHash, purpose, level, format, output, stateDir,
         };
         cmd.SetAction(p =>
         {
@@ -47,6 +51,10 @@ internal static class QueryCommand
                     Since = p.GetValue(since) is { } s ? TimeExpression.Parse(s, now) : null,
                     Until = p.GetValue(until) is { } u ? TimeExpression.Parse(u, now) : null,
                     Pid = p.GetValue(pid),
+                    Port = p.GetValue(port),
+                    ConnId = p.GetValue(connId),
+                    Cmdline = p.GetValue(cmdline),
+                    Uid = p.GetValue(uid),
                     Comm = p.GetValue(comm),
                     Exe = p.GetValue(exe),
                     Ancestry = p.GetValue(ancestry),
@@ -71,13 +79,7 @@ internal static class QueryCommand
                 Console.Error.WriteLine($"n3ttrace: {e.Message}");
                 return ExitCodes.Failure;
             }
-            var f = p.GetValue(format)!;
-            if (f == "table")
-            {
-                Console.WriteLine($"{rows.Count} connection(s)");
-            }
-            RecordOutput.Write(Console.Out, f, BirthRecordQuery.Columns, rows, TableColumns);
-            return ExitCodes.Ok;
+            return RecordOutput.WriteTo(p.GetValue(output), p.GetValue(format)!, $"{rows.Count} connection(s)", BirthRecordQuery.Columns, rows, TableColumns);
         });
         return cmd;
     }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using N3ttrace.Text;
 
@@ -24,7 +23,47 @@ internal static class RecordOutput
         },
     };
 
-    private static readonly HashSet<string> Numeric = ["pid", "rport", "age_s", "score", "lifetime_s", "tid", "ppid", "uid", "gid", "resolution_ms"];
+    public static Option<string?> OutputOption() => new("--output", "-o")
+    {
+        Description = "Write to FILE instead of stdout ('-' is stdout). Written to a temporary file and renamed, so it is complete or absent; an existing FILE is refused.",
+    };
+
+    /// <summary>Writes the rows to stdout or to a new file (complete or absent). The table's summary line goes first.</summary>
+    public static int WriteTo(string? output, string format, string tableSummary, IReadOnlyList<string> columns, IReadOnlyList<string[]> rows, IReadOnlyList<string>? tableColumns = null)
+    {
+        if (output is null or "-")
+        {
+            if (format == "table")
+            {
+                Console.Out.WriteLine(tableSummary);
+            }
+            Write(Console.Out, format, columns, rows, tableColumns);
+            Console.Out.Flush();
+            return ExitCodes.Ok;
+        }
+        try
+        {
+            using var file = Trail.Export.AtomicOutputFile.Create(output, overwrite: false);
+            using (var w = new StreamWriter(file.Stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true))
+            {
+                if (format == "table")
+                {
+                    w.WriteLine(tableSummary);
+                }
+                Write(w, format, columns, rows, tableColumns);
+            }
+            file.Stream.Flush();
+            file.Commit();
+            Console.Error.WriteLine($"wrote {file.Path}: {rows.Count} row(s)");
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"n3ttrace: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
 
     public static void Write(TextWriter w, string format, IReadOnlyList<string> columns, IReadOnlyList<string[]> rows, IReadOnlyList<string>? tableColumns = null)
     {
@@ -38,34 +77,17 @@ internal static class RecordOutput
                 }
                 break;
             case "json":
-                using (var s = Console.OpenStandardOutput())
-                using (var j = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = true }))
+                using (var s = new MemoryStream())
+                using (var j = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
                 {
-                    w.Flush();
                     j.WriteStartArray();
                     foreach (var r in rows)
                     {
-                        j.WriteStartObject();
-                        for (var i = 0; i < columns.Count; i++)
-                        {
-                            if (Numeric.Contains(columns[i]) && double.TryParse(r[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
-                            {
-                                j.WriteNumber(columns[i], d);
-                            }
-                            else if (Numeric.Contains(columns[i]) && r[i].Length == 0)
-                            {
-                                j.WriteNull(columns[i]);
-                            }
-                            else
-                            {
-                                j.WriteString(columns[i], r[i]);
-                            }
-                        }
-                        j.WriteEndObject();
+                        Trail.Export.FlatRecordJson.Write(j, columns.Select((c, i) => (c, r[i])), null);
                     }
                     j.WriteEndArray();
                     j.Flush();
-                    s.Write("\n"u8);
+                    w.WriteLine(System.Text.Encoding.UTF8.GetString(s.GetBuffer(), 0, (int)s.Length));
                 }
                 break;
             default:

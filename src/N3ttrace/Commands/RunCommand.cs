@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using N3ttrace.Cli.Settings;
 using N3ttrace.Trail.Forwarding;
 using N3ttrace.Interop;
 using N3ttrace.Lineage;
@@ -17,6 +18,7 @@ internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui,
 {
     public ForwardTarget? Forward { get; init; }
     public int ForwardQueue { get; init; } = 10_000;
+    public string? VerifyKeyOut { get; init; }
 }
 
 /// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
@@ -27,48 +29,32 @@ internal static class RunCommand
         var stateDir = CommonOptions.StateDir();
         var logFile = new Option<string>("--log-file")
         {
-            Description = "Rolling, ANSI-free copy of the live table (\"\" for none); reopened on SIGHUP.",
-            DefaultValueFactory = _ => "n3ttrace.log.txt",
+            Description = $"Rolling, ANSI-free copy of the live table (\"\" for none); reopened on SIGHUP. Default: {SystemDefaults.LogFileHelp}.",
+            DefaultValueFactory = _ => SystemDefaults.LogFile(Privileges.IsRoot, Environment.GetEnvironmentVariable),
         };
         var noTui = new Option<bool>("--no-tui") { Description = "Do not draw the live table on the terminal (it still goes to the log file)." };
-        var duration = new Option<double>("--duration")
-        {
-            Description = "Stop after this many seconds; 0 runs until SIGINT or SIGTERM.",
-            DefaultValueFactory = _ => 0,
-        };
-        duration.Validators.Add(r =>
-        {
-            try
-            {
-                if (r.GetValueOrDefault<double>() < 0)
-                {
-                    r.AddError("--duration must be 0 or more seconds");
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // not a number: the parser reports that itself (usage error, exit 2)
-            }
-        });
+        var duration = Numbers.Duration("--duration", "Stop after this long; 0 runs until SIGINT or SIGTERM", TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromDays(3650));
         var verbose = CommonOptions.Verbose();
         var (fallbackProc, interval) = FallbackOptions.Create();
         var seal = TrailNotices.SealIntervalOption();
         var live = new LiveCommandOptions();
         var rules = RulesOption.Create();
         var (forward, forwardQueue) = ForwardOptions.Create();
+        var verifyKeyOut = VerifyKeyDelivery.Option();
         var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
         {
-            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules, forward, forwardQueue,
+            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules, forward, forwardQueue, verifyKeyOut,
         };
         foreach (var o in live.All)
         {
             cmd.Options.Add(o);
         }
-        cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration), p.GetValue(verbose), live.Read(p),
-            p.GetValue(fallbackProc), p.GetValue(interval), p.GetValue(seal), p.GetValue(rules))
+        cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration).TotalSeconds, p.GetValue(verbose), live.Read(p),
+            p.GetValue(fallbackProc), p.GetValue(interval).TotalSeconds, p.GetValue(seal).TotalSeconds, p.GetValue(rules))
         {
             Forward = ForwardOptions.Target(p.GetValue(forward)),
             ForwardQueue = p.GetValue(forwardQueue),
+            VerifyKeyOut = p.GetValue(verifyKeyOut),
         }, ct));
         return cmd;
     }
@@ -100,6 +86,23 @@ internal static class RunCommand
             return ExitCodes.Failure;
         }
 
+        // A new trail's key needs a place only the operator sees, decided before the key exists.
+        VerifyKeyDelivery? keyDelivery = null;
+        if (VerifyKeyDelivery.NewTrail(dir))
+        {
+            keyDelivery = VerifyKeyDelivery.Open(args.VerifyKeyOut, out var keyError);
+            if (keyDelivery is null)
+            {
+                Console.Error.WriteLine($"n3ttrace: {keyError}");
+                return ExitCodes.Usage;
+            }
+        }
+        using var keyOwner = keyDelivery;
+        if (args.LogFile.Length > 0 && Path.GetDirectoryName(Path.GetFullPath(args.LogFile)) is { } logDir && !Directory.Exists(logDir))
+        {
+            Directory.CreateDirectory(logDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         // eBPF, or /proc polling (asked for, or because eBPF cannot load: announced, never silent).
         var selection = CaptureSelection.Choose(args.FallbackProc, args.IntervalSeconds, log);
         var source = selection.Source;
@@ -118,6 +121,11 @@ internal static class RunCommand
             return ExitCodes.Failure;
         }
         using var trailOwner = trail;
+        if (trail.NewVerifyKey is { } newKey && keyDelivery is not null)
+        {
+            var tui = !args.NoTui && !Console.IsOutputRedirected;
+            log.LogInformation("{Where}", keyDelivery.Deliver(newKey, waitForEnter: keyDelivery.IsTerminal && tui));
+        }
         TrailNotices.Print(trail, log);
         using var liveView = LiveCommandOptions.CreateSink(args.Live, args.LogFile, args.NoTui, log);
         var sinks = new List<PipelineSink> { trail, liveView };

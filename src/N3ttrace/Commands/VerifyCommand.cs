@@ -47,8 +47,9 @@ internal static class VerifyCommand
         }
         catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException)
         {
+            // No trail to check is "not found", as in every other command: 1, not a usage error.
             Console.Error.WriteLine($"n3ttrace: {e.Message}");
-            return ExitCodes.Usage;
+            return ExitCodes.Failure;
         }
         var how = key is null ? "plain hash chain only (no --verify-key: seals not checked)" : "hash chain and forward-secure seals";
         // Gaps are recorded in both data chains; the timeline's list is the one to show.

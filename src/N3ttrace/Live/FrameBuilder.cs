@@ -16,7 +16,12 @@ public sealed class FrameBuilder
     private long _lastNs;
     private double _eventsPerSecond;
 
-    public LiveFrame Build(PipelineView view, SortMode sort, int top, long viewSkipped)
+    public LiveFrame Build(PipelineView view, SortMode sort, int top, long viewSkipped) =>
+        Build(view, sort, top, viewSkipped, null, LiveFilter.All, 0);
+
+    /// <param name="recent">The recent-verdicts pane's source (null: no pane).</param>
+    /// <param name="recentLines">Lines of the pane.</param>
+    public LiveFrame Build(PipelineView view, SortMode sort, int top, long viewSkipped, RecentVerdicts? recent, LiveFilter filter, int recentLines)
     {
         if (_lastEvents >= 0 && view.NowBootNs > _lastNs)
         {
@@ -29,12 +34,14 @@ public sealed class FrameBuilder
         var longest = life.Longest is { } l
             ? $"{Age(l, life.LongestSeconds)} pid {l.Pid} {DisplayText.Safe(l.Comm)}"
             : "-";
-        var rows = TopSelection.Select(view.Active, RowOrder.For(sort), top)
+        var active = filter == LiveFilter.All ? view.Active : view.Active.Where(filter.Matches);
+        var rows = TopSelection.Select(active, RowOrder.For(sort), top)
             .Select(c => Row(c, view.NowBootNs))
             .ToList();
         return new LiveFrame(view.NowUtc, DisplayText.Safe(view.Mode), DisplayText.Safe(view.ModeNote), _eventsPerSecond,
             view.Stats.SourceDropped, view.Active.Count, life.Samples == 0 ? "-" : DurationText.Format(life.P90Seconds), longest,
-            life.Histogram, life.Samples, view.Lifetimes.Window, sort, viewSkipped, rows, view.Final);
+            life.Histogram, life.Samples, view.Lifetimes.Window, sort, viewSkipped, rows, view.Final,
+            recent?.Snapshot(filter, recentLines, view.NowBootNs), recent?.Counts.ToArray(), filter.Describe());
     }
 
     /// <summary>A birth before capture started is unknown: the age shown is a lower bound.</summary>

@@ -11,7 +11,14 @@ namespace N3ttrace.Cli.Live;
 /// </summary>
 public static class FrameLayout
 {
-    public const int HeaderLines = 4; // 3 header lines + column titles
+    public const int HeaderLines = 5; // 4 header lines + column titles
+
+    public const string PaneTitle = "RECENT ANOMALY/THREAT (newest first, kept after close)";
+
+    /// <summary>Lines above the table rows: the header, the recent-verdicts pane (when the frame has one) and the column titles.</summary>
+    public static int FixedLines(LiveFrame f) => HeaderLines + PaneLines(f);
+
+    private static int PaneLines(LiveFrame f) => f.Recent is null ? 0 : 1 + Math.Max(1, f.Recent.Count);
 
     private static readonly string[] Bars = [" ", "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588"];
 
@@ -44,6 +51,18 @@ public static class FrameLayout
         foreach (var h in Header(f, paused))
         {
             lines.Add(new ScreenLine(DisplayText.Cut(h, width), null));
+        }
+        if (f.Recent is { } recent)
+        {
+            lines.Add(new ScreenLine(DisplayText.Cut(PaneTitle, width), null));
+            if (recent.Count == 0)
+            {
+                lines.Add(new ScreenLine(DisplayText.Cut("  none since start", width), null));
+            }
+            foreach (var r in recent)
+            {
+                lines.Add(new ScreenLine(DisplayText.Cut(PaneLine(r), width), r.Level));
+            }
         }
         var rows = f.Rows.Take(Math.Max(0, maxRows)).ToList();
         var (cols, widths) = Widths(rows, width);
@@ -108,16 +127,29 @@ public static class FrameLayout
         return sb.ToString().TrimEnd();
     }
 
+    /// <summary>One pane line: marker, time flagged, level, conn_id (for `n3ttrace explain`), pid, remote, purpose, open/closed, process, first reason.</summary>
+    public static string PaneLine(RecentVerdict r) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{Marker(r.Level),-2} {RecentVerdicts.Clock(r.FlaggedUtc)} {Verdict.LevelName(r.Level),-7} conn_id {r.ConnId} pid {r.Pid} {r.Remote} {r.Purpose} [{r.State}] {r.Proc}{(r.Reason.Length > 0 ? " -- " + r.Reason : "")}");
+
     public static IEnumerable<string> Header(LiveFrame f, bool paused)
     {
         var c = CultureInfo.InvariantCulture;
         var mode = f.ModeNote.Length > 0 ? $"{f.Mode} ({f.ModeNote})" : f.Mode;
         var state = f.Final ? "  STOPPED" : paused ? "  PAUSED (p resumes; capture goes on)" : "";
-        yield return string.Create(c, $"n3ttrace {f.NowUtc:yyyy-MM-dd HH:mm:ss.fff}Z  mode {mode}  sort {f.Sort.ToString().ToLowerInvariant()}{state}");
+        var filter = f.Filter.Length > 0 ? "  " + f.Filter : "";
+        yield return string.Create(c, $"n3ttrace {f.NowUtc:yyyy-MM-dd HH:mm:ss.fff}Z  mode {mode}  sort {f.Sort.ToString().ToLowerInvariant()}{filter}{state}");
         var skipped = f.ViewSkipped > 0 ? string.Create(c, $"  view skipped {f.ViewSkipped}") : "";
-        yield return string.Create(c, $"events/s {f.EventsPerSecond:0}  drops {f.Dropped}  active {f.Active}  p90 {f.P90}  longest {f.Longest}{skipped}");
+        var seen = f.LevelCounts is [var n, var a, var t] ? string.Create(c, $"  seen THREAT {t} ANOMALY {a} NORMAL {n}") : "";
+        yield return string.Create(c, $"events/s {f.EventsPerSecond:0}  drops {f.Dropped}  active {f.Active}  p90 {f.P90}  longest {f.Longest}{skipped}{seen}");
         yield return string.Create(c, $"lifetimes {HistogramBar(f.Histogram)}  (n={f.LifetimeSamples}, ended in {DurationText.Format(f.Window.TotalSeconds)} + active)");
+        yield return "bins      " + BinLabels(f.Histogram);
     }
+
+    /// <summary>Each histogram bin with its label and count: "&lt;1ms:0 &lt;10ms:12 ... &gt;=1d:0".</summary>
+    public static string BinLabels(IReadOnlyList<long> bins) =>
+        string.Join(' ', bins.Select((n, i) => string.Create(CultureInfo.InvariantCulture,
+            $"{(i < Lifetimes.LifetimeStats.DisplayBinLabels.Length ? Lifetimes.LifetimeStats.DisplayBinLabels[i] : "?")}:{n}")));
 
     /// <summary>One character per log-scale bin, height by log of the count: "&lt;1ms [ ▂█▅▁     ] &gt;=1d".</summary>
     public static string HistogramBar(IReadOnlyList<long> bins)

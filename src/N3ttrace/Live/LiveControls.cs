@@ -5,9 +5,15 @@ public sealed class LiveControls
 {
     private volatile int _sort;
     private volatile bool _paused;
+    private volatile bool _help;
+    private volatile int _minLevel;
 
     public SortMode Sort => (SortMode)_sort;
     public bool Paused => _paused;
+    public bool ShowHelp => _help;
+
+    /// <summary>The level filter the l key cycles: NORMAL (everything), ANOMALY and up, THREAT only.</summary>
+    public Connections.RiskLevel MinLevel => (Connections.RiskLevel)_minLevel;
 
     /// <summary>Raised (on the key reader thread) when the operator presses q.</summary>
     public event Action? QuitRequested;
@@ -31,6 +37,13 @@ public sealed class LiveControls
                 return true;
             case 'p':
                 TogglePause();
+                return true;
+            case '?':
+            case 'h':
+                _help = !_help;
+                return true;
+            case 'l':
+                _minLevel = (_minLevel + 1) % 3;
                 return true;
             default:
                 return false;

@@ -19,4 +19,7 @@ public sealed record LiveFrame(
     SortMode Sort,
     long ViewSkipped,
     IReadOnlyList<LiveRow> Rows,
-    bool Final);
+    bool Final,
+    IReadOnlyList<RecentVerdict>? Recent = null,
+    IReadOnlyList<long>? LevelCounts = null,
+    string Filter = "");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using N3ttrace.Connections;
 using N3ttrace.Pipeline;
 
 namespace N3ttrace.Cli.Live;
@@ -16,12 +17,14 @@ public sealed class LiveSink : PipelineSink
     private readonly LogView? _log;
     private readonly KeyReader? _keys;
     private readonly long _refreshNs;
+    private readonly RecentVerdicts _recent;
     private long _nextNs = long.MinValue;
 
     public LiveSink(LiveOptions options, ILogger log, Stream? stdout = null, bool readKeys = false)
     {
         _options = options;
         _refreshNs = (long)options.Refresh.TotalNanoseconds;
+        _recent = new RecentVerdicts(Math.Max(options.Recent * 8, 512)); // filters look further back than the lines shown
         if (options.Tui || options.Batch)
         {
             _terminal = new TerminalView(Controls, options.Tui, stdout ?? Console.OpenStandardOutput(), log);
@@ -47,6 +50,14 @@ public sealed class LiveSink : PipelineSink
     /// <summary>SIGHUP: the log reopens its path before the next write.</summary>
     public void ReopenLog() => _log?.Log.RequestReopen();
 
+    public override void OnBirth(Connection c) => _recent.OnBirth(c, c.BirthUtc);
+
+    public override void OnVerdictChange(Connection c, Verdict previous) => _recent.OnVerdictChange(c, DateTime.UtcNow);
+
+    public override void OnDeath(Connection c) => _recent.OnEnd(c, "closed", c.AgeSeconds(0));
+
+    public override void OnFail(Connection c) => _recent.OnEnd(c, "failed", c.AgeSeconds(0));
+
     public override void OnTick(PipelineView view)
     {
         if (!view.Final && view.NowBootNs < _nextNs)
@@ -55,7 +66,8 @@ public sealed class LiveSink : PipelineSink
         }
         _nextNs = view.NowBootNs + _refreshNs;
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        var frame = _builder.Build(view, Controls.Sort, _options.Top, _terminal?.Skipped ?? 0);
+        var filter = _options.Filter with { MinLevel = (RiskLevel)Math.Max((int)_options.Filter.MinLevel, (int)Controls.MinLevel) };
+        var frame = _builder.Build(view, Controls.Sort, _options.Top, _terminal?.Skipped ?? 0, _options.Recent > 0 ? _recent : null, filter, _options.Recent);
         LastBuild = System.Diagnostics.Stopwatch.GetElapsedTime(t0);
         Frames++;
         _terminal?.Post(frame);

@@ -72,7 +72,14 @@ public sealed class TerminalView : FrameWorker
             _entered = true;
         }
         sb.Append(Home);
-        var lines = FrameLayout.Lay(_last, width, _controls.Paused && !_last.Final, maxRows: height - FrameLayout.HeaderLines - 1);
+        var fixedLines = FrameLayout.FixedLines(_last);
+        var lines = _controls.ShowHelp
+            ? KeyHelp.Lines.Select(t => new ScreenLine(DisplayText.Cut(t, width), null)).ToList()
+            : FrameLayout.Lay(_last, width, _controls.Paused && !_last.Final, maxRows: height - fixedLines - 2);
+        if (lines.Count > height - 1)
+        {
+            lines = lines.Take(height - 1).ToList(); // a pane taller than the terminal: the key line still shows
+        }
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
@@ -80,10 +87,15 @@ public sealed class TerminalView : FrameWorker
             {
                 sb.Append("\r\n");
             }
-            sb.Append(line.Level is { } l ? Color(l) : i == FrameLayout.HeaderLines - 1 ? Bold : "");
+            sb.Append(line.Level is { } l ? Color(l) : !_controls.ShowHelp && i == fixedLines - 1 ? Bold : "");
             sb.Append(line.Text).Append(Reset).Append(ClearLineEnd);
         }
-        sb.Append("\r\n").Append(ClearBelow);
+        // The key line on the terminal's last row: blank lines down to it (only the codes above, no cursor addressing).
+        for (var i = lines.Count; i < height - 1; i++)
+        {
+            sb.Append("\r\n").Append(ClearLineEnd);
+        }
+        sb.Append("\r\n").Append(Bold).Append(DisplayText.Cut(_controls.ShowHelp ? KeyHelp.CloseLine : KeyHelp.KeyLine, width)).Append(Reset).Append(ClearLineEnd);
         Write(sb.ToString());
     }
 
@@ -116,7 +128,7 @@ public sealed class TerminalView : FrameWorker
             (w, h) = (0, 0);
         }
         return (w > 0 ? Math.Max(20, w) : Width(80),
-            Math.Max(FrameLayout.HeaderLines + 2, h > 0 ? h : Env("LINES", FrameLayout.HeaderLines + 2, 24)));
+            Math.Max(FrameLayout.HeaderLines + 3, h > 0 ? h : Env("LINES", FrameLayout.HeaderLines + 3, 24)));
     }
 
     private static int Width(int fallback) => Env("COLUMNS", 20, fallback);

@@ -41,7 +41,8 @@ public class OcsfNetworkActivityTests
         Assert.Equal(new DateTimeOffset(2026, 11, 28, 1, 0, 1, 500, TimeSpan.Zero).ToUnixTimeMilliseconds(), o.GetProperty("time").GetInt64());
         Assert.Equal(3, o.GetProperty("severity_id").GetInt32());
         var md = o.GetProperty("metadata");
-        Assert.Equal("1.1.0", md.GetProperty("version").GetString());
+        Assert.Equal("1.4.0", md.GetProperty("version").GetString());
+        Assert.Equal(["host"], md.GetProperty("profiles").EnumerateArray().Select(x => x.GetString()));
         Assert.Equal("n3ttrace", md.GetProperty("product").GetProperty("name").GetString());
         Assert.Equal("n3ttrace", md.GetProperty("product").GetProperty("vendor_name").GetString());
         Assert.Equal("9.9.9", md.GetProperty("product").GetProperty("version").GetString());
@@ -52,9 +53,10 @@ public class OcsfNetworkActivityTests
     {
         var o = Ocsf("birth");
         var dst = o.GetProperty("dst_endpoint");
-        Assert.Equal(["name", "port", "uid", "zone"], dst.EnumerateObject().Select(p => p.Name).Order());
+        // OCSF's name is a host name, not a CIDR: the mask stays under unmapped.remote_masked.
+        Assert.Equal(["port", "uid", "zone"], dst.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal("00112233445566778899aabbccddeeff", dst.GetProperty("uid").GetString());
-        Assert.Equal("203.0.113.0/24", dst.GetProperty("name").GetString());
+        Assert.Equal("203.0.113.0/24", o.GetProperty("unmapped").GetProperty("remote_masked").GetString());
         var ci = o.GetProperty("connection_info");
         Assert.Equal(2, ci.GetProperty("direction_id").GetInt32());
         Assert.Equal("tcp", ci.GetProperty("protocol_name").GetString());

@@ -24,7 +24,7 @@ public class BirthRecordQueryTests
 
         var since = lives[500].Birth;
         var until = lives[900].Birth;
-        Assert.Equal(lives.Count(l => l.Birth >= since && l.Birth <= until),
+        Assert.Equal(lives.Count(l => l.Birth >= since && l.Birth < until),
             BirthRecordQuery.Run(births, timeline, new QueryFilter { Since = since, Until = until }).Count);
 
         Assert.Equal(lives.Count(l => l.Comm.StartsWith("worker3", StringComparison.Ordinal)),

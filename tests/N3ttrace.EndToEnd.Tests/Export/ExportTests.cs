@@ -128,7 +128,7 @@ public sealed class ExportTests(RecordedTrail trail) : IClassFixture<RecordedTra
         var open = ours.Single(o => o.GetProperty("activity_id").GetInt32() == 1);
         var close = ours.Single(o => o.GetProperty("activity_id").GetInt32() == 2);
         Assert.Equal(t.Port, open.GetProperty("dst_endpoint").GetProperty("port").GetInt32());
-        Assert.Equal("127.0.0.0/24", open.GetProperty("dst_endpoint").GetProperty("name").GetString());
+        Assert.Equal("127.0.0.0/24", open.GetProperty("unmapped").GetProperty("remote_masked").GetString());
         Assert.InRange(close.GetProperty("duration").GetInt64(), 300, 5000);
         var rec = t.Births.Single(b => b["conn_id"] == open.GetProperty("connection_info").GetProperty("uid").GetString());
         Assert.Equal(rec["remote_hash"], open.GetProperty("dst_endpoint").GetProperty("uid").GetString());
@@ -138,7 +138,7 @@ public sealed class ExportTests(RecordedTrail trail) : IClassFixture<RecordedTra
         Assert.True(open.GetProperty("actor").GetProperty("process").TryGetProperty("created_time", out _));
     }
 
-    /// <summary>The attributes OCSF 1.1 requires of a Network Activity event, and the destination contract.</summary>
+    /// <summary>The attributes OCSF 1.4.0 requires of a Network Activity event, and the destination contract.</summary>
     private static void AssertNetworkActivity(JsonElement e)
     {
         foreach (var f in (string[])["activity_id", "category_uid", "class_uid", "type_uid", "time", "severity_id", "metadata"])

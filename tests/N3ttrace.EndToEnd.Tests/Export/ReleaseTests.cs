@@ -85,7 +85,7 @@ public sealed class ReleaseTests(ITestOutputHelper output)
         var dir = Directory.CreateTempSubdirectory("n3t-caps-").FullName;
         var state = Path.Combine(dir, "state");
         var psi = new ProcessStartInfo("setpriv") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = dir };
-        foreach (var a in new[] { $"--bounding-set=-all,{UnitCapabilities()}", "--inh-caps=-all", Repo.Cli, "run", "--no-tui", "--state-dir", state, "--log-file", Path.Combine(dir, "log.txt") })
+        foreach (var a in new[] { $"--bounding-set=-all,{UnitCapabilities()}", "--inh-caps=-all", Repo.Cli, "run", "--no-tui", "--state-dir", state, "--log-file", Path.Combine(dir, "log.txt"), "--verify-key-out", Path.Combine(dir, "verify.key") })
         {
             psi.ArgumentList.Add(a);
         }
