@@ -21,6 +21,8 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         public bool Probe = probe;
         public bool Stdio;
         public bool LongLived;
+        public bool Wired;
+        public RuleHit? Spawn;
     }
 
     /// <summary>What depends only on the process (not on the destination or time), judged once per process and exec.</summary>
@@ -34,7 +36,7 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
     }
 
     // Rules whose answer changes per connection (destination, time, a launcher exiting later): never cached.
-    private static readonly IRiskRule[] PerConnection = [.. RuleCatalog.AtBirth.Where(r => r is Rules.BeaconRule or Rules.FirstSeenRule or Rules.OrphanShellRule)];
+    private static readonly IRiskRule[] PerConnection = [.. RuleCatalog.AtBirth.Where(r => r is Rules.BeaconRule or Rules.FirstSeenRule or Rules.OrphanShellRule or Rules.StdioWiringRule or Rules.ShellSpawnRule)];
     private static readonly IRiskRule[] PerProcess = [.. RuleCatalog.AtBirth.Except(PerConnection)];
 
     private readonly ConditionalWeakTable<ProcessNode, ProcessJudgement> _byProcess = [];
@@ -44,7 +46,14 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
     private readonly PurposeClassifier _purpose = new();
     private readonly Dictionary<Connection, Tracked> _tracked = new(ReferenceEqualityComparer.Instance);
 
+    private readonly ExecutableIdentity _identity;
+
     public LifetimeDistribution Lifetimes { get; } = new();
+    /// <summary>The pipeline's index of who holds each stdio pipe, FIFO and socket (set by whoever builds both).</summary>
+    public StdioPeers Peers { get; set; } = StdioPeers.Empty;
+    /// <summary>n3ttrace's own process: its connections (forwarding, shipping) are never scored.</summary>
+    public int OwnTgid { get; init; } = Environment.ProcessId;
+    public long WiringChecks { get; private set; }
     public long StdioProbes { get; private set; }
     public RulesConfig Config => _lists.Config;
     public HostBaseline Baseline => _baseline;
@@ -54,14 +63,24 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         _lists = new RuleLists(config);
         _beacons = new BeaconTracker(config.BeaconHistory, config.BeaconMaxPairs, config.BeaconMinIntervalSeconds / 2);
         _baseline = baseline;
+        _identity = new ExecutableIdentity(_lists);
     }
+
+    private Subject NewSubject(Connection c, long nowBootNs) => new(c, _lists, nowBootNs) { Peers = Peers, Identity = _identity };
+
+    private static readonly Verdict OwnVerdict = new(PurposeGuess.BackgroundService, 1.0, RiskLevel.Normal, 0,
+        ["purpose +0: background service (1.00): n3ttrace's own connection (forwarding, shipping), never scored"]);
 
     /// <summary>The engine n3ttrace run uses: baseline.tsv in the state directory.</summary>
     public static VerdictEngine Open(RulesConfig config, StateDirectory dir) => new(config, new HostBaseline(dir, config.BaselineMaxPairs));
 
     public Verdict Judge(Connection c, long nowBootNs)
     {
-        var s = new Subject(c, _lists, nowBootNs);
+        if (c.Pid == OwnTgid && OwnTgid > 0)
+        {
+            return OwnVerdict;
+        }
+        var s = NewSubject(c, nowBootNs);
         var p = ForProcess(s);
         if (!c.BirthBeforeStart)
         {
@@ -93,7 +112,12 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         {
             var probe = c.Pid > 0 && (s.IsShell || _lists.Interpreters.Contains(c.Context.Exe));
             var all = hits ?? [.. p.Hits];
-            _tracked[c] = new Tracked(all, purpose, probe) { Stdio = all.Exists(h => h.Rule == RuleCatalog.StdioSocket.Name) };
+            _tracked[c] = new Tracked(all, purpose, probe)
+            {
+                Stdio = all.Exists(h => h.Rule == RuleCatalog.StdioSocket.Name),
+                Wired = all.Exists(h => h.Rule == RuleCatalog.StdioWiring.Name),
+                Spawn = all.Find(h => h.Rule == RuleCatalog.ShellSpawn.Name),
+            };
         }
         return verdict;
     }
@@ -149,9 +173,15 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
             {
                 added = StdioCheck(c, t, nowBootNs, probeWindowNs);
             }
+            if (added is null && (!t.Wired || t.Spawn is null || t.Spawn.Points < _lists.Config.ShellLoopPoints) && c.Process is { } holder
+                && nowBootNs - c.BirthBootNs <= probeWindowNs && (holder.ExecChildren.Length > 0 || holder.Context.Stdio.HasPipe))
+            {
+                added = WiringCheck(c, t, nowBootNs);
+            }
             if (added is null && !t.LongLived && c.AgeSeconds(nowBootNs) >= threshold.Seconds)
             {
-                var s = new Subject(c, _lists, nowBootNs) { Longevity = threshold };
+                var s = NewSubject(c, nowBootNs);
+                s.Longevity = threshold;
                 added = RuleCatalog.Longevity.Evaluate(s);
                 t.LongLived = added is not null;
             }
@@ -162,6 +192,28 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
             }
         }
         return changed ?? (IEnumerable<(Connection, Verdict)>)[];
+    }
+
+    /// <summary>The stdio wiring and shell spawns of a live connection's holder, re-checked in its first seconds (a shell may exec after the connect).</summary>
+    private RuleHit? WiringCheck(Connection c, Tracked t, long nowBootNs)
+    {
+        WiringChecks++;
+        var s = NewSubject(c, nowBootNs);
+        if (!t.Wired && RuleCatalog.StdioWiring.Evaluate(s) is { } wired)
+        {
+            t.Wired = true;
+            return wired;
+        }
+        if (RuleCatalog.ShellSpawn.Evaluate(s) is { } spawn && (t.Spawn is null || spawn.Points > t.Spawn.Points))
+        {
+            if (t.Spawn is not null)
+            {
+                t.Hits.Remove(t.Spawn);
+            }
+            t.Spawn = spawn;
+            return spawn;
+        }
+        return null;
     }
 
     private RuleHit? StdioCheck(Connection c, Tracked t, long nowBootNs, long probeWindowNs)
@@ -181,7 +233,7 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
             }
             probe = true;
         }
-        var s = new Subject(c, _lists, nowBootNs);
+        var s = NewSubject(c, nowBootNs);
         if (probe)
         {
             StdioProbes++;

@@ -151,7 +151,7 @@ public sealed class EventPipeline
                 _processes.OnFork(f.Parent, f.Child, f.Comm);
                 break;
             case ProcessExeced x:
-                _processes.OnExec(x.Process, x.Parent, x.Context);
+                _processes.OnExec(x.Process, x.Parent, x.Context, x.BootNs);
                 break;
             case ProcessExited x:
                 _processes.OnExit(x.Process, x.BootNs);

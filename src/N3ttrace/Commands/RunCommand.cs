@@ -127,6 +127,7 @@ internal static class RunCommand
             sinks.Add(forwarder);
         }
         using var verdicts = Inference.VerdictEngine.Open(rulesConfig, dir);
+        verdicts.Peers = processes.Peers;
         var pipeline = new EventPipeline(source.Name, processes, new EndpointPrivacy(secret), clock, sinks, verdicts, log)
         {
             ModeNote = selection.ModeNote,

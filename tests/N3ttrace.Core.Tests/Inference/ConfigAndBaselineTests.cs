@@ -33,14 +33,15 @@ public class ConfigAndBaselineTests
         Assert.Contains(message, Assert.Throws<RulesConfigException>(() => RulesConfigFile.Parse([line], "t.rules")).Message, StringComparison.Ordinal);
 
     [Fact]
-    public void Every_config_key_is_documented_in_the_readme()
+    public void Every_config_key_is_documented_in_the_readme_or_the_detection_reference()
     {
         var dir = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(dir, "README.md")))
         {
             dir = Path.GetDirectoryName(dir)!;
         }
-        var readme = File.ReadAllText(Path.Combine(dir, "README.md"));
+        // The rules reference lives in docs/detection.md (README links to it).
+        var readme = File.ReadAllText(Path.Combine(dir, "README.md")) + File.ReadAllText(Path.Combine(dir, "docs", "detection.md"));
         foreach (var key in RulesConfigFile.Keys)
         {
             Assert.Contains($"`{key}`", readme, StringComparison.Ordinal);

@@ -14,6 +14,8 @@ public sealed class BeaconRule : IRiskRule
 
     public string Description => "regular connections from one lineage to one destination (beaconing)";
 
+    public string Technique => "T1071";
+
     public RuleHit? Evaluate(Subject s)
     {
         if (!IsBeacon(s.Beacon, s.Config))
@@ -24,8 +26,8 @@ public sealed class BeaconRule : IRiskRule
         var what = string.Create(CultureInfo.InvariantCulture,
             $"{b.Connections} calls every {b.MedianSeconds:0.##} s (jitter {b.Jitter * 100:0}%, regularity {b.Score:0.00}) to one destination");
         return s.Cgroup.IsSystemService
-            ? new RuleHit(Name, s.Config.ServiceBeaconPoints, $"periodic service traffic: {what}")
-            : new RuleHit(Name, s.Config.BeaconPoints, what);
+            ? new RuleHit(Name, s.Config.ServiceBeaconPoints, $"periodic service traffic: {what}", Technique)
+            : new RuleHit(Name, s.Config.BeaconPoints, what, Technique);
     }
 
     public static bool IsBeacon(BeaconObservation? b, RulesConfig c) =>

@@ -7,6 +7,8 @@ public sealed class SshTunnelRule : IRiskRule
 
     public string Description => "ssh with port forwarding or tunnelling (-R, -L, -D, -w)";
 
+    public string Technique => "T1572";
+
     public RuleHit? Evaluate(Subject s)
     {
         if (NameSet.BaseName(s.Exe) != "ssh")
@@ -24,7 +26,7 @@ public sealed class SshTunnelRule : IRiskRule
             {
                 if (a.AsSpan(1).Contains(flag))
                 {
-                    return new RuleHit(Name, s.Config.SshTunnelPoints, $"ssh forwards or tunnels (-{flag})");
+                    return new RuleHit(Name, s.Config.SshTunnelPoints, $"ssh forwards or tunnels (-{flag})", Technique);
                 }
             }
         }
