@@ -72,8 +72,15 @@ public sealed class Subject
             why = $"stdin is {StdioFd.Name(ctx.Stdio.In.Kind)}";
             return true;
         }
+        return HasAutomationLauncher(shell, out why);
+    }
+
+    /// <summary>A scheduler, supervisor, CI runner, container runtime or init among the ancestors (by executable path).</summary>
+    public bool HasAutomationLauncher(ProcessNode node, out string why)
+    {
+        why = "";
         var depth = 0;
-        for (var p = shell.ParentNode; p is not null && depth < Config.AncestryDepth; p = p.ParentNode, depth++)
+        for (var p = node.ParentNode; p is not null && depth < Config.AncestryDepth; p = p.ParentNode, depth++)
         {
             if (Lists.AutomationLaunchers.Contains(p.Context.Exe))
             {
