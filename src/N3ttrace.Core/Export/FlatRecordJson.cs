@@ -39,6 +39,16 @@ public static class FlatRecordJson
 
     private static void WriteField(Utf8JsonWriter w, string name, string value)
     {
+        if (name == "reasons")
+        {
+            // The ATT&CK technique ids the reasons cite, for a SIEM that filters on them.
+            w.WriteStartArray("attack_ids");
+            foreach (var t in Inference.RecordedReason.Techniques(value))
+            {
+                w.WriteStringValue(t);
+            }
+            w.WriteEndArray();
+        }
         if (Numeric.Contains(name) && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
         {
             w.WriteNumber(name, l);

@@ -72,6 +72,7 @@ public static partial class OcsfNetworkActivity
             w.WriteNumber("duration", (long)Math.Round(life * 1000));
         }
 
+        WriteAttacks(w, evt["reasons"]);
         w.WriteStartObject("metadata");
         w.WriteString("version", SchemaVersion);
         w.WriteString("uid", $"{evt["conn_id"]}:{evt["event"]}:{evt["ts"]}");
@@ -178,6 +179,34 @@ public static partial class OcsfNetworkActivity
             w.WriteEndObject();
         }
         w.WriteEndObject();
+    }
+
+    /// <summary>OCSF attacks: one entry per ATT&amp;CK technique the reasons cite.</summary>
+    private static void WriteAttacks(Utf8JsonWriter w, string reasons)
+    {
+        w.WriteStartArray("attacks");
+        foreach (var id in Inference.RecordedReason.Techniques(reasons))
+        {
+            var (name, tacticUid, tactic) = Inference.AttackTechniques.Describe(id);
+            w.WriteStartObject();
+            w.WriteStartObject("technique");
+            w.WriteString("uid", id);
+            if (name.Length > 0)
+            {
+                w.WriteString("name", name);
+            }
+            w.WriteEndObject();
+            if (tacticUid.Length > 0)
+            {
+                w.WriteStartObject("tactic");
+                w.WriteString("uid", tacticUid);
+                w.WriteString("name", tactic);
+                w.WriteEndObject();
+            }
+            w.WriteString("version", "v16");
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void WriteUnmapped(Utf8JsonWriter w, TrailRow evt, TrailRow? b)
