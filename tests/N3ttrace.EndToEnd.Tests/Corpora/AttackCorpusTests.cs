@@ -8,6 +8,7 @@ namespace N3ttrace.EndToEnd.Tests.Corpora;
 /// tracers, and each reports its own figure. Targets: every scenario at least ANOMALY, at least 95% THREAT for
 /// interactive shells and tunnels.
 /// </summary>
+[Collection(nameof(DetectionCorpora))]
 public class AttackCorpusTests(ITestOutputHelper output)
 {
     [BpfFact]

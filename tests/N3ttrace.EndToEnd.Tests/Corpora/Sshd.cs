@@ -25,7 +25,8 @@ internal sealed class Sshd : IAsyncDisposable
     /// <summary>The same as one string, for GIT_SSH_COMMAND or rsync -e.</summary>
     public string ClientCommand => "ssh " + string.Join(' ', ClientArgs);
 
-    public static async Task<Sshd> StartAsync(string dir)
+    /// <param name="pam">Log in through PAM (pam_loginuid gives the session a login uid, as on a real host).</param>
+    public static async Task<Sshd> StartAsync(string dir, bool pam = false)
     {
         Directory.CreateDirectory(dir);
         var hostKey = Path.Combine(dir, "host_ed25519");
@@ -45,7 +46,7 @@ internal sealed class Sshd : IAsyncDisposable
             PidFile {Path.Combine(dir, "sshd.pid")}
             AuthorizedKeysFile {Path.Combine(dir, "authorized_keys")}
             StrictModes no
-            UsePAM no
+            UsePAM {(pam ? "yes" : "no")}
             PermitRootLogin prohibit-password
             PasswordAuthentication no
             KbdInteractiveAuthentication no
