@@ -27,7 +27,7 @@ internal static class AttackReport
         sb.AppendLine();
         var (anomaly, threat, threatOf) = Figures(outcomes);
         sb.AppendLine(CultureInfo.InvariantCulture, $"at least ANOMALY: {anomaly}/{outcomes.Count} ({Pct(anomaly, outcomes.Count)}; target 100%)");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"THREAT, shells and tunnels: {threat}/{threatOf} ({Pct(threat, threatOf)}; target >= {ThreatTarget:P0})");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"THREAT, shells and tunnels: {threat}/{threatOf} ({Pct(threat, threatOf)}; target >= {ThreatTarget * 100:0}%)");
         foreach (var kind in Enum.GetValues<AttackKind>())
         {
             var k = outcomes.Where(o => o.Scenario.Kind == kind).ToList();
@@ -73,7 +73,7 @@ internal static class AttackReport
         var (_, threat, threatOf) = Figures(outcomes);
         if (threatOf > 0 && threat < ThreatTarget * threatOf)
         {
-            failures.Add($"shells and tunnels: {threat}/{threatOf} THREAT ({Pct(threat, threatOf)}), target {ThreatTarget:P0}");
+            failures.Add($"shells and tunnels: {threat}/{threatOf} THREAT ({Pct(threat, threatOf)}), target {ThreatTarget * 100:0}%");
         }
         return failures;
     }

@@ -152,7 +152,8 @@ internal sealed class BenignCorpus(string work, string id)
     {
         var db = Listen("s01", "supervised worker pool: database connections", "supervisord, numprocs=3", PurposeService, Mode.Hold);
         var api = Listen("s02", "supervised worker pool: API calls", "supervisord, numprocs=3", PurposeService, Mode.Http);
-        var health = Listen("s03", "supervised health checker (sh loop of curl)", "supervisord", PurposeService, Mode.Http);
+        // Periodic small requests from a service: the same shape as the metrics agent, so the same purpose (no payloads are read).
+        var health = Listen("s03", "supervised health checker (sh loop of curl every 3 s)", "supervisord", PurposeTelemetry, Mode.Http);
         var dir = Dir("supervisor");
         var app = Path.Combine(dir, "app.py");
         await File.WriteAllTextAsync(app,

@@ -39,12 +39,12 @@ internal static class BenignReport
         sb.AppendLine();
         var (threat, anomaly, right, unknown) = Figures(outcomes);
         sb.AppendLine(CultureInfo.InvariantCulture, $"THREAT: {threat} (target 0)");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"ANOMALY: {anomaly}/{outcomes.Count} ({AttackReport.Pct(anomaly, outcomes.Count)}; target <= {AnomalyMax:P0})");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"purpose right: {right}/{outcomes.Count} ({AttackReport.Pct(right, outcomes.Count)}; target >= {PurposeMin:P0})");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"ANOMALY: {anomaly}/{outcomes.Count} ({AttackReport.Pct(anomaly, outcomes.Count)}; target <= {AnomalyMax * 100:0}%)");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"purpose right: {right}/{outcomes.Count} ({AttackReport.Pct(right, outcomes.Count)}; target >= {PurposeMin * 100:0}%)");
         var perPart = parts.Select(p => outcomes.Where(o => o.Part == p).ToList()).Where(m => m.Count > 0).Select(m => (double)m.Count(o => o.PurposeRight) / m.Count).ToList();
         sb.AppendLine(CultureInfo.InvariantCulture,
-            $"purpose right, each part weighing the same (not a target; busy parts dominate the per-connection figure): {(perPart.Count == 0 ? 0 : perPart.Average()):P1}");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"purpose unknown: {unknown}/{outcomes.Count} ({AttackReport.Pct(unknown, outcomes.Count)}; target <= {UnknownMax:P0})");
+            $"purpose right, each part weighing the same (not a target; busy parts dominate the per-connection figure): {(perPart.Count == 0 ? "n/a" : (100 * perPart.Average()).ToString("0.0", CultureInfo.InvariantCulture) + "%")}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"purpose unknown: {unknown}/{outcomes.Count} ({AttackReport.Pct(unknown, outcomes.Count)}; target <= {UnknownMax * 100:0}%)");
         sb.AppendLine();
         sb.AppendLine($"{"id",-4} {"conns",5} {"THREAT",6} {"ANOMALY",7}  {"expected purpose",-19} {"given purposes",-34} part (context)");
         foreach (var p in parts)
@@ -82,15 +82,15 @@ internal static class BenignReport
         }
         if (anomaly > AnomalyMax * n)
         {
-            failures.Add($"ANOMALY {AttackReport.Pct(anomaly, outcomes.Count)} (target <= {AnomalyMax:P0})");
+            failures.Add($"ANOMALY {AttackReport.Pct(anomaly, outcomes.Count)} (target <= {AnomalyMax * 100:0}%)");
         }
         if (right < PurposeMin * n)
         {
-            failures.Add($"purpose right {AttackReport.Pct(right, outcomes.Count)} (target >= {PurposeMin:P0})");
+            failures.Add($"purpose right {AttackReport.Pct(right, outcomes.Count)} (target >= {PurposeMin * 100:0}%)");
         }
         if (unknown > UnknownMax * n)
         {
-            failures.Add($"purpose unknown {AttackReport.Pct(unknown, outcomes.Count)} (target <= {UnknownMax:P0})");
+            failures.Add($"purpose unknown {AttackReport.Pct(unknown, outcomes.Count)} (target <= {UnknownMax * 100:0}%)");
         }
         return failures;
     }
