@@ -160,7 +160,7 @@ internal sealed class BenignCorpus(string work, string id)
             "import socket,sys,time,random\ndb,api,secs=int(sys.argv[1]),int(sys.argv[2]),int(sys.argv[3])\n" +
             "conn=socket.create_connection(('127.0.0.1',db))\nend=time.time()+secs\n" +
             "while time.time()<end:\n s=socket.create_connection(('127.0.0.1',api)); s.sendall(b'GET /v1 HTTP/1.0\\r\\n\\r\\n'); s.recv(100); s.close()\n" +
-            " time.sleep(random.expovariate(0.4))\nconn.close()\n");
+            " time.sleep(random.expovariate(0.1))\nconn.close()\n");
         var probe = Path.Combine(dir, "probe.sh");
         await File.WriteAllTextAsync(probe, $"#!/bin/sh\nend=$(( $(date +%s) + {Seconds} ))\nwhile [ $(date +%s) -lt $end ]; do /usr/bin/curl -fs -o /dev/null http://127.0.0.1:$1/health; sleep 3; done\n");
         var conf = Path.Combine(dir, "supervisord.conf");
@@ -201,12 +201,15 @@ internal sealed class BenignCorpus(string work, string id)
     /// <summary>A real sshd (PAM, key login) on loopback: a user's remote command (which itself fetches), git clone and rsync over ssh, no tty.</summary>
     private async Task Ssh()
     {
-        var remote = Listen("h02", "remote command over ssh runs curl (under sshd, no tty)", "sshd session (PAM)", PurposeUser, Mode.Http);
+        var remote = Listen("h02", "remote commands over ssh run curl (under sshd, no tty)", "sshd session (PAM)", PurposeUser, Mode.Http);
         var dir = Dir("ssh");
         await using var sshd = await Sshd.StartAsync(Path.Combine(dir, "server"), pam: true);
         Expect(new BenignPart("h01", "ssh client: remote command, git clone, rsync (no tty)", "user's script, loginuid 1000", PurposeUser, sshd.Port));
         string[] Ssh(params string[] rest) => Contexts.WithLoginUid(1000, ["/usr/bin/ssh", .. sshd.ClientArgs, "root@127.0.0.1", .. rest]);
-        await Contexts.RunAsync(Ssh($"uname -a; /usr/bin/curl -s -o /dev/null http://127.0.0.1:{P(remote)}/r"), TimeSpan.FromSeconds(30), dir);
+        for (var i = 0; i < 3; i++)
+        {
+            await Contexts.RunAsync(Ssh($"uname -a; /usr/bin/curl -s -o /dev/null http://127.0.0.1:{P(remote)}/r{i}"), TimeSpan.FromSeconds(30), dir);
+        }
 
         var repo = Path.Combine(dir, "repo.git");
         var src = Dir("ssh/src");
@@ -289,25 +292,26 @@ internal sealed class BenignCorpus(string work, string id)
     /// <summary>A user's nohup'd deploy script: the launching shell exits at once; the script later fetches with curl and wget.</summary>
     private async Task Nohup()
     {
-        var l = Listen("n01", "nohup'd deploy script, launching shell gone: curl and wget", "loginuid 1000, no tty", PurposeUser, Mode.Http);
+        var l = Listen("n01", "nohup'd deploy script, launching shell gone: curl x3 and wget", "loginuid 1000, no tty", PurposeUser, Mode.Http);
         var dir = Dir("deploy");
         var script = Path.Combine(dir, "deploy.sh");
         await File.WriteAllTextAsync(script,
-            $"#!/bin/sh\nsleep 1\n/usr/bin/curl -s -o /dev/null http://127.0.0.1:{P(l)}/release.tar.gz\n/usr/bin/wget -q -O /dev/null -t 1 http://127.0.0.1:{P(l)}/manifest\n");
+            $"#!/bin/sh\nsleep 1\nfor f in release.tar.gz checksums config.tar.gz; do /usr/bin/curl -s -o /dev/null http://127.0.0.1:{P(l)}/$f; done\n" +
+            $"/usr/bin/wget -q -O /dev/null -t 1 http://127.0.0.1:{P(l)}/manifest\n");
         await Contexts.RunAsync(Contexts.WithLoginUid(1000, "/bin/bash", "-c", $"nohup /bin/sh {script} > {dir}/deploy.log 2>&1 & exit 0"), TimeSpan.FromSeconds(10), dir);
-        await l.WaitAccepted(2, TimeSpan.FromSeconds(30));
+        await l.WaitAccepted(4, TimeSpan.FromSeconds(30));
         await Task.Delay(500);
     }
 
     /// <summary>A container-like process: own pid, mount, uts and ipc namespaces (unshare), an entrypoint shell that fetches its config, then the app.</summary>
     private async Task Container()
     {
-        var config = Listen("k01", "container entrypoint shell fetches its config (curl)", "unshare namespaces, scope cgroup", PurposeService, Mode.Http);
+        var config = Listen("k01", "container entrypoint shell fetches its config (curl x2)", "unshare namespaces, scope cgroup", PurposeService, Mode.Http);
         var db = Listen("k02", "container app holds a database connection", "unshare namespaces, scope cgroup", PurposeService, Mode.Hold);
         var dir = Dir("container");
         var entry = Path.Combine(dir, "entrypoint.sh");
         await File.WriteAllTextAsync(entry,
-            $"#!/bin/sh\n/usr/bin/curl -s -o /dev/null http://127.0.0.1:{P(config)}/config\n" +
+            $"#!/bin/sh\nfor f in config env; do /usr/bin/curl -s -o /dev/null http://127.0.0.1:{P(config)}/$f; done\n" +
             $"exec {Py} -c \"import socket,time; s=socket.create_connection(('127.0.0.1',{P(db)})); time.sleep(8)\"\n");
         await Contexts.RunAsync(Contexts.InCgroup(Unit($"system.slice/ctr-{id}.scope"), "/usr/bin/unshare", "--pid", "--fork", "--mount-proc", "--uts", "--ipc",
             "--mount", "/bin/sh", entry), TimeSpan.FromSeconds(40), dir);
