@@ -9,7 +9,9 @@ VMLINUX := $(BPF_OUT)/vmlinux.h
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 DOTNET ?= dotnet
 CONFIG ?= Release
-DEB_PACKAGES := clang llvm libbpf-dev libbpf1 bpftool libbpf-tools make gcc tmux rsyslog socat ncat python3 curl perl
+DEB_PACKAGES := clang llvm libbpf-dev libbpf1 bpftool libbpf-tools make gcc tmux rsyslog socat ncat python3 curl perl \
+  ruby php-cli nodejs lua5.4 lua-socket gawk mawk busybox netcat-openbsd netcat-traditional telnet openssl wget bsdutils \
+  openssh-server openssh-client cron at supervisor rsync git
 RUN_ARGS ?=
 
 .PHONY: build bpf deps run test unit-test bench publish clean doctor
