@@ -19,6 +19,7 @@ public static class RuleCatalog
         new ShellConnectRule(),
         new LolbinShellRule(),
         new SshTunnelRule(),
+        new RelayRule(),
         new LolbinContextRule(),
         new OrphanShellRule(),
         new ServerAncestryRule(),

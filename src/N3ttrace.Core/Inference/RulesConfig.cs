@@ -19,6 +19,8 @@ public sealed record RulesConfig
     /// <summary>Command-line knowledge (GTFOBins-like): supporting context, never a THREAT alone.</summary>
     public int LolbinShellPoints { get; init; } = 20;
     public int SshTunnelPoints { get; init; } = 35;
+    public int SshForwardPoints { get; init; } = 65;
+    public int RelayPoints { get; init; } = 65;
     public int LolbinContextPoints { get; init; } = 10;
     public int OrphanShellPoints { get; init; } = 10;
     public int ServerChildPoints { get; init; } = 50;
@@ -35,7 +37,7 @@ public sealed record RulesConfig
     // Beacons: at least this many connections of one pair, spaced at least this much, regular enough.
     public int BeaconMinConnections { get; init; } = 6;
     public double BeaconMinIntervalSeconds { get; init; } = 0.1;
-    public double BeaconScoreThreshold { get; init; } = 0.8;
+    public double BeaconScoreThreshold { get; init; } = 0.6;
     public int BeaconHistory { get; init; } = 32;
     public int BeaconMaxPairs { get; init; } = 4096;
 

@@ -20,6 +20,8 @@ public static class RulesConfigFile
         ["shell_spawn_points"] = (c, v, _) => c with { ShellSpawnPoints = Points(v) },
         ["shell_loop_points"] = (c, v, _) => c with { ShellLoopPoints = Points(v) },
         ["memfd_exe_points"] = (c, v, _) => c with { MemfdExePoints = Points(v) },
+        ["ssh_forward_points"] = (c, v, _) => c with { SshForwardPoints = Points(v) },
+        ["relay_points"] = (c, v, _) => c with { RelayPoints = Points(v) },
         ["shell_connect_points"] = (c, v, _) => c with { ShellConnectPoints = Points(v) },
         ["lolbin_shell_points"] = (c, v, _) => c with { LolbinShellPoints = Points(v) },
         ["ssh_tunnel_points"] = (c, v, _) => c with { SshTunnelPoints = Points(v) },

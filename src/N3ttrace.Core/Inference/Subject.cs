@@ -44,6 +44,10 @@ public sealed class Subject
 
     /// <summary>Who holds each pipe, FIFO and socket on stdio (the engine sets the pipeline's index).</summary>
     public StdioPeers Peers { get; init; } = StdioPeers.Empty;
+    /// <summary>Established inbound (accepted) TCP sockets the process holds, when the engine looked (relay candidates).</summary>
+    public int InboundSockets { get; set; }
+    /// <summary>Live outbound connections the connection's process holds, this one included (the engine counts them).</summary>
+    public int HeldByProcess { get; init; }
     /// <summary>Copies of known interpreters under other names (null: by name only).</summary>
     public ExecutableIdentity? Identity { get; init; }
 

@@ -22,6 +22,7 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         public bool Stdio;
         public bool LongLived;
         public bool Wired;
+        public bool RelayProbe;
         public RuleHit? Spawn;
     }
 
@@ -36,7 +37,7 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
     }
 
     // Rules whose answer changes per connection (destination, time, a launcher exiting later): never cached.
-    private static readonly IRiskRule[] PerConnection = [.. RuleCatalog.AtBirth.Where(r => r is Rules.BeaconRule or Rules.FirstSeenRule or Rules.OrphanShellRule or Rules.StdioWiringRule or Rules.ShellSpawnRule)];
+    private static readonly IRiskRule[] PerConnection = [.. RuleCatalog.AtBirth.Where(r => r is Rules.BeaconRule or Rules.FirstSeenRule or Rules.OrphanShellRule or Rules.StdioWiringRule or Rules.ShellSpawnRule or Rules.SshTunnelRule)];
     private static readonly IRiskRule[] PerProcess = [.. RuleCatalog.AtBirth.Except(PerConnection)];
 
     private readonly ConditionalWeakTable<ProcessNode, ProcessJudgement> _byProcess = [];
@@ -47,6 +48,8 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
     private readonly Dictionary<Connection, Tracked> _tracked = new(ReferenceEqualityComparer.Instance);
 
     private readonly ExecutableIdentity _identity;
+    // Live outbound connections per holding process (a process forwarding traffic holds several).
+    private readonly Dictionary<ProcessNode, int> _holding = new(ReferenceEqualityComparer.Instance);
 
     public LifetimeDistribution Lifetimes { get; } = new();
     /// <summary>The pipeline's index of who holds each stdio pipe, FIFO and socket (set by whoever builds both).</summary>
@@ -54,6 +57,8 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
     /// <summary>n3ttrace's own process: its connections (forwarding, shipping) are never scored.</summary>
     public int OwnTgid { get; init; } = Environment.ProcessId;
     public long WiringChecks { get; private set; }
+    public long RelayProbes { get; private set; }
+    private static readonly Rules.RelayRule Relay = new();
     public long StdioProbes { get; private set; }
     public RulesConfig Config => _lists.Config;
     public HostBaseline Baseline => _baseline;
@@ -66,7 +71,12 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         _identity = new ExecutableIdentity(_lists);
     }
 
-    private Subject NewSubject(Connection c, long nowBootNs) => new(c, _lists, nowBootNs) { Peers = Peers, Identity = _identity };
+    private Subject NewSubject(Connection c, long nowBootNs) => new(c, _lists, nowBootNs)
+    {
+        Peers = Peers,
+        Identity = _identity,
+        HeldByProcess = c.Process is { } p ? _holding.GetValueOrDefault(p) : 0,
+    };
 
     private static readonly Verdict OwnVerdict = new(PurposeGuess.BackgroundService, 1.0, RiskLevel.Normal, 0,
         ["purpose +0: background service (1.00): n3ttrace's own connection (forwarding, shipping), never scored"]);
@@ -79,6 +89,10 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         if (c.Pid == OwnTgid && OwnTgid > 0)
         {
             return OwnVerdict;
+        }
+        if (c.State == ConnectionState.Active && c.Process is { } holderNode)
+        {
+            _holding[holderNode] = _holding.GetValueOrDefault(holderNode) + 1;
         }
         var s = NewSubject(c, nowBootNs);
         var p = ForProcess(s);
@@ -117,6 +131,7 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
                 Stdio = all.Exists(h => h.Rule == RuleCatalog.StdioSocket.Name),
                 Wired = all.Exists(h => h.Rule == RuleCatalog.StdioWiring.Name),
                 Spawn = all.Find(h => h.Rule == RuleCatalog.ShellSpawn.Name),
+                RelayProbe = c.Pid > 0 && _lists.NetworkTools.Contains(c.Context.Exe) && !all.Exists(h => h.Rule == "relay"),
             };
         }
         return verdict;
@@ -147,9 +162,39 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         return j;
     }
 
+    public Verdict? BeforeEnd(Connection c, long nowBootNs)
+    {
+        if (!_tracked.TryGetValue(c, out var t) || c.Process is not { } holder || (holder.ExecChildren.Length == 0 && !holder.Context.Stdio.HasPipe && !t.RelayProbe)
+            || nowBootNs - c.BirthBootNs > (long)(_lists.Config.StdioProbeWindowSeconds * 1e9))
+        {
+            return null;
+        }
+        if (WiringCheck(c, t, nowBootNs) is not { } added)
+        {
+            return null;
+        }
+        t.Hits.Add(added);
+        if (added.Rule == RuleCatalog.StdioWiring.Name && RuleCatalog.ShellSpawn.Evaluate(NewSubject(c, nowBootNs)) is { } spawn && t.Spawn is null)
+        {
+            t.Spawn = spawn;
+            t.Hits.Add(spawn);
+        }
+        return VerdictBuilder.Build(t.Hits, t.Purpose, _lists.Config);
+    }
+
     public void OnEnd(Connection c)
     {
-        _tracked.Remove(c);
+        if (_tracked.Remove(c) && c.Process is { } p && _holding.TryGetValue(p, out var n))
+        {
+            if (n <= 1)
+            {
+                _holding.Remove(p);
+            }
+            else
+            {
+                _holding[p] = n - 1;
+            }
+        }
         if (c.State == ConnectionState.Closed && c.EndBootNs is { } end)
         {
             Lifetimes.Add(c.AgeSeconds(end));
@@ -174,7 +219,7 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
                 added = StdioCheck(c, t, nowBootNs, probeWindowNs);
             }
             if (added is null && (!t.Wired || t.Spawn is null || t.Spawn.Points < _lists.Config.ShellLoopPoints) && c.Process is { } holder
-                && nowBootNs - c.BirthBootNs <= probeWindowNs && (holder.ExecChildren.Length > 0 || holder.Context.Stdio.HasPipe))
+                && nowBootNs - c.BirthBootNs <= probeWindowNs && (holder.ExecChildren.Length > 0 || holder.Context.Stdio.HasPipe || t.RelayProbe))
             {
                 added = WiringCheck(c, t, nowBootNs);
             }
@@ -203,6 +248,25 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         {
             t.Wired = true;
             return wired;
+        }
+        if (t.RelayProbe && c.Pid > 0 && c.Process?.ExitedBootNs is null)
+        {
+            // A network tool's connection: once, does the process also hold an accepted inbound connection?
+            t.RelayProbe = false;
+            RelayProbes++;
+            s.InboundSockets = InboundSockets.Count(c.Pid);
+            // Fed through a pipe its launcher made (ncat --sh-exec, inetd-like): the launcher may hold the inbound side.
+            for (var (a, depth) = (c.Process?.ParentNode, 0); s.InboundSockets == 0 && a is not null && depth < 2 && c.Context.Stdio.In.Kind is Lineage.StdioKind.Pipe or Lineage.StdioKind.Socket; a = a.ParentNode, depth++)
+            {
+                if (a.ExitedBootNs is null)
+                {
+                    s.InboundSockets = InboundSockets.Count(a.Key.Tgid);
+                }
+            }
+            if (Relay.Evaluate(s) is { } relay)
+            {
+                return relay;
+            }
         }
         if (RuleCatalog.ShellSpawn.Evaluate(s) is { } spawn && (t.Spawn is null || spawn.Points > t.Spawn.Points))
         {

@@ -214,6 +214,15 @@ public sealed class EventPipeline
             Stats.UnmatchedDeaths++;
             return;
         }
+        if (_verdicts.BeforeEnd(c, e.BootNs) is { } last)
+        {
+            var previous = c.Verdict;
+            c.Verdict = last;
+            foreach (var s in _sinks)
+            {
+                s.OnVerdictChange(c, previous);
+            }
+        }
         c.State = ConnectionState.Closed;
         c.EndBootNs = e.BootNs;
         c.EndUtc = _clock.ToUtc(e.BootNs);

@@ -5,7 +5,7 @@ namespace N3ttrace.Inference.Rules;
 /// <summary>
 /// A process that holds an outbound connection and, within seconds of it, spawns a shell (a child or grandchild):
 /// the network handing commands to a shell. Several shells spawned over one connection is a command loop
-/// (ruby IO.popen, gawk |&amp; getline). A shell holding the connection itself is not counted here (its children are its commands).
+/// (ruby IO.popen, gawk |&amp; getline), and so is one shell whose output the holder reads through a pipe it made.
 /// </summary>
 public sealed class ShellSpawnRule : IRiskRule
 {
@@ -17,14 +17,16 @@ public sealed class ShellSpawnRule : IRiskRule
 
     public RuleHit? Evaluate(Subject s)
     {
-        if (s.Connection.Process is not { } holder || s.IsShell)
+        if (s.Connection.Process is not { } holder)
         {
             return null;
         }
         var window = (long)(s.Config.StdioProbeWindowSeconds * 1e9);
         var birth = s.Connection.BirthBootNs;
         var count = 0;
+        var captured = false;
         string? first = null;
+        var mine = holder.Context.Stdio;
         foreach (var child in holder.ExecChildren)
         {
             Count(child);
@@ -37,9 +39,10 @@ public sealed class ShellSpawnRule : IRiskRule
         {
             return null;
         }
-        return count >= 2
+        // Two shells, or one whose output the holder reads through a pipe it made (popen, a coprocess): commands from the network.
+        return count >= 2 || captured
             ? new RuleHit(Name, s.Config.ShellLoopPoints, string.Create(CultureInfo.InvariantCulture,
-                $"{Subject.Label(holder.Context.Exe)} holding this connection spawned {count} shells (a command loop)"), "T1059.004")
+                $"{Subject.Label(holder.Context.Exe)} holding this connection spawned {count} shell(s) and reads their output (a command loop)"), "T1059.004")
             : new RuleHit(Name, s.Config.ShellSpawnPoints, $"{Subject.Label(holder.Context.Exe)} holding this connection spawned {first}", "T1059.004");
 
         void Count(Lineage.ProcessNode n)
@@ -48,6 +51,8 @@ public sealed class ShellSpawnRule : IRiskRule
             {
                 count++;
                 first ??= Subject.Label(n.Context.Exe);
+                var o = n.Context.Stdio.Out;
+                captured |= o.Kind is Lineage.StdioKind.Pipe or Lineage.StdioKind.Socket && o != mine.In && o != mine.Out && o != mine.Err;
             }
         }
     }

@@ -36,7 +36,8 @@ public sealed class StdioWiringRule : IRiskRule
             foreach (var peer in s.Peers.Others(f, holder))
             {
                 var pc = peer.Context;
-                if ((pc.Stdio.In == f || pc.Stdio.Out == f) && s.IsInterpreter(pc) && CommandInterpreter.ReadsCommandsFromStdin(pc))
+                if ((pc.Stdio.In == f || pc.Stdio.Out == f) && s.IsInterpreter(pc)
+                    && (CommandInterpreter.ReadsCommandsFromStdin(pc) || (pc.Stdio.In == f && SpawnedShell(s, peer))))
                 {
                     var end = pc.Stdio.In == f ? "stdin" : "stdout";
                     return Hit(s, pc, $"{end} of {Subject.Label(pc.Exe)} is {f}, held by {Subject.Label(holder.Context.Exe)} with this connection");
@@ -85,6 +86,19 @@ public sealed class StdioWiringRule : IRiskRule
             }
         }
         return null;
+    }
+
+    /// <summary>An interpreter fed by the holder's pipe that runs shells (awk system(), a read loop): it executes what arrives.</summary>
+    private static bool SpawnedShell(Subject s, ProcessNode peer)
+    {
+        foreach (var child in peer.ExecChildren)
+        {
+            if (child.ExecBootNs >= s.Connection.BirthBootNs - SpawnSlackNs && CommandInterpreter.IsShell(child.Context, s.Lists, s.Identity))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private RuleHit Hit(Subject s, ProcessContext interpreter, string text) =>
