@@ -100,6 +100,11 @@ public sealed class PurposeClassifier
         {
             return new PurposeGuess(PurposeGuess.BackgroundService, Math.Min(0.95, 0.5 + 0.15 * evidence.Count), evidence);
         }
+        if (!s.HasTty && s.Birth.LoginUid >= 0)
+        {
+            // A login without a terminal: ssh host command, git or rsync over ssh, a user's nohup'd script.
+            return new PurposeGuess(PurposeGuess.UserAction, 0.5, [System.FormattableString.Invariant($"loginuid {s.Birth.LoginUid}, no terminal")]);
+        }
         // Automation: a launcher (supervisor, CI runner, init, nohup...) or stdin from /dev/null or a file.
         if (s.Connection.Process is { } node && (s.IsAutomation(node, out var why) || (node.ParentNode is { } parent && s.IsAutomation(parent, out why))))
         {
@@ -125,6 +130,16 @@ public sealed class PurposeClassifier
         if (set.Contains(s.Exe))
         {
             return $"exe {Subject.Label(s.Exe)}";
+        }
+        // An interpreter running a known program: node /usr/bin/npm, python3 -m pip.
+        if (s.Lists.Interpreters.Contains(s.Exe))
+        {
+            var args = Rules.LolbinShellRule.Args(s.Birth.Argv);
+            var script = args.Count > 2 && args[1] == "-m" ? args[2] : args.Count > 1 ? args[1] : "";
+            if (script.Length > 0 && set.Contains(script))
+            {
+                return $"program {Subject.Label(script)}";
+            }
         }
         foreach (var a in s.Ancestors)
         {

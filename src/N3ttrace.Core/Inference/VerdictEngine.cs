@@ -78,8 +78,8 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         HeldByProcess = c.Process is { } p ? _holding.GetValueOrDefault(p) : 0,
     };
 
-    private static readonly Verdict OwnVerdict = new(PurposeGuess.BackgroundService, 1.0, RiskLevel.Normal, 0,
-        ["purpose +0: background service (1.00): n3ttrace's own connection (forwarding, shipping), never scored"]);
+    private static readonly Verdict OwnVerdict = new(PurposeGuess.Telemetry, 1.0, RiskLevel.Normal, 0,
+        ["purpose +0: telemetry (1.00): n3ttrace's own connection (forwarding, shipping), never scored"]);
 
     /// <summary>The engine n3ttrace run uses: baseline.tsv in the state directory.</summary>
     public static VerdictEngine Open(RulesConfig config, StateDirectory dir) => new(config, new HostBaseline(dir, config.BaselineMaxPairs));
@@ -258,7 +258,7 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
             // Fed through a pipe its launcher made (ncat --sh-exec, inetd-like): the launcher may hold the inbound side.
             for (var (a, depth) = (c.Process?.ParentNode, 0); s.InboundSockets == 0 && a is not null && depth < 2 && c.Context.Stdio.In.Kind is Lineage.StdioKind.Pipe or Lineage.StdioKind.Socket; a = a.ParentNode, depth++)
             {
-                if (a.ExitedBootNs is null)
+                if (a.ExitedBootNs is null && _lists.NetworkTools.Contains(a.Context.Exe))
                 {
                     s.InboundSockets = InboundSockets.Count(a.Key.Tgid);
                 }

@@ -45,10 +45,13 @@ public sealed class ProcessNode
     /// <summary>The last few children that exec'd (newest last): what a process that holds a connection spawned.</summary>
     public ReadOnlySpan<ProcessNode> ExecChildren => _execChildren is null ? [] : _execChildren.AsSpan(0, Math.Min(_execChildCount, _execChildren.Length));
 
+    /// <summary>A new program in this process: what the old one spawned is not its doing.</summary>
+    internal void ForgetExecChildren() => _execChildCount = 0;
+
     internal void AddExecChild(ProcessNode child)
     {
         _execChildren ??= new ProcessNode[4];
-        if (Array.IndexOf(_execChildren, child) >= 0)
+        if (Array.IndexOf(_execChildren, child, 0, Math.Min(_execChildCount, _execChildren.Length)) >= 0)
         {
             return;
         }

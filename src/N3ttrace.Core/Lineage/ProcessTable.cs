@@ -106,6 +106,7 @@ public sealed class ProcessTable(ProcessIdentity identity, ProcessReader reader)
         if (_nodes.TryGetValue(key, out var node))
         {
             Peers.Remove(node, node.Context.Stdio);
+            node.ForgetExecChildren();
             node.Context = ctx;
             node.ContextFromProc = false;
         }

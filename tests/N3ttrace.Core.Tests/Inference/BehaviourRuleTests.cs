@@ -175,7 +175,7 @@ public class BehaviourRuleTests
         var v = engine.Judge(own, 1);
         Assert.Equal(RiskLevel.Normal, v.Level);
         Assert.Equal(0, v.Score);
-        Assert.Equal(PurposeGuess.BackgroundService, v.Purpose);
+        Assert.Equal(PurposeGuess.Telemetry, v.Purpose);
     }
 
     [Fact]

@@ -1,11 +1,8 @@
-using N3ttrace.Lineage;
-
 namespace N3ttrace.Inference.Rules;
 
 /// <summary>
 /// A relay: a process holding an accepted inbound connection (seen in /proc for network tools) that opens an outbound
-/// one, or a program (not a shell or interpreter) started with a socket on its stdin (an accepted
-/// connection handed over, inetd-style: ncat --sh-exec, socat, a listener's child) that opens an outbound connection:
+/// one (socat TCP-LISTEN ... TCP:far), or whose stdin is fed by a network tool that holds one (ncat --sh-exec):
 /// one process with an inbound and an outbound connection, carrying one into the other.
 /// </summary>
 public sealed class RelayRule : IRiskRule
@@ -18,12 +15,7 @@ public sealed class RelayRule : IRiskRule
 
     public RuleHit? Evaluate(Subject s)
     {
-        var io = s.Birth.Stdio;
-        if (io.In.Kind == StdioKind.Socket && !s.IsInterpreter(s.Birth))
-        {
-            // stdin only: a service's stdout to journald is a socket too, its stdin never is.
-            return new RuleHit(Name, s.Config.RelayPoints, $"{Subject.Label(s.Exe)} carries the socket on its stdin ({io.In}) to an outbound connection", Technique);
-        }
+        // A socket on stdin alone proves nothing (rsync and git hand ssh a socketpair): the inbound side is looked up in /proc.
         if (s.InboundSockets > 0)
         {
             return new RuleHit(Name, s.Config.RelayPoints, $"{Subject.Label(s.Exe)} (or the launcher feeding its stdin) holds an accepted inbound connection and this outbound one", Technique);

@@ -5,7 +5,7 @@ namespace N3ttrace.Inference.Rules;
 /// <summary>
 /// A process that holds an outbound connection and, within seconds of it, spawns a shell (a child or grandchild):
 /// the network handing commands to a shell. Several shells spawned over one connection is a command loop
-/// (ruby IO.popen, gawk |&amp; getline), and so is one shell whose output the holder reads through a pipe it made.
+/// (ruby IO.popen, gawk |&amp; getline) when the holder reads their output through pipes it made.
 /// </summary>
 public sealed class ShellSpawnRule : IRiskRule
 {
@@ -40,14 +40,15 @@ public sealed class ShellSpawnRule : IRiskRule
             return null;
         }
         // Two shells, or one whose output the holder reads through a pipe it made (popen, a coprocess): commands from the network.
-        return count >= 2 || captured
+        // Two shells whose output the holder reads through pipes it made (popen, a coprocess): commands from the network.
+        return count >= 2 && captured
             ? new RuleHit(Name, s.Config.ShellLoopPoints, string.Create(CultureInfo.InvariantCulture,
-                $"{Subject.Label(holder.Context.Exe)} holding this connection spawned {count} shell(s) and reads their output (a command loop)"), "T1059.004")
-            : new RuleHit(Name, s.Config.ShellSpawnPoints, $"{Subject.Label(holder.Context.Exe)} holding this connection spawned {first}", "T1059.004");
+                $"{Subject.Label(holder.Context.Exe)} holding this connection spawned {count} shells and reads their output (a command loop)"), "T1059.004")
+            : new RuleHit(Name, s.Config.ShellSpawnPoints, $"{Subject.Label(holder.Context.Exe)} holding this connection spawned {first}{(captured ? " and reads its output" : "")}", "T1059.004");
 
         void Count(Lineage.ProcessNode n)
         {
-            if (n.ExecBootNs >= birth - 1_000_000_000 && n.ExecBootNs <= birth + window && CommandInterpreter.IsShell(n.Context, s.Lists, s.Identity))
+            if (n.ExecBootNs >= Math.Max(birth - 1_000_000_000, holder.ExecBootNs) && n.ExecBootNs <= birth + window && CommandInterpreter.IsShell(n.Context, s.Lists, s.Identity))
             {
                 count++;
                 first ??= Subject.Label(n.Context.Exe);

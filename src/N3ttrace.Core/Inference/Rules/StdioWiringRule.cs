@@ -26,7 +26,7 @@ public sealed class StdioWiringRule : IRiskRule
             return null;
         }
         var mine = holder.Context.Stdio;
-        for (var fd = 0; fd < 3; fd++)
+        for (var fd = 0; fd < 2; fd++)
         {
             var f = mine[fd];
             if (f.Kind is not (StdioKind.Pipe or StdioKind.Fifo))
@@ -36,7 +36,9 @@ public sealed class StdioWiringRule : IRiskRule
             foreach (var peer in s.Peers.Others(f, holder))
             {
                 var pc = peer.Context;
-                if ((pc.Stdio.In == f || pc.Stdio.Out == f) && s.IsInterpreter(pc)
+                // Opposite ends: the holder writes what the interpreter reads (its stdout, their stdin), or reads what it writes.
+                var opposite = fd == 1 ? pc.Stdio.In == f : pc.Stdio.Out == f;
+                if (opposite && s.IsInterpreter(pc)
                     && (CommandInterpreter.ReadsCommandsFromStdin(pc) || (pc.Stdio.In == f && SpawnedShell(s, peer))))
                 {
                     var end = pc.Stdio.In == f ? "stdin" : "stdout";
