@@ -37,7 +37,7 @@ public sealed record RulesConfig
     // Beacons: at least this many connections of one pair, spaced at least this much, regular enough.
     public int BeaconMinConnections { get; init; } = 6;
     public double BeaconMinIntervalSeconds { get; init; } = 0.1;
-    public double BeaconScoreThreshold { get; init; } = 0.6;
+    public double BeaconScoreThreshold { get; init; } = 0.8;
     public int BeaconHistory { get; init; } = 32;
     public int BeaconMaxPairs { get; init; } = 4096;
 
