@@ -15,7 +15,11 @@ VMLINUX := bpf/.output/vmlinux.h
 DOTNET ?= dotnet
 CONFIG ?= Release
 # libc6-dev-arm64-cross, linux-libc-dev-arm64-cross: arm64's C headers, for the libc binding's header test (tests/N3ttrace.Interop.Tests).
-DEB_PACKAGES := clang llvm libbpf-dev libbpf1 bpftool libbpf-tools make gcc tmux rsyslog socat ncat python3 curl perl libc6-dev-arm64-cross linux-libc-dev-arm64-cross
+# The interpreters, tools and daemons after perl: the detection corpora's real processes (tests/.../Corpora).
+DEB_PACKAGES := clang llvm libbpf-dev libbpf1 bpftool libbpf-tools make gcc tmux rsyslog socat ncat python3 curl perl \
+  libc6-dev-arm64-cross linux-libc-dev-arm64-cross \
+  ruby php-cli nodejs lua5.4 lua-socket gawk mawk busybox netcat-openbsd netcat-traditional telnet openssl wget bsdutils \
+  openssh-server openssh-client cron at supervisor rsync git
 RUN_ARGS ?=
 
 .PHONY: build bpf deps run test unit-test bench publish publish-arm64-managed clean doctor

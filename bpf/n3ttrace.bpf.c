@@ -412,17 +412,58 @@ static __always_inline __u32 read_user_block(__u8 *data, __u32 off, unsigned lon
 
 #define S_IFMT_ 00170000
 #define S_IFSOCK_ 0140000
+#define S_IFREG_ 0100000
+#define S_IFCHR_ 0020000
+#define S_IFIFO_ 0010000
+#define PIPEFS_MAGIC_ 0x50495045
+#define MAJOR_(dev) ((dev) >> 20)
+#define MINOR_(dev) ((dev) & 0xfffff)
 
-/* Which of fds 0, 1, 2 are sockets: a shell exec'd onto a socket is a classic reverse shell. */
-static __always_inline __u32 stdio_sockets(struct task_struct *task)
+/*
+ * What fds 0, 1, 2 are (tty, pipe, FIFO, socket, file, /dev/null) with the object's inode: user space
+ * links a shell to the process at the other end of its pipe. Bounded: three fds, a fixed number of
+ * reads each. Returns the N3T_EXEC_*_SOCK flags.
+ */
+static __always_inline __u32 read_stdio(struct task_struct *task, struct n3t_fd *out)
 {
 	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
+	unsigned int max = BPF_CORE_READ(task, files, fdt, max_fds);
 	__u32 flags = 0;
 	for (int i = 0; i < 3; i++) {
 		struct file *f = NULL;
-		bpf_probe_read_kernel(&f, sizeof(f), &fds[i]);
-		if (f && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT_) == S_IFSOCK_)
+		out[i].ino = 0;
+		out[i].dev = 0;
+		out[i].kind = N3T_FD_NONE;
+		out[i]._pad[0] = out[i]._pad[1] = out[i]._pad[2] = 0;
+		if (i < max)
+			bpf_probe_read_kernel(&f, sizeof(f), &fds[i]);
+		if (!f)
+			continue;
+		struct inode *ino = BPF_CORE_READ(f, f_inode);
+		__u32 mode = BPF_CORE_READ(ino, i_mode) & S_IFMT_;
+		struct super_block *sb = BPF_CORE_READ(ino, i_sb);
+		out[i].ino = BPF_CORE_READ(ino, i_ino);
+		out[i].dev = BPF_CORE_READ(sb, s_dev);
+		if (mode == S_IFSOCK_) {
+			out[i].kind = N3T_FD_SOCKET;
 			flags |= N3T_EXEC_STDIN_SOCK << i;
+		} else if (mode == S_IFIFO_) {
+			out[i].kind = BPF_CORE_READ(sb, s_magic) == PIPEFS_MAGIC_ ? N3T_FD_PIPE : N3T_FD_FIFO;
+		} else if (mode == S_IFREG_) {
+			out[i].kind = N3T_FD_FILE;
+		} else if (mode == S_IFCHR_) {
+			__u32 rdev = BPF_CORE_READ(ino, i_rdev);
+			__u32 major = MAJOR_(rdev);
+			out[i].dev = rdev;
+			if (major == 1 && MINOR_(rdev) == 3)
+				out[i].kind = N3T_FD_NULL;
+			else if (major == 4 || major == 5 || (major >= 136 && major <= 143))
+				out[i].kind = N3T_FD_TTY;
+			else
+				out[i].kind = N3T_FD_CHAR;
+		} else {
+			out[i].kind = N3T_FD_OTHER;
+		}
 	}
 	return flags;
 }
@@ -572,7 +613,7 @@ static __always_inline int on_exec(struct task_struct *task)
 			flags |= N3T_EXEC_EXE_DELETED;
 		off += h->exe_len;
 	}
-	h->flags = flags | stdio_sockets(task);
+	h->flags = flags | read_stdio(task, h->stdio);
 
 	struct proc_seen seen = {};
 	seen.start_ticks = h->start_ticks;

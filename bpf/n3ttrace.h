@@ -54,6 +54,28 @@ enum n3t_exec_flags {
 	N3T_EXEC_STDERR_SOCK = 1 << 9,
 };
 
+/* n3t_fd.kind: what one of fd 0, 1, 2 is (how a process's stdio is wired). */
+enum n3t_fd_kind {
+	N3T_FD_NONE = 0,   /* closed */
+	N3T_FD_TTY = 1,    /* a terminal: tty, console, pts */
+	N3T_FD_PIPE = 2,   /* an anonymous pipe (pipefs) */
+	N3T_FD_FIFO = 3,   /* a named pipe on a file system */
+	N3T_FD_SOCKET = 4,
+	N3T_FD_FILE = 5,   /* a regular file */
+	N3T_FD_NULL = 6,   /* /dev/null */
+	N3T_FD_CHAR = 7,   /* another character device */
+	N3T_FD_OTHER = 8,  /* directory, block device, anon inode... */
+};
+
+/* One of a process's fds 0, 1, 2. ino and dev identify the object: two processes holding
+ * the same pipe or FIFO have the same (kind, dev, ino). */
+struct n3t_fd {
+	__u64 ino;            /* inode number (pipefs, sockfs or the FIFO's file system) */
+	__u32 dev;            /* kernel dev_t (major << 20 | minor): the rdev of a device, else the file system's */
+	__u8 kind;            /* enum n3t_fd_kind */
+	__u8 _pad[3];
+};
+
 /* Indexes of the per-CPU counter array "n3t_stats". */
 enum n3t_stat {
 	N3T_STAT_EMITTED = 0,   /* records submitted to the ring buffer */
@@ -134,6 +156,7 @@ struct n3t_exec {
 	__u32 env_full_len;
 	char comm[N3T_COMM_LEN];
 	char tty[N3T_TTY_LEN]; /* "pts/3" style name, empty when none */
+	struct n3t_fd stdio[3]; /* fds 0, 1, 2 at exec */
 };
 
 /*

@@ -139,10 +139,24 @@ internal sealed class RecordDecoder(Func<ulong, string> cgroupPath)
             Gid = h.Gid,
             Cgroup = cgroupPath(h.CgroupId),
             StdioSockets = (int)((h.Flags >> 7) & 7),
+            Stdio = DecodeStdio(new ReadOnlySpan<byte>(h.Stdio, 48)),
             Truncated = truncated,
         };
         return new ProcessExeced((long)h.TsNs, new ProcessKey((int)h.Tgid, h.StartTicks),
             new ProcessKey((int)h.ParentTgid, h.ParentStartTicks), ctx);
+    }
+
+    internal static StdioFacts DecodeStdio(ReadOnlySpan<byte> raw)
+    {
+        var size = Marshal.SizeOf<FdRecord>();
+        return new StdioFacts(Fd(raw), Fd(raw[size..]), Fd(raw[(2 * size)..]));
+
+        static StdioFd Fd(ReadOnlySpan<byte> b)
+        {
+            var r = MemoryMarshal.Read<FdRecord>(b);
+            var kind = r.Kind <= (byte)StdioKind.Other ? (StdioKind)r.Kind : StdioKind.Other;
+            return new StdioFd(kind, r.Ino, r.Dev);
+        }
     }
 
     private unsafe CaptureEvent DecodeCtx(ReadOnlySpan<byte> data)

@@ -15,6 +15,7 @@ public class EventLayoutTests
         ["n3t_exit"] = typeof(ExitRecord),
         ["n3t_exec"] = typeof(ExecRecord),
         ["n3t_ctx"] = typeof(CtxRecord),
+        ["n3t_fd"] = typeof(FdRecord),
     };
 
     private static readonly Lazy<List<(string Struct, string Field, int Offset, int Size)>> CLayout = new(CompileAndRun);

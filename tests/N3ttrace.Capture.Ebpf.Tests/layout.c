@@ -31,6 +31,10 @@ int main(void)
 	F(n3t_exec, uid); F(n3t_exec, gid); F(n3t_exec, loginuid); F(n3t_exec, sid); F(n3t_exec, flags);
 	F(n3t_exec, argv_len); F(n3t_exec, env_len); F(n3t_exec, cwd_len); F(n3t_exec, exe_len);
 	F(n3t_exec, argv_full_len); F(n3t_exec, env_full_len); F(n3t_exec, comm); F(n3t_exec, tty);
+	F(n3t_exec, stdio);
+
+	S(n3t_fd);
+	F(n3t_fd, ino); F(n3t_fd, dev); F(n3t_fd, kind); F(n3t_fd, _pad);
 
 	S(n3t_ctx);
 	F(n3t_ctx, kind); F(n3t_ctx, tgid); F(n3t_ctx, ts_ns); F(n3t_ctx, start_ticks);

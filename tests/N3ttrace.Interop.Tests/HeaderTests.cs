@@ -23,7 +23,7 @@ public class HeaderTests
     private static readonly (Type Type, string C, (string Field, string Member)[] Fields)[] Structs =
     [
         (typeof(LibC.Timespec), "struct timespec", [("Sec", "tv_sec"), ("Nsec", "tv_nsec")]),
-        (typeof(LibC.Statx), "struct statx", [("Mask", "stx_mask"), ("Uid", "stx_uid"), ("Gid", "stx_gid"), ("Mode", "stx_mode"), ("Ino", "stx_ino"), ("Size", "stx_size")]),
+        (typeof(LibC.Statx), "struct statx", [("Mask", "stx_mask"), ("Uid", "stx_uid"), ("Gid", "stx_gid"), ("Mode", "stx_mode"), ("Ino", "stx_ino"), ("Size", "stx_size"), ("RdevMajor", "stx_rdev_major"), ("RdevMinor", "stx_rdev_minor"), ("DevMajor", "stx_dev_major"), ("DevMinor", "stx_dev_minor")]),
     ];
 
     /// <summary>Name and value of every constant: LibC's own, then the architecture's.</summary>

@@ -122,6 +122,17 @@ internal unsafe struct ExecRecord
     public uint EnvFullLen;
     public fixed byte Comm[16];
     public fixed byte Tty[32];
+    /// <summary>Three <see cref="FdRecord"/>: fds 0, 1, 2 at exec.</summary>
+    public fixed byte Stdio[48];
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct FdRecord
+{
+    public ulong Ino;
+    public uint Dev;
+    public byte Kind;
+    public fixed byte Pad[3];
 }
 
 [StructLayout(LayoutKind.Sequential)]

@@ -34,6 +34,7 @@ public sealed class ProcessReader(string procRoot = "/proc") : IProcessReader
             exe = exe[..^" (deleted)".Length];
         }
         var (uid, gid) = ReadIds($"{dir}/status");
+        var stdio = StdioReader.Read(dir);
         var ctx = new ProcessContext
         {
             Comm = stat.Comm,
@@ -48,7 +49,8 @@ public sealed class ProcessReader(string procRoot = "/proc") : IProcessReader
             Uid = uid,
             Gid = gid,
             Cgroup = ReadCgroup($"{dir}/cgroup"),
-            StdioSockets = ReadStdioSockets(dir),
+            StdioSockets = stdio.SocketBits,
+            Stdio = stdio,
             Truncated = truncated,
         };
         // Re-check identity: the pid may have been reused while we read.
@@ -120,19 +122,6 @@ public sealed class ProcessReader(string procRoot = "/proc") : IProcessReader
         }
     }
 
-    private static int ReadStdioSockets(string dir)
-    {
-        var bits = 0;
-        for (var fd = 0; fd < 3; fd++)
-        {
-            if (ReadLink($"{dir}/fd/{fd}").StartsWith("socket:", StringComparison.Ordinal))
-            {
-                bits |= 1 << fd;
-            }
-        }
-        return bits;
-    }
-
     private static (uint Uid, uint Gid) ReadIds(string path)
     {
         uint uid = 0, gid = 0;
@@ -192,6 +181,8 @@ public sealed class ProcessReader(string procRoot = "/proc") : IProcessReader
     public bool TryReadStat(int pid, out ProcStat stat) => ProcStat.TryRead(ProcRoot, pid, out stat);
 
     public int ReadStdioSockets(int pid) => StdioProbe.Read(pid, ProcRoot);
+
+    public int CountInboundSockets(int pid) => InboundSockets.Count(pid, ProcRoot);
 
     public IEnumerable<int> EnumeratePids()
     {

@@ -47,7 +47,7 @@ public static class Explanation
         {
             var hit = reasons.FirstOrDefault(r => r.Rule == rule.Name);
             total += hit?.Points ?? 0;
-            var what = hit is null ? $"0    ({rule.Description})" : $"+{hit.Points,-3} {hit.Text}";
+            var what = hit is null ? $"0    ({rule.Description})" : $"+{hit.Points,-3} {hit.Text} [{(hit.Technique.Length > 0 ? hit.Technique : rule.Technique)}]";
             sb.Append(CultureInfo.InvariantCulture, $"  {rule.Name,-14}{TextEscaper.Escape(what)}\n");
         }
         foreach (var other in reasons.Where(r => r.Rule != "purpose" && RuleCatalog.All.All(x => x.Name != r.Rule)))

@@ -6,7 +6,8 @@ namespace N3ttrace.Inference;
 /// Guesses what a connection is for from how its process was started, never from its payload:
 /// package managers and updater units (update check), telemetry agents or periodic service traffic
 /// (telemetry), a terminal and login identity (user action), a service cgroup, cron or daemon (background service).
-/// First match wins, in that order; confidence grows with the number of agreeing signals.
+/// First match wins, in that order; confidence grows with the number of agreeing signals. `unknown` only when the
+/// process's context could not be read: no terminal and no login is itself evidence of a background service.
 /// </summary>
 public sealed class PurposeClassifier
 {
@@ -36,7 +37,8 @@ public sealed class PurposeClassifier
         var agent = FirstMatch(s, lists.TelemetryAgents);
         var telemetryUnit = s.Cgroup.IsSystemService && s.Config.TelemetryUnitWords.Any(w => unit.Contains(w, StringComparison.OrdinalIgnoreCase));
         var periodic = BeaconRule.IsBeacon(s.Beacon, s.Config);
-        if (agent is not null || (s.Cgroup.IsSystemService && (telemetryUnit || periodic)))
+        var supervised = s.Cgroup.IsSystemService || (s.Connection.Process is { } n && s.HasAutomationLauncher(n, out _));
+        if (agent is not null || (s.Cgroup.IsSystemService && telemetryUnit) || (supervised && periodic))
         {
             if (agent is not null)
             {
@@ -98,7 +100,28 @@ public sealed class PurposeClassifier
         {
             return new PurposeGuess(PurposeGuess.BackgroundService, Math.Min(0.95, 0.5 + 0.15 * evidence.Count), evidence);
         }
-        return new PurposeGuess(PurposeGuess.Unknown, 0, evidence);
+        if (!s.HasTty && s.Birth.LoginUid >= 0)
+        {
+            // A login without a terminal: ssh host command, git or rsync over ssh, a user's nohup'd script.
+            return new PurposeGuess(PurposeGuess.UserAction, 0.5, [System.FormattableString.Invariant($"loginuid {s.Birth.LoginUid}, no terminal")]);
+        }
+        // Automation: a launcher (supervisor, CI runner, init, nohup...) or stdin from /dev/null or a file.
+        if (s.Connection.Process is { } node && (s.IsAutomation(node, out var why) || (node.ParentNode is { } parent && s.IsAutomation(parent, out why))))
+        {
+            evidence.Insert(0, why);
+            return new PurposeGuess(PurposeGuess.BackgroundService, Math.Min(0.9, 0.45 + 0.15 * evidence.Count), evidence);
+        }
+        if (s.Birth.Exe.Length == 0)
+        {
+            return new PurposeGuess(PurposeGuess.Unknown, 0, ["process context not read"]);
+        }
+        if (!s.HasTty && s.Birth.LoginUid >= 0)
+        {
+            // A login without a terminal: ssh host command, git or rsync over ssh.
+            return new PurposeGuess(PurposeGuess.UserAction, 0.5, [System.FormattableString.Invariant($"loginuid {s.Birth.LoginUid}, no terminal (remote command)")]);
+        }
+        // No terminal, no login: nobody is at a keyboard behind it.
+        return new PurposeGuess(PurposeGuess.BackgroundService, 0.4, evidence.Count > 0 ? evidence : ["no terminal"]);
     }
 
     /// <summary>"exe apt-get" or "ancestor apt-get" for the first name of the set in the process or its ancestors.</summary>
@@ -107,6 +130,16 @@ public sealed class PurposeClassifier
         if (set.Contains(s.Exe))
         {
             return $"exe {Subject.Label(s.Exe)}";
+        }
+        // An interpreter running a known program: node /usr/bin/npm, python3 -m pip.
+        if (s.Lists.Interpreters.Contains(s.Exe))
+        {
+            var args = Rules.LolbinShellRule.Args(s.Birth.Argv);
+            var script = args.Count > 2 && args[1] == "-m" ? args[2] : args.Count > 1 ? args[1] : "";
+            if (script.Length > 0 && set.Contains(script))
+            {
+                return $"program {Subject.Label(script)}";
+            }
         }
         foreach (var a in s.Ancestors)
         {

@@ -7,14 +7,19 @@ public static class RuleCatalog
 {
     public static readonly LongevityRule Longevity = new();
     public static readonly StdioSocketRule StdioSocket = new();
+    public static readonly StdioWiringRule StdioWiring = new();
+    public static readonly ShellSpawnRule ShellSpawn = new();
 
     /// <summary>Rules judged at birth (and at a failed connect).</summary>
     public static readonly IReadOnlyList<IRiskRule> AtBirth =
     [
         StdioSocket,
+        StdioWiring,
+        ShellSpawn,
         new ShellConnectRule(),
         new LolbinShellRule(),
         new SshTunnelRule(),
+        new RelayRule(),
         new LolbinContextRule(),
         new OrphanShellRule(),
         new ServerAncestryRule(),
@@ -22,6 +27,7 @@ public static class RuleCatalog
         new FirstSeenRule(),
         new TempExecutableRule(),
         new DeletedExecutableRule(),
+        new MemfdExecutableRule(),
         new MasqueradeRule(),
     ];
 

@@ -11,6 +11,8 @@ public sealed class RuleLists(RulesConfig c)
     public NameSet Updaters { get; } = new(c.Updaters);
     public NameSet TelemetryAgents { get; } = new(c.TelemetryAgents);
     public NameSet Schedulers { get; } = new(c.Schedulers);
+    public NameSet AutomationLaunchers { get; } = new(c.AutomationLaunchers);
+    public NameSet WellKnownNames { get; } = new(c.WellKnownNames);
 
     public bool IsLolbin(string exe) => NetworkTools.Contains(exe) || Interpreters.Contains(exe);
 }

@@ -12,16 +12,23 @@ public sealed record RulesConfig
 
     // Points per rule.
     public int StdioSocketPoints { get; init; } = 80;
+    public int StdioWiringPoints { get; init; } = 80;
+    public int ShellSpawnPoints { get; init; } = 35;
+    public int ShellLoopPoints { get; init; } = 60;
     public int ShellConnectPoints { get; init; } = 50;
-    public int LolbinShellPoints { get; init; } = 60;
+    /// <summary>Command-line knowledge (GTFOBins-like): supporting context, never a THREAT alone.</summary>
+    public int LolbinShellPoints { get; init; } = 20;
     public int SshTunnelPoints { get; init; } = 35;
-    public int LolbinContextPoints { get; init; } = 20;
-    public int OrphanShellPoints { get; init; } = 40;
+    public int SshForwardPoints { get; init; } = 65;
+    public int RelayPoints { get; init; } = 65;
+    public int LolbinContextPoints { get; init; } = 10;
+    public int OrphanShellPoints { get; init; } = 10;
     public int ServerChildPoints { get; init; } = 50;
     public int BeaconPoints { get; init; } = 45;
     public int ServiceBeaconPoints { get; init; } = 10;
-    public int FirstSeenPoints { get; init; } = 10;
+    public int FirstSeenPoints { get; init; } = 5;
     public int TempExePoints { get; init; } = 40;
+    public int MemfdExePoints { get; init; } = 50;
     public int DeletedExePoints { get; init; } = 40;
     public int MasqueradePoints { get; init; } = 30;
     public int LongevityPoints { get; init; } = 25;
@@ -64,6 +71,15 @@ public sealed record RulesConfig
     public IReadOnlyList<string> TelemetryAgents { get; init; } = ["popularity-contest", "popcon", "apport", "whoopsie", "ubuntu-report", "telegraf", "datadog-agent", "collectd", "zabbix_agentd", "zabbix_agent2", "amazon-ssm-agent", "fluent-bit", "td-agent", "otelcol", "otelcol-contrib", "vector", "newrelic-infra", "metricbeat", "filebeat", "elastic-agent", "netdata", "prometheus", "grafana-agent", "alloy", "sentry", "crash-reporter"];
     public IReadOnlyList<string> TelemetryUnitWords { get; init; } = ["telemetry", "metrics", "monitor", "report", "stats", "agent", "exporter", "heartbeat"];
     public IReadOnlyList<string> Schedulers { get; init; } = ["cron", "crond", "anacron", "atd", "systemd-timer"];
+
+    /// <summary>Launchers (executables, matched on the path the kernel ran) whose shells without a terminal are automation.</summary>
+    public IReadOnlyList<string> AutomationLaunchers { get; init; } = ["cron", "crond", "anacron", "atd", "supervisord", "runsv", "runsvdir", "s6-supervise", "systemd", "init", "containerd-shim", "containerd-shim-runc-v2", "runc", "crun", "conmon", "tini", "dumb-init", "gitlab-runner", "act_runner", "buildkite-agent", "jenkins", "nohup", "unshare", "start-stop-daemon", "daemon"];
+    /// <summary>Names a process may not take unless it is that program: a disguise when another executable wears them.</summary>
+    public IReadOnlyList<string> WellKnownNames { get; init; } = ["sshd", "systemd", "init", "cron", "crond", "atd", "rsyslogd", "syslog-ng", "dbus-daemon", "systemd-journald", "systemd-udevd", "systemd-logind", "systemd-resolved", "udevd", "agetty", "login", "nginx", "apache2", "httpd", "mysqld", "postgres", "dockerd", "containerd", "kubelet", "snapd", "polkitd", "NetworkManager", "wpa_supplicant", "chronyd", "ntpd", "getty"];
+    /// <summary>Kernel thread names (a user process wearing one hides among them).</summary>
+    public IReadOnlyList<string> KernelThreadPrefixes { get; init; } = ["kworker", "ksoftirqd", "kthreadd", "kswapd", "migration/", "rcu_", "watchdog/", "jbd2/", "irq/", "kdevtmpfs", "khungtaskd", "oom_reaper", "writeback", "kcompactd", "kblockd", "cpuhp/", "kauditd", "ext4-rsv"];
+    /// <summary>"tool arg-prefix": arguments that hand a shell to the network (GTFOBins-like supporting context).</summary>
+    public IReadOnlyList<string> ShellHandoffArgs { get; init; } = ["socat exec:", "socat system:", "nc -e", "nc -c", "ncat -e", "ncat -c", "ncat --exec", "ncat --sh-exec", "ncat --lua-exec", "netcat -e", "nc.traditional -e", "nc.traditional -c", "busybox -e"];
 
     public static RulesConfig Default { get; } = new();
 }

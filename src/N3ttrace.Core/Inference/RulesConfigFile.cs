@@ -16,6 +16,12 @@ public static class RulesConfigFile
         ["anomaly_score"] = (c, v, _) => c with { AnomalyScore = Int(v, 0, 100) },
         ["threat_score"] = (c, v, _) => c with { ThreatScore = Int(v, 0, 100) },
         ["stdio_socket_points"] = (c, v, _) => c with { StdioSocketPoints = Points(v) },
+        ["stdio_wiring_points"] = (c, v, _) => c with { StdioWiringPoints = Points(v) },
+        ["shell_spawn_points"] = (c, v, _) => c with { ShellSpawnPoints = Points(v) },
+        ["shell_loop_points"] = (c, v, _) => c with { ShellLoopPoints = Points(v) },
+        ["memfd_exe_points"] = (c, v, _) => c with { MemfdExePoints = Points(v) },
+        ["ssh_forward_points"] = (c, v, _) => c with { SshForwardPoints = Points(v) },
+        ["relay_points"] = (c, v, _) => c with { RelayPoints = Points(v) },
         ["shell_connect_points"] = (c, v, _) => c with { ShellConnectPoints = Points(v) },
         ["lolbin_shell_points"] = (c, v, _) => c with { LolbinShellPoints = Points(v) },
         ["ssh_tunnel_points"] = (c, v, _) => c with { SshTunnelPoints = Points(v) },
@@ -55,6 +61,10 @@ public static class RulesConfigFile
         ["telemetry_agents"] = (c, v, a) => c with { TelemetryAgents = List(c.TelemetryAgents, v, a) },
         ["telemetry_unit_words"] = (c, v, a) => c with { TelemetryUnitWords = List(c.TelemetryUnitWords, v, a) },
         ["schedulers"] = (c, v, a) => c with { Schedulers = List(c.Schedulers, v, a) },
+        ["automation_launchers"] = (c, v, a) => c with { AutomationLaunchers = List(c.AutomationLaunchers, v, a) },
+        ["well_known_names"] = (c, v, a) => c with { WellKnownNames = List(c.WellKnownNames, v, a) },
+        ["kernel_thread_prefixes"] = (c, v, a) => c with { KernelThreadPrefixes = List(c.KernelThreadPrefixes, v, a) },
+        ["shell_handoff_args"] = (c, v, a) => c with { ShellHandoffArgs = List(c.ShellHandoffArgs, v, a) },
     };
 
     public static IReadOnlyCollection<string> Keys => Setters.Keys;

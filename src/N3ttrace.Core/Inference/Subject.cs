@@ -31,7 +31,7 @@ public sealed class Subject
     public ProcessContext Current => Connection.Process?.Context ?? Connection.Context;
     public string Exe => Birth.Exe;
     public bool HasTty => Birth.Tty.Length > 0;
-    public bool IsShell => Lists.Shells.Contains(Exe) && !IsBusyboxApplet;
+    public bool IsShell => (Lists.Shells.Contains(Exe) && !IsBusyboxApplet) || (Identity?.IsKnownShell(Exe) ?? false);
     public bool IsLolbin => Lists.IsLolbin(Exe);
     private bool IsBusyboxApplet => NameSet.BaseName(Exe) == "busybox" && NameSet.BaseName(Birth.Argv0) is not ("sh" or "ash" or "busybox");
 
@@ -41,6 +41,59 @@ public sealed class Subject
     public bool FirstSeen { get; set; }
     public int BaselineSize { get; set; }
     public LongevityThreshold? Longevity { get; set; }
+
+    /// <summary>Who holds each pipe, FIFO and socket on stdio (the engine sets the pipeline's index).</summary>
+    public StdioPeers Peers { get; init; } = StdioPeers.Empty;
+    /// <summary>Established inbound (accepted) TCP sockets the process holds, when the engine looked (relay candidates).</summary>
+    public int InboundSockets { get; set; }
+    /// <summary>Live outbound connections the connection's process holds, this one included (the engine counts them).</summary>
+    public int HeldByProcess { get; init; }
+    /// <summary>Copies of known interpreters under other names (null: by name only).</summary>
+    public IExecutableIdentity? Identity { get; init; }
+
+    public bool IsInterpreter(ProcessContext ctx) => CommandInterpreter.Is(ctx, Lists, Identity);
+
+    /// <summary>
+    /// A shell without a terminal that runs as automation, not as an intruder's session: its stdin is /dev/null or a
+    /// file (cron, at, nohup, CI), it runs in a system service, or a launcher among its ancestors is a scheduler,
+    /// supervisor, CI runner, container runtime or init system (by executable path).
+    /// </summary>
+    public bool IsAutomation(ProcessNode shell, out string why)
+    {
+        why = "";
+        var ctx = shell.Context;
+        if (ctx.Tty.Length > 0)
+        {
+            return false;
+        }
+        if (Cgroup.IsSystemService)
+        {
+            why = $"service {Label(Cgroup.Unit)}";
+            return true;
+        }
+        if (ctx.Stdio.In.Kind is StdioKind.Null or StdioKind.File)
+        {
+            why = $"stdin is {StdioFd.Name(ctx.Stdio.In.Kind)}";
+            return true;
+        }
+        return HasAutomationLauncher(shell, out why);
+    }
+
+    /// <summary>A scheduler, supervisor, CI runner, container runtime or init among the ancestors (by executable path).</summary>
+    public bool HasAutomationLauncher(ProcessNode node, out string why)
+    {
+        why = "";
+        var depth = 0;
+        for (var p = node.ParentNode; p is not null && depth < Config.AncestryDepth; p = p.ParentNode, depth++)
+        {
+            if (Lists.AutomationLaunchers.Contains(p.Context.Exe))
+            {
+                why = $"launched by {Label(p.Context.Exe)}";
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>Original parents, nearest first, up to the configured depth (exited ones included).</summary>
     public IReadOnlyList<ProcessNode> Ancestors => _ancestors ??= WalkAncestors();

@@ -20,6 +20,9 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         public bool Probe = probe;
         public bool Stdio;
         public bool LongLived;
+        public bool Wired;
+        public bool RelayProbe;
+        public RuleHit? Spawn;
     }
 
     /// <summary>What depends only on the process (not on the destination or time), judged once per process and exec.</summary>
@@ -33,7 +36,7 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
     }
 
     // Rules whose answer changes per connection (destination, time, a launcher exiting later): never cached.
-    private static readonly IRiskRule[] PerConnection = [.. RuleCatalog.AtBirth.Where(r => r is Rules.BeaconRule or Rules.FirstSeenRule or Rules.OrphanShellRule)];
+    private static readonly IRiskRule[] PerConnection = [.. RuleCatalog.AtBirth.Where(r => r is Rules.BeaconRule or Rules.FirstSeenRule or Rules.OrphanShellRule or Rules.StdioWiringRule or Rules.ShellSpawnRule or Rules.SshTunnelRule)];
     private static readonly IRiskRule[] PerProcess = [.. RuleCatalog.AtBirth.Except(PerConnection)];
 
     private readonly ConditionalWeakTable<ProcessNode, ProcessJudgement> _byProcess = [];
@@ -44,23 +47,53 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
     private readonly PurposeClassifier _purpose = new();
     private readonly Dictionary<Connection, Tracked> _tracked = new(ReferenceEqualityComparer.Instance);
 
+    private readonly IExecutableIdentity? _identity;
+    // Live outbound connections per holding process (a process forwarding traffic holds several).
+    private readonly Dictionary<ProcessNode, int> _holding = new(ReferenceEqualityComparer.Instance);
+
     public LifetimeDistribution Lifetimes { get; } = new();
+    /// <summary>The pipeline's index of who holds each stdio pipe, FIFO and socket (set by whoever builds both).</summary>
+    public StdioPeers Peers { get; set; } = StdioPeers.Empty;
+    /// <summary>n3ttrace's own process: its connections (forwarding, shipping) are never scored.</summary>
+    public int OwnTgid { get; init; } = Environment.ProcessId;
+    public long WiringChecks { get; private set; }
+    public long RelayProbes { get; private set; }
+    private static readonly Rules.RelayRule Relay = new();
     public long StdioProbes { get; private set; }
     public RulesConfig Config => _lists.Config;
     public IHostBaseline Baseline => _baseline;
 
     /// <param name="live">Where stdio of live shells is probed (/proc in n3ttrace run); null: not probed.</param>
-    public VerdictEngine(RulesConfig config, IHostBaseline baseline, IProcessReader? live = null)
+    public VerdictEngine(RulesConfig config, IHostBaseline baseline, IProcessReader? live = null, IExecutableIdentity? identity = null)
     {
         _lists = new RuleLists(config);
         _beacons = new BeaconTracker(config.BeaconHistory, config.BeaconMaxPairs, config.BeaconMinIntervalSeconds / 2);
         _baseline = baseline;
         _live = live;
+        _identity = identity;
     }
+
+    private Subject NewSubject(Connection c, long nowBootNs) => new(c, _lists, nowBootNs)
+    {
+        Peers = Peers,
+        Identity = _identity,
+        HeldByProcess = c.Process is { } p ? _holding.GetValueOrDefault(p) : 0,
+    };
+
+    private static readonly Verdict OwnVerdict = new(PurposeGuess.Telemetry, 1.0, RiskLevel.Normal, 0,
+        ["purpose +0: telemetry (1.00): n3ttrace's own connection (forwarding, shipping), never scored"]);
 
     public Verdict Judge(Connection c, long nowBootNs)
     {
-        var s = new Subject(c, _lists, nowBootNs);
+        if (c.Pid == OwnTgid && OwnTgid > 0)
+        {
+            return OwnVerdict;
+        }
+        if (c.State == ConnectionState.Active && c.Process is { } holderNode)
+        {
+            _holding[holderNode] = _holding.GetValueOrDefault(holderNode) + 1;
+        }
+        var s = NewSubject(c, nowBootNs);
         var p = ForProcess(s);
         if (!c.BirthBeforeStart)
         {
@@ -92,7 +125,13 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         {
             var probe = c.Pid > 0 && (s.IsShell || _lists.Interpreters.Contains(c.Context.Exe));
             var all = hits ?? [.. p.Hits];
-            _tracked[c] = new Tracked(all, purpose, probe) { Stdio = all.Exists(h => h.Rule == RuleCatalog.StdioSocket.Name) };
+            _tracked[c] = new Tracked(all, purpose, probe)
+            {
+                Stdio = all.Exists(h => h.Rule == RuleCatalog.StdioSocket.Name),
+                Wired = all.Exists(h => h.Rule == RuleCatalog.StdioWiring.Name),
+                Spawn = all.Find(h => h.Rule == RuleCatalog.ShellSpawn.Name),
+                RelayProbe = c.Pid > 0 && _lists.NetworkTools.Contains(c.Context.Exe) && !all.Exists(h => h.Rule == "relay"),
+            };
         }
         return verdict;
     }
@@ -122,9 +161,39 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         return j;
     }
 
+    public Verdict? BeforeEnd(Connection c, long nowBootNs)
+    {
+        if (!_tracked.TryGetValue(c, out var t) || c.Process is not { } holder || (holder.ExecChildren.Length == 0 && !holder.Context.Stdio.HasPipe && !t.RelayProbe)
+            || nowBootNs - c.BirthBootNs > (long)(_lists.Config.StdioProbeWindowSeconds * 1e9))
+        {
+            return null;
+        }
+        if (WiringCheck(c, t, nowBootNs) is not { } added)
+        {
+            return null;
+        }
+        t.Hits.Add(added);
+        if (added.Rule == RuleCatalog.StdioWiring.Name && RuleCatalog.ShellSpawn.Evaluate(NewSubject(c, nowBootNs)) is { } spawn && t.Spawn is null)
+        {
+            t.Spawn = spawn;
+            t.Hits.Add(spawn);
+        }
+        return VerdictBuilder.Build(t.Hits, t.Purpose, _lists.Config);
+    }
+
     public void OnEnd(Connection c)
     {
-        _tracked.Remove(c);
+        if (_tracked.Remove(c) && c.Process is { } p && _holding.TryGetValue(p, out var n))
+        {
+            if (n <= 1)
+            {
+                _holding.Remove(p);
+            }
+            else
+            {
+                _holding[p] = n - 1;
+            }
+        }
         if (c.State == ConnectionState.Closed && c.EndBootNs is { } end)
         {
             Lifetimes.Add(c.AgeSeconds(end));
@@ -148,9 +217,15 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
             {
                 added = StdioCheck(c, t, nowBootNs, probeWindowNs);
             }
+            if (added is null && (!t.Wired || t.Spawn is null || t.Spawn.Points < _lists.Config.ShellLoopPoints) && c.Process is { } holder
+                && nowBootNs - c.BirthBootNs <= probeWindowNs && (holder.ExecChildren.Length > 0 || holder.Context.Stdio.HasPipe || t.RelayProbe))
+            {
+                added = WiringCheck(c, t, nowBootNs);
+            }
             if (added is null && !t.LongLived && c.AgeSeconds(nowBootNs) >= threshold.Seconds)
             {
-                var s = new Subject(c, _lists, nowBootNs) { Longevity = threshold };
+                var s = NewSubject(c, nowBootNs);
+                s.Longevity = threshold;
                 added = RuleCatalog.Longevity.Evaluate(s);
                 t.LongLived = added is not null;
             }
@@ -161,6 +236,47 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
             }
         }
         return changed ?? (IEnumerable<(Connection, Verdict)>)[];
+    }
+
+    /// <summary>The stdio wiring and shell spawns of a live connection's holder, re-checked in its first seconds (a shell may exec after the connect).</summary>
+    private RuleHit? WiringCheck(Connection c, Tracked t, long nowBootNs)
+    {
+        WiringChecks++;
+        var s = NewSubject(c, nowBootNs);
+        if (!t.Wired && RuleCatalog.StdioWiring.Evaluate(s) is { } wired)
+        {
+            t.Wired = true;
+            return wired;
+        }
+        if (t.RelayProbe && c.Pid > 0 && c.Process?.ExitedBootNs is null)
+        {
+            // A network tool's connection: once, does the process also hold an accepted inbound connection?
+            t.RelayProbe = false;
+            RelayProbes++;
+            s.InboundSockets = _live?.CountInboundSockets(c.Pid) ?? 0;
+            // Fed through a pipe its launcher made (ncat --sh-exec, inetd-like): the launcher may hold the inbound side.
+            for (var (a, depth) = (c.Process?.ParentNode, 0); s.InboundSockets == 0 && a is not null && depth < 2 && c.Context.Stdio.In.Kind is Lineage.StdioKind.Pipe or Lineage.StdioKind.Socket; a = a.ParentNode, depth++)
+            {
+                if (a.ExitedBootNs is null && _lists.NetworkTools.Contains(a.Context.Exe))
+                {
+                    s.InboundSockets = _live?.CountInboundSockets(a.Key.Tgid) ?? 0;
+                }
+            }
+            if (Relay.Evaluate(s) is { } relay)
+            {
+                return relay;
+            }
+        }
+        if (RuleCatalog.ShellSpawn.Evaluate(s) is { } spawn && (t.Spawn is null || spawn.Points > t.Spawn.Points))
+        {
+            if (t.Spawn is not null)
+            {
+                t.Hits.Remove(t.Spawn);
+            }
+            t.Spawn = spawn;
+            return spawn;
+        }
+        return null;
     }
 
     private RuleHit? StdioCheck(Connection c, Tracked t, long nowBootNs, long probeWindowNs)
@@ -180,7 +296,7 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
             }
             probe = true;
         }
-        var s = new Subject(c, _lists, nowBootNs);
+        var s = NewSubject(c, nowBootNs);
         if (probe)
         {
             StdioProbes++;

@@ -16,6 +16,9 @@ public interface IProcessReader
     /// <summary>Which of a live process's stdin, stdout, stderr are sockets (bit 0, 1, 2).</summary>
     int ReadStdioSockets(int pid);
 
+    /// <summary>How many accepted (inbound) TCP connections pid holds now (a relay holds one beside its outbound).</summary>
+    int CountInboundSockets(int pid) => 0;
+
     /// <summary>Every process id alive now.</summary>
     IEnumerable<int> EnumeratePids();
 }

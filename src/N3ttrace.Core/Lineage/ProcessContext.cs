@@ -27,6 +27,8 @@ public sealed record ProcessContext
     public string Cgroup { get; init; } = "";
     /// <summary>Bit i set when fd i (stdin, stdout, stderr) was a socket at exec.</summary>
     public int StdioSockets { get; init; }
+    /// <summary>What fds 0, 1, 2 were at exec (kernel) or when /proc was read (fallback); default when unknown.</summary>
+    public StdioFacts Stdio { get; init; }
     /// <summary>Names of fields that were cut or could not be read: argv, env, cwd, exe.</summary>
     public IReadOnlyList<string> Truncated { get; init; } = [];
 

@@ -36,6 +36,35 @@ public sealed class ProcessNode
 
     public int PPid => ParentKey?.Tgid ?? (Parent == ParentKnowledge.Root ? 1 : 0);
 
+    /// <summary>Boot time of the last exec seen (0 when only fork or /proc saw it).</summary>
+    public long ExecBootNs { get; set; }
+
+    private ProcessNode[]? _execChildren;
+    private int _execChildCount;
+
+    /// <summary>The last few children that exec'd (newest last): what a process that holds a connection spawned.</summary>
+    public ReadOnlySpan<ProcessNode> ExecChildren => _execChildren is null ? [] : _execChildren.AsSpan(0, Math.Min(_execChildCount, _execChildren.Length));
+
+    /// <summary>A new program in this process: what the old one spawned is not its doing.</summary>
+    internal void ForgetExecChildren() => _execChildCount = 0;
+
+    internal void AddExecChild(ProcessNode child)
+    {
+        _execChildren ??= new ProcessNode[4];
+        if (Array.IndexOf(_execChildren, child, 0, Math.Min(_execChildCount, _execChildren.Length)) >= 0)
+        {
+            return;
+        }
+        if (_execChildCount < _execChildren.Length)
+        {
+            _execChildren[_execChildCount++] = child;
+            return;
+        }
+        // Bounded: drop the oldest.
+        Array.Copy(_execChildren, 1, _execChildren, 0, _execChildren.Length - 1);
+        _execChildren[^1] = child;
+    }
+
     public string Label(string comm) => $"{Key.Tgid}:{comm}[{Key.StartTicks}]";
 
     /// <summary>"pid:comm[start] &lt;- pid:comm[start] &lt;- ...", nearest first, ending in "1" (init) or "?" (unknown).</summary>

@@ -18,6 +18,8 @@ public sealed class ProcessTable(ProcessIdentity identity, IProcessReader reader
     private int _highWater;
 
     public ProcessIdentity Identity { get; } = identity;
+    /// <summary>Who holds each pipe, FIFO and socket on stdio: the other end of a shell's pipe.</summary>
+    public StdioPeers Peers { get; } = new();
     public int Count => _nodes.Count;
     public long ProcReads { get; private set; }
 
@@ -76,6 +78,7 @@ public sealed class ProcessTable(ProcessIdentity identity, IProcessReader reader
         }
         node = Create(key, parent, knowledge, ctx);
         node.ContextFromProc = true;
+        Peers.Add(node, ctx.Stdio);
         return node;
     }
 
@@ -97,20 +100,28 @@ public sealed class ProcessTable(ProcessIdentity identity, IProcessReader reader
         node.ContextFromProc = parent?.ContextFromProc ?? true;
     }
 
-    public ProcessNode OnExec(ProcessKey key, ProcessKey parentKey, ProcessContext ctx)
+    public ProcessNode OnExec(ProcessKey key, ProcessKey parentKey, ProcessContext ctx, long bootNs = 0)
     {
         ctx = _strings.Intern(ctx);
         if (_nodes.TryGetValue(key, out var node))
         {
+            Peers.Remove(node, node.Context.Stdio);
+            node.ForgetExecChildren();
             node.Context = ctx;
             node.ContextFromProc = false;
-            return node;
         }
-        // Forked before capture started (or the fork event was not seen): the exec's real_parent is the best truth.
-        var parent = ProcessIdentity.IsRoot(parentKey.Tgid) ? null : Find(parentKey);
-        var knowledge = parent is not null ? ParentKnowledge.Known
-            : ProcessIdentity.IsRoot(parentKey.Tgid) ? ParentKnowledge.Root : ParentKnowledge.Unknown;
-        return Create(key, parent, knowledge, ctx);
+        else
+        {
+            // Forked before capture started (or the fork event was not seen): the exec's real_parent is the best truth.
+            var parent = ProcessIdentity.IsRoot(parentKey.Tgid) ? null : Find(parentKey);
+            var knowledge = parent is not null ? ParentKnowledge.Known
+                : ProcessIdentity.IsRoot(parentKey.Tgid) ? ParentKnowledge.Root : ParentKnowledge.Unknown;
+            node = Create(key, parent, knowledge, ctx);
+        }
+        node.ExecBootNs = bootNs;
+        Peers.Add(node, ctx.Stdio);
+        node.ParentNode?.AddExecChild(node);
+        return node;
     }
 
     /// <summary>The kernel's view at connect wins over the exec-time one: cwd, session, tty now; deleted exe, rewritten argv.</summary>
@@ -153,9 +164,13 @@ public sealed class ProcessTable(ProcessIdentity identity, IProcessReader reader
         while (_exited.TryPeek(out var e) && e.ExitNs < horizon)
         {
             _exited.Dequeue();
-            if (_nodes.Remove(e.Key, out var node) && _byTgid.TryGetValue(e.Key.Tgid, out var cur) && ReferenceEquals(cur, node))
+            if (_nodes.Remove(e.Key, out var node))
             {
-                _byTgid.Remove(e.Key.Tgid);
+                Peers.Remove(node, node.Context.Stdio);
+                if (_byTgid.TryGetValue(e.Key.Tgid, out var cur) && ReferenceEquals(cur, node))
+                {
+                    _byTgid.Remove(e.Key.Tgid);
+                }
             }
         }
         // Dictionaries keep their largest size; give it back once a storm is over.

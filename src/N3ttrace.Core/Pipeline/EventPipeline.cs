@@ -151,7 +151,7 @@ public sealed class EventPipeline : IEventSink
                 _processes.OnFork(f.Parent, f.Child, f.Comm);
                 break;
             case ProcessExeced x:
-                _processes.OnExec(x.Process, x.Parent, x.Context);
+                _processes.OnExec(x.Process, x.Parent, x.Context, x.BootNs);
                 break;
             case ProcessExited x:
                 _processes.OnExit(x.Process, x.BootNs);
@@ -215,6 +215,15 @@ public sealed class EventPipeline : IEventSink
         {
             Stats.UnmatchedDeaths++;
             return;
+        }
+        if (_verdicts.BeforeEnd(c, e.BootNs) is { } last)
+        {
+            var previous = c.Verdict;
+            c.Verdict = last;
+            foreach (var s in _sinks)
+            {
+                s.OnVerdictChange(c, previous);
+            }
         }
         c.State = ConnectionState.Closed;
         c.EndBootNs = e.BootNs;

@@ -8,6 +8,12 @@ public interface IVerdictEngine
     /// <summary>The verdict at birth (or failure).</summary>
     Verdict Judge(Connection c, long nowBootNs);
 
+    /// <summary>
+    /// A last look at a live connection as it closes, before its death is recorded: a shell spawned over it a moment
+    /// ago must not be missed because the connection ended before the next tick. Null when the verdict stands.
+    /// </summary>
+    Verdict? BeforeEnd(Connection c, long nowBootNs) => null;
+
     /// <summary>Lets the engine learn from a finished connection (lifetimes, baselines).</summary>
     void OnEnd(Connection c);
 

@@ -52,6 +52,13 @@ public static class FlatRecordJson
                 w.WriteStringValue(r);
             }
             w.WriteEndArray();
+            // The ATT&CK technique ids the reasons cite, for a SIEM that filters on them.
+            w.WriteStartArray("attack_ids");
+            foreach (var t in Inference.RecordedReason.Techniques(value))
+            {
+                w.WriteStringValue(t);
+            }
+            w.WriteEndArray();
         }
         else if (Numeric.Contains(name) && value.Length == 0)
         {

@@ -81,16 +81,7 @@ public static partial class OcsfNetworkActivity
         var techniques = Techniques(evt["reasons"]);
         if (techniques.Count > 0)
         {
-            w.WriteStartArray("attacks");
-            foreach (var t in techniques)
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("technique");
-                w.WriteString("uid", t);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            WriteAttacks(w, evt["reasons"]);
         }
 
         w.WriteStartObject("metadata");
@@ -247,6 +238,34 @@ public static partial class OcsfNetworkActivity
 
     [GeneratedRegex(@"\bT\d{4}(?:\.\d{3})?\b")]
     private static partial Regex TechniqueId();
+
+    /// <summary>OCSF attacks: one entry per ATT&amp;CK technique the reasons cite.</summary>
+    private static void WriteAttacks(Utf8JsonWriter w, string reasons)
+    {
+        w.WriteStartArray("attacks");
+        foreach (var id in Inference.RecordedReason.Techniques(reasons))
+        {
+            var (name, tacticUid, tactic) = Inference.AttackTechniques.Describe(id);
+            w.WriteStartObject();
+            w.WriteStartObject("technique");
+            w.WriteString("uid", id);
+            if (name.Length > 0)
+            {
+                w.WriteString("name", name);
+            }
+            w.WriteEndObject();
+            if (tacticUid.Length > 0)
+            {
+                w.WriteStartObject("tactic");
+                w.WriteString("uid", tacticUid);
+                w.WriteString("name", tactic);
+                w.WriteEndObject();
+            }
+            w.WriteString("version", "v16");
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
 
     private static void WriteUnmapped(Utf8JsonWriter w, TrailRow evt, TrailRow? b, HostFacts? host)
     {

@@ -134,7 +134,9 @@ internal static class RunCommand
         {
             sinks.Add(forwarder);
         }
-        using var verdicts = new Inference.VerdictEngine(rulesConfig, new HostBaseline(dir, rulesConfig.BaselineMaxPairs), processes.Reader);
+        using var verdicts = new Inference.VerdictEngine(rulesConfig, new HostBaseline(dir, rulesConfig.BaselineMaxPairs), processes.Reader,
+            new Capture.Proc.ProcFs.ExecutableIdentity(rulesConfig));
+        verdicts.Peers = processes.Peers;
         var pipeline = new EventPipeline(source.Name, processes, new EndpointPrivacy(secret), clock, sinks, verdicts, log)
         {
             ModeNote = selection.ModeNote,

@@ -36,12 +36,20 @@ public class PurposeTests
     }
 
     [Fact]
-    public void Known_agent_is_telemetry_and_nothing_known_is_unknown()
+    public void Known_agent_is_telemetry_no_terminal_and_no_login_is_a_background_service_and_no_context_is_unknown()
     {
         Assert.Equal(PurposeGuess.Telemetry, Classify(Make.Subject(Make.Conn(Make.Node(Make.Ctx("/usr/bin/telegraf", ["telegraf"]))))).Purpose);
+        // [judgement] no terminal and no login is evidence (nobody at a keyboard): a background service, with low confidence.
         var p = Classify(Make.Subject(Make.Conn(Make.Node(Make.Ctx("/opt/x/x", ["x"])))));
-        Assert.Equal(PurposeGuess.Unknown, p.Purpose);
-        Assert.Equal(0, p.Confidence);
+        Assert.Equal(PurposeGuess.BackgroundService, p.Purpose);
+        Assert.Equal(0.4, p.Confidence);
+        Assert.Contains("no login, no tty", p.Evidence);
+        // A login without a terminal (ssh host command) is a user's action.
+        Assert.Equal(PurposeGuess.UserAction, Classify(Make.Subject(Make.Conn(Make.Node(Make.Ctx("/usr/bin/git", ["git", "fetch"], loginUid: 1000))))).Purpose);
+        // Only a process whose context could not be read is unknown.
+        var none = Classify(Make.Subject(Make.Conn(Make.Node(Make.Ctx("", ["?"])))));
+        Assert.Equal(PurposeGuess.Unknown, none.Purpose);
+        Assert.Equal(0, none.Confidence);
     }
 
     [Fact]

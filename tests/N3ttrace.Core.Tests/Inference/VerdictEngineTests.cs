@@ -19,9 +19,10 @@ public class VerdictEngineTests
             levels.Add(c.Verdict.Level);
             engine.OnEnd(c);
         }
-        // call 1: first-seen + lolbin (30, ANOMALY); 2..5: lolbin only; from call 6 the beacon rule adds 45.
-        Assert.Equal([RiskLevel.Anomaly, RiskLevel.Normal, RiskLevel.Normal, RiskLevel.Normal, RiskLevel.Normal], levels.Take(5));
-        Assert.All(levels.Skip(5), l => Assert.Equal(RiskLevel.Threat, l));
+        // call 1: first-seen + lolbin (supporting context, 15: NORMAL); 2..5: lolbin only; from call 6 the beacon rule adds 45 (ANOMALY:
+        // a beacon alone is behaviour worth a look, not a verdict of intrusion).
+        Assert.All(levels.Take(5), l => Assert.Equal(RiskLevel.Normal, l));
+        Assert.All(levels.Skip(5), l => Assert.Equal(RiskLevel.Anomaly, l));
     }
 
     [Fact]
@@ -49,7 +50,7 @@ public class VerdictEngineTests
         Assert.Contains(first.Reasons, r => r.StartsWith("first-seen", StringComparison.Ordinal));
         var second = engine.Judge(Make.Conn(node, birthNs: 1), 0);
         Assert.Same(second, engine.Judge(Make.Conn(node, birthNs: 2), 0)); // no per-connection hit: one shared verdict
-        Assert.StartsWith("lolbin +20", second.Reasons[0], StringComparison.Ordinal);
+        Assert.StartsWith("lolbin +10", second.Reasons[0], StringComparison.Ordinal);
         node.Context = Make.Ctx("/usr/bin/bash", ["bash"]); // exec: judged again
         Assert.StartsWith("shell-connect", engine.Judge(Make.Conn(node, birthNs: 3), 0).Reasons[0], StringComparison.Ordinal);
     }

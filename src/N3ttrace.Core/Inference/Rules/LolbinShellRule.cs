@@ -1,18 +1,20 @@
 namespace N3ttrace.Inference.Rules;
 
 /// <summary>
-/// A living-off-the-land binary whose command line hands a shell to the network: socat exec:/system:,
-/// nc -e/-c/--sh-exec, an interpreter's inline code (-c/-e/-r) that both opens a socket and spawns a shell
-/// or duplicates descriptors, awk /inet/tcp. The name alone never fires: the arguments must say it.
+/// Command-line knowledge (GTFOBins-like), supporting context with small weight: a living-off-the-land binary
+/// whose arguments hand a program to the network (the rules file's shell_handoff_args: socat exec:, nc -e...),
+/// or an interpreter's inline code that both opens a socket and spawns a shell (socket_markers, shell_spawn_markers),
+/// awk /inet/tcp. Text, not behaviour: it never makes a THREAT alone.
 /// </summary>
 public sealed class LolbinShellRule : IRiskRule
 {
-    private static readonly string[] NcExec = ["-e", "-c", "--exec", "--sh-exec", "--lua-exec"];
     private static readonly string[] InlineCode = ["-c", "-e", "-E", "-r", "-R", "--eval"];
 
     public string Name => "lolbin-shell";
 
     public string Description => "socat exec:, nc -e, or interpreter inline code that opens a socket and spawns a shell";
+
+    public string Technique => "T1059";
 
     public RuleHit? Evaluate(Subject s)
     {
@@ -21,29 +23,25 @@ public sealed class LolbinShellRule : IRiskRule
             return null;
         }
         var argv = Args(s.Birth.Argv);
-        var name = NameSet.StripVersion(NameSet.BaseName(s.Exe));
+        var name = NameSet.BaseName(s.Exe);
         var label = Subject.Label(s.Exe);
-        if (name == "socat")
+        // "tool arg-prefix" entries of the rules file (shell_handoff_args); busybox applets name themselves in argv[1].
+        var tool = name == "busybox" && argv.Count > 1 ? argv[1] : name;
+        foreach (var entry in s.Config.ShellHandoffArgs)
         {
-            foreach (var a in argv)
+            var sp = entry.IndexOf(' ', StringComparison.Ordinal);
+            if (sp <= 0 || (entry[..sp] != tool && entry[..sp] != name))
             {
-                if (a.StartsWith("exec:", StringComparison.OrdinalIgnoreCase) || a.StartsWith("system:", StringComparison.OrdinalIgnoreCase))
+                continue;
+            }
+            var prefix = entry[(sp + 1)..];
+            foreach (var a in argv.Skip(1))
+            {
+                if (a.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                 {
-                    return Hit(s, $"{label} connects a program to the network ({a[..a.IndexOf(':', StringComparison.Ordinal)].ToLowerInvariant()}:)");
+                    return Hit(s, $"{label} hands a program to the network ({Subject.Label(prefix.TrimEnd(':'))})");
                 }
             }
-            return null;
-        }
-        if (name is "nc" or "ncat" or "netcat" or "nc.openbsd" or "nc.traditional" || (name == "busybox" && argv.Count > 1 && argv[1] == "nc"))
-        {
-            foreach (var a in argv)
-            {
-                if (Array.IndexOf(NcExec, a) >= 0 || (a.StartsWith("-e", StringComparison.Ordinal) && a.Length > 2 && a[2] == '/'))
-                {
-                    return Hit(s, $"{label} executes a program on the connection ({Subject.Label(a)})");
-                }
-            }
-            return null;
         }
         if (!s.Lists.Interpreters.Contains(s.Exe))
         {
@@ -68,7 +66,7 @@ public sealed class LolbinShellRule : IRiskRule
         return null;
     }
 
-    private RuleHit Hit(Subject s, string text) => new(Name, s.Config.LolbinShellPoints, text);
+    private RuleHit Hit(Subject s, string text) => new(Name, s.Config.LolbinShellPoints, text, Technique);
 
     private static bool ContainsAny(string text, IReadOnlyList<string> markers)
     {

@@ -13,6 +13,8 @@ public sealed class ServerAncestryRule : IRiskRule
 
     public string Description => "a shell or network tool whose ancestor is a web, database or network server";
 
+    public string Technique => "T1190";
+
     public RuleHit? Evaluate(Subject s)
     {
         if (!s.IsShell && !s.IsLolbin)
@@ -23,7 +25,7 @@ public sealed class ServerAncestryRule : IRiskRule
         {
             if (IsServer(a.Context, s.Lists, out var what))
             {
-                return new RuleHit(Name, s.Config.ServerChildPoints, $"{Subject.Label(s.Exe)} descends from network server {what}");
+                return new RuleHit(Name, s.Config.ServerChildPoints, $"{Subject.Label(s.Exe)} descends from network server {what}", Technique);
             }
         }
         return null;

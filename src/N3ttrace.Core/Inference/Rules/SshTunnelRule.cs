@@ -1,17 +1,33 @@
 namespace N3ttrace.Inference.Rules;
 
-/// <summary>ssh asked to forward ports or tunnel (-R, -L, -D, -w): a pivot, or a way out around the firewall.</summary>
+/// <summary>
+/// ssh forwarding ports or tunnelling: an sshd that opens an outbound connection, or an ssh client holding more than its
+/// session (behaviour); ssh asked to forward (-R, -L, -D, -w) on its command line (text, smaller weight).
+/// </summary>
 public sealed class SshTunnelRule : IRiskRule
 {
     public string Name => "ssh-tunnel";
 
-    public string Description => "ssh with port forwarding or tunnelling (-R, -L, -D, -w)";
+    public string Description => "sshd connecting out, ssh holding several connections, or ssh with -R, -L, -D, -w";
+
+    public string Technique => "T1572";
 
     public RuleHit? Evaluate(Subject s)
     {
-        if (NameSet.BaseName(s.Exe) != "ssh")
+        var name = NameSet.BaseName(s.Exe);
+        if (name is "sshd" or "sshd-session")
+        {
+            // sshd has no reason of its own to open a TCP connection: it forwards one for a client (-L, -D).
+            return new RuleHit(Name, s.Config.SshForwardPoints, "sshd opened an outbound connection: it forwards traffic for a client (-L/-D)", Technique);
+        }
+        if (name != "ssh")
         {
             return null;
+        }
+        if (s.HeldByProcess >= 2)
+        {
+            // One ssh client, several live connections: the session and the traffic it forwards (-R).
+            return new RuleHit(Name, s.Config.SshForwardPoints, System.FormattableString.Invariant($"ssh holds {s.HeldByProcess} connections: it forwards traffic"), Technique);
         }
         foreach (var a in LolbinShellRule.Args(s.Birth.Argv).Skip(1))
         {
@@ -24,7 +40,7 @@ public sealed class SshTunnelRule : IRiskRule
             {
                 if (a.AsSpan(1).Contains(flag))
                 {
-                    return new RuleHit(Name, s.Config.SshTunnelPoints, $"ssh forwards or tunnels (-{flag})");
+                    return new RuleHit(Name, s.Config.SshTunnelPoints, $"ssh forwards or tunnels (-{flag})", Technique);
                 }
             }
         }

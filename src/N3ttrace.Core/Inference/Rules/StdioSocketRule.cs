@@ -12,6 +12,8 @@ public sealed class StdioSocketRule : IRiskRule
 
     public string Description => "a shell or interpreter whose stdin and stdout are sockets (reverse shell)";
 
+    public string Technique => "T1059.004";
+
     public RuleHit? Evaluate(Subject s)
     {
         var bits = s.Birth.StdioSockets | s.Current.StdioSockets | s.ProbedStdio;
@@ -24,6 +26,6 @@ public sealed class StdioSocketRule : IRiskRule
         {
             return null;
         }
-        return new RuleHit(Name, s.Config.StdioSocketPoints, $"stdin and stdout of {Subject.Label(exe)} are sockets");
+        return new RuleHit(Name, s.Config.StdioSocketPoints, $"stdin and stdout of {Subject.Label(exe)} are sockets", Technique);
     }
 }

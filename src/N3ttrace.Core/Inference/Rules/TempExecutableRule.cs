@@ -7,13 +7,15 @@ public sealed class TempExecutableRule : IRiskRule
 
     public string Description => "the executable lives in /tmp, /dev/shm or /var/tmp";
 
+    public string Technique => "T1036.005";
+
     public RuleHit? Evaluate(Subject s)
     {
         foreach (var dir in s.Config.TempDirs)
         {
             if (s.Exe.StartsWith(dir, StringComparison.Ordinal))
             {
-                return new RuleHit(Name, s.Config.TempExePoints, $"executable {Subject.Label(s.Exe)} runs from {Subject.Label(dir.TrimEnd('/'))}");
+                return new RuleHit(Name, s.Config.TempExePoints, $"executable {Subject.Label(s.Exe)} runs from {Subject.Label(dir.TrimEnd('/'))}", Technique);
             }
         }
         return null;
