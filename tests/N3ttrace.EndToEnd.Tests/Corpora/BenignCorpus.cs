@@ -26,11 +26,8 @@ internal sealed class BenignCorpus(string work, string id)
     public IReadOnlyList<string> Notes => _notes;
 
     /// <summary>The collector n3ttrace's own syslog forwarding sends to (started before the tracer).</summary>
-    public ScenarioListener Forwarding()
-    {
-        var l = Listen("f01", "n3ttrace's own syslog forwarding (--forward syslog+tcp)", "n3ttrace run", PurposeTelemetry, Mode.Hold);
-        return l;
-    }
+    public ScenarioListener Forwarding() =>
+        Listen("f01", "n3ttrace's own syslog forwarding (--forward syslog+tcp)", "n3ttrace run", PurposeTelemetry, Mode.Hold);
 
     public Task RunAllAsync() => Task.WhenAll(
         Guard("cron", Cron), Guard("at", At), Guard("supervisor", Supervisor), Guard("ssh", Ssh), Guard("package managers", PackageManagers),
