@@ -232,12 +232,8 @@ public static partial class OcsfNetworkActivity
         return $"{e["comm"]} (pid {e["pid"]}) {what} {e["remote_masked"]}:{e["rport"]}{after}: {e["level"]}, {e["purpose"]}";
     }
 
-    /// <summary>ATT&amp;CK technique ids (T1059, T1059.004) named in the reasons, in order, once each.</summary>
-    public static List<string> Techniques(string reasons) =>
-        [.. TechniqueId().Matches(reasons).Select(m => m.Value).Distinct(StringComparer.Ordinal)];
-
-    [GeneratedRegex(@"\bT\d{4}(?:\.\d{3})?\b")]
-    private static partial Regex TechniqueId();
+    /// <summary>ATT&amp;CK technique ids the reasons carry ("[T1059.004]"), in order, once each: one parser, the rules' own.</summary>
+    public static IReadOnlyList<string> Techniques(string reasons) => Inference.RecordedReason.Techniques(reasons);
 
     /// <summary>OCSF attacks: one entry per ATT&amp;CK technique the reasons cite.</summary>
     private static void WriteAttacks(Utf8JsonWriter w, string reasons)

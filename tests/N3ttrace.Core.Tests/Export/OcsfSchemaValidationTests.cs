@@ -58,10 +58,10 @@ public sealed class OcsfSchemaValidationTests
     }
 
     [Theory]
-    [InlineData("birth", "THREAT", "stdio-socket +40: shell wired to a socket (T1059.004)")]
+    [InlineData("birth", "THREAT", "stdio-socket +40: shell wired to a socket [T1059.004]")]
     [InlineData("death", "NORMAL", "")]
     [InlineData("fail", "ANOMALY", "rare parent")]
-    [InlineData("level", "THREAT", "beacon T1071; again T1071")]
+    [InlineData("level", "THREAT", "beacon +45: every 1.0 s [T1071]; first-seen +5: new destination [T1071]")]
     public void Hand_made_events_with_attacks_and_device_are_valid(string evt, string level, string reasons)
     {
         var (e, b) = TrailText.Pair(evt, level);
