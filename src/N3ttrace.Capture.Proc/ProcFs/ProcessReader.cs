@@ -106,7 +106,8 @@ public sealed class ProcessReader(string procRoot = "/proc") : IProcessReader
         }
     }
 
-    private static string ReadLink(string path)
+    /// <summary>A /proc link's target, or "" when the process or the link is gone or unreadable.</summary>
+    internal static string ReadLink(string path)
     {
         try
         {

@@ -27,7 +27,7 @@ public static class StdioReader
                 return new StdioFd(StdioKind.Socket, st.Ino, dev);
             case S_IFIFO:
                 // An anonymous pipe's link reads "pipe:[ino]"; a FIFO's is its path.
-                var target = ReadLink(path);
+                var target = ProcessReader.ReadLink(path);
                 return new StdioFd(target.StartsWith("pipe:", StringComparison.Ordinal) ? StdioKind.Pipe : StdioKind.Fifo, st.Ino, dev);
             case S_IFREG:
                 return new StdioFd(StdioKind.File, st.Ino, dev);
@@ -44,19 +44,4 @@ public static class StdioReader
         : major is 4 or 5 or (>= 136 and <= 143) ? StdioKind.Tty
         : StdioKind.Char;
 
-    private static string ReadLink(string path)
-    {
-        try
-        {
-            return new FileInfo(path).LinkTarget ?? "";
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
 }
