@@ -14,7 +14,7 @@ public abstract class FrameWorker : IDisposable
     private LiveFrame? _pending;
     private long _skipped;
     private volatile bool _stopping;
-    private bool _failed;
+    private volatile bool _failed;
 
     protected FrameWorker(string name, ILogger log)
     {
@@ -34,6 +34,13 @@ public abstract class FrameWorker : IDisposable
         {
             Interlocked.Increment(ref _skipped);
         }
+        _signal.Set();
+    }
+
+    /// <summary>Gives an output that failed another try (SIGHUP after the log's disk was fixed): it reports again if it fails again.</summary>
+    public void Retry()
+    {
+        _failed = false;
         _signal.Set();
     }
 

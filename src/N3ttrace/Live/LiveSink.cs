@@ -47,8 +47,12 @@ public sealed class LiveSink : PipelineSink
     public TimeSpan LastBuild { get; private set; }
     public long Frames { get; private set; }
 
-    /// <summary>SIGHUP: the log reopens its path before the next write.</summary>
-    public void ReopenLog() => _log?.Log.RequestReopen();
+    /// <summary>SIGHUP: the log reopens its path before the next write, even after an earlier open or write failed.</summary>
+    public void ReopenLog()
+    {
+        _log?.Log.RequestReopen();
+        _log?.Retry();
+    }
 
     public override void OnBirth(Connection c) => _recent.OnBirth(c, c.BirthUtc);
 

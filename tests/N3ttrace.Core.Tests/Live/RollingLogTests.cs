@@ -103,4 +103,25 @@ public sealed class RollingLogTests : IDisposable
         Assert.Contains(@"\x1b]2;PWNED\x07", text);
         Assert.Contains("PROC", text);
     }
+
+    [Fact]
+    public void A_sighup_after_a_failed_open_gives_the_log_another_try()
+    {
+        // The path is a directory at first: the open fails and the view stops writing, as before.
+        Directory.CreateDirectory(LogPath);
+        using (var view = new LogView(new RollingLog(LogPath, 1 << 20, 1), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))
+        {
+            view.Start();
+            view.Post(FrameLayoutTests.Frame());
+            Thread.Sleep(500);
+            Directory.Delete(LogPath); // the operator fixes the path, then sends SIGHUP
+            view.Post(FrameLayoutTests.Frame()); // still failed: nothing written without a SIGHUP
+            Thread.Sleep(300);
+            Assert.False(File.Exists(LogPath));
+            view.Log.RequestReopen();
+            view.Retry();
+            view.Post(FrameLayoutTests.Frame());
+        }
+        Assert.Contains("PROC", File.ReadAllText(LogPath));
+    }
 }
