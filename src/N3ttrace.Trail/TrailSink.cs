@@ -42,6 +42,9 @@ public sealed class TrailSink : PipelineSink
         _checkpoints = new RecordWriter(dir, TrailSchema.Checkpoints.Name, TrailSchema.Checkpoints.DataColumns, (_, hash) => _key!.Mac(hash));
         _key = SealingKey.OpenOrCreate(dir, _opt.EpochLength, now, out var created);
         NewVerifyKey = created;
+        // A new key for a trail that already has seals: seal.key was deleted or moved. Said in the chain and at start,
+        // never silently: from here on the seals verify only with the new verification key.
+        KeyReplaced = created is not null && _checkpoints.Seq > 0;
         var recoveries = new List<string>();
         foreach (var w in new[] { _births, _timeline, _checkpoints })
         {
@@ -66,6 +69,13 @@ public sealed class TrailSink : PipelineSink
                 }
             }
         }
+        if (KeyReplaced)
+        {
+            var note = $"{ChainColumns.Recovery} seal_key_replaced earlier_checkpoint_rows={_checkpoints.Seq.ToString(CultureInfo.InvariantCulture)}";
+            _births.AppendEvent(note, now);
+            _timeline.AppendEvent(note, now);
+            recoveries.Add(note);
+        }
         Recoveries = recoveries;
         _checkpointed[_births] = _checkpointed[_timeline] = 0;
         // Seal what the previous run left unsealed with the key of its epoch, then step to now.
@@ -84,6 +94,8 @@ public sealed class TrailSink : PipelineSink
     public long WriteFailures => _births.WriteFailures + _timeline.WriteFailures + _checkpoints.WriteFailures;
     public long LostRows => _births.LostRows + _timeline.LostRows + _checkpoints.LostRows;
     public long Epoch => _key.Epoch;
+    /// <summary>seal.key was missing although the trail has seals: a new key (and verification key) was made.</summary>
+    public bool KeyReplaced { get; }
     /// <summary>Gap records written by this run (kernel drops, untracked sockets, the window of a crash).</summary>
     public long Gaps { get; private set; }
     public string? LastWriteError => _births.LastError ?? _timeline.LastError ?? _checkpoints.LastError;

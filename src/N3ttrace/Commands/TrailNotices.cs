@@ -13,6 +13,12 @@ internal static class TrailNotices
 
     public static void Print(TrailSink trail, ILogger log)
     {
+        if (trail.KeyReplaced)
+        {
+            log.LogError("seal.key was missing, but this trail already has seals: a NEW sealing key and verification key were made. " +
+                "Seals from now on verify only with the new key; the old verification key still proves what was sealed before. " +
+                "If nobody here moved seal.key, treat it as tampering");
+        }
         foreach (var r in trail.Recoveries)
         {
             log.LogWarning("trail recovered after an unclean stop: {Recovery}", r);

@@ -93,4 +93,24 @@ public class RecoveryTests
         p.WaitForExit();
         return p.ExitCode;
     }
+
+    [Fact]
+    public void A_deleted_seal_key_is_said_in_the_chain_and_the_old_key_still_proves_the_past()
+    {
+        using var t = new TrailFixture(events: 800);
+        File.Delete(t.File(SealingKey.FileName));
+        VerifyKey? newKey;
+        using (var again = new TrailSink(t.Dir, t.Options))
+        {
+            Assert.True(again.KeyReplaced);
+            newKey = again.NewVerifyKey;
+            Assert.Contains(again.Recoveries, r => r.StartsWith("recovery seal_key_replaced", StringComparison.Ordinal));
+        }
+        Assert.NotNull(newKey);
+        var r = t.Verify(withKey: true);
+        // The old key: every seal before the replacement verifies, the ones after do not.
+        Assert.False(r.Intact);
+        Assert.All(r.Damages, d => Assert.Equal(DamageKind.Seal, d.Kind));
+        Assert.Contains(r.Files.Single(f => f.File == StateDirectory.TimelineFile).Recoveries, x => x.Contains("seal_key_replaced", StringComparison.Ordinal));
+    }
 }
