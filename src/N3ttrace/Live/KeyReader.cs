@@ -28,6 +28,12 @@ public sealed class KeyReader : IDisposable
                     Thread.Sleep(50);
                     continue;
                 }
+                if (Interop.LibC.IsATty(0) == 0)
+                {
+                    // The terminal hung up (ssh dropped, tmux killed): stdin polls readable forever and every read
+                    // returns at once. Without this the thread spun a CPU for the rest of the run; capture goes on.
+                    return;
+                }
                 var key = Console.ReadKey(intercept: true);
                 if (_controls.OnKey(key.KeyChar))
                 {
