@@ -43,31 +43,51 @@ public sealed class StateDirectory
     public string FilePath(string name) => System.IO.Path.Combine(Path, name);
 
     /// <summary>Opens name for appending, creating it 0600. Never follows a symlink.</summary>
-    public FileStream OpenAppend(string name, int bufferSize = 1 << 16) =>
-        OpenCreating(name, LibC.O_WRONLY, FileAccess.Write, bufferSize);
-
-    /// <summary>Opens name read-write in append mode (created 0600, never through a symlink): the chained
-    /// writer reads its last record and cuts a torn tail before it appends.</summary>
-    public FileStream OpenChained(string name) => OpenCreating(name, LibC.O_RDWR, FileAccess.ReadWrite, 0);
-
-    private FileStream OpenCreating(string name, int accessFlag, FileAccess access, int bufferSize)
+    public FileStream OpenAppend(string name, int bufferSize = 1 << 16)
     {
         var full = FilePath(name);
         if (Exists(full, out var st))
         {
             Check(full, st, LibC.S_IFREG);
         }
-        var fd = LibC.Open(full, accessFlag | LibC.O_CREAT | LibC.O_APPEND | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0x180);
+        var fd = LibC.Open(full, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0x180);
         if (fd.IsInvalid)
         {
             fd.Dispose();
             throw new StateDirectoryException($"cannot open {full}: {Marshal.GetLastPInvokeErrorMessage()}");
         }
-        return new FileStream(fd, access, bufferSize);
+        return new FileStream(fd, FileAccess.Write, bufferSize);
     }
 
-    /// <summary>Opens name for reading: the one checked open every trail reader uses (<see cref="TrailReader.OpenShared"/>).</summary>
-    public FileStream OpenRead(string name) => TrailReader.OpenShared(FilePath(name));
+    /// <summary>Opens name read-write in append mode (created 0600, never through a symlink): the chained
+    /// writer reads its last record and cuts a torn tail before it appends.</summary>
+    public FileStream OpenChained(string name)
+    {
+        var full = FilePath(name);
+        if (Exists(full, out var st))
+        {
+            Check(full, st, LibC.S_IFREG);
+        }
+        var fd = LibC.Open(full, LibC.O_RDWR | LibC.O_CREAT | LibC.O_APPEND | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0x180);
+        if (fd.IsInvalid)
+        {
+            fd.Dispose();
+            throw new StateDirectoryException($"cannot open {full}: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+        return new FileStream(fd, FileAccess.ReadWrite, 0);
+    }
+
+    /// <summary>Opens name for reading, refusing symlinks and foreign owners.</summary>
+    public FileStream OpenRead(string name)
+    {
+        var full = FilePath(name);
+        if (!Exists(full, out var st))
+        {
+            throw new FileNotFoundException($"{full} does not exist", full);
+        }
+        Check(full, st, LibC.S_IFREG);
+        return new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+    }
 
     public bool FileExists(string name) => Exists(FilePath(name), out _);
 
