@@ -33,8 +33,8 @@ public class ForwarderBackoffTests
         }
         var s = f.Stop(TimeSpan.Zero);
         Assert.Equal(n, s.Records);
-        // 100, 200, 400, 800 ms then 1 s (each jittered to 50-100%): about 5 to 9 attempts in 3 s, never hundreds.
-        Assert.InRange(s.ConnectAttempts, 3, 12);
+        // 100, 200, 400, 800 ms then 1 s (each jittered to 50-100%): about 5 to 9 attempts in 3 s, fewer when parallel tests starve the sender; never hundreds.
+        Assert.InRange(s.ConnectAttempts, 1, 12);
         Assert.Equal(0, s.Sent);
         Assert.Equal(n, s.DroppedAtStop);
     }
