@@ -32,7 +32,8 @@ public static class BeaconStatistics
         dev.Sort();
         var mad = Quantile(dev, 0.5);
         var dispersion = q2 <= 0 ? 0 : Math.Clamp(1 - mad / q2, 0, 1);
-        return new BeaconObservation(connections, q2, 1 - Math.Min(1, Math.Abs(bowley)), dispersion, (double)near / x.Length);
+        var maxDeviation = q2 <= 0 ? 1 : dev[^1] / q2;
+        return new BeaconObservation(connections, q2, 1 - Math.Min(1, Math.Abs(bowley)), dispersion, (double)near / x.Length, MaxDeviation: maxDeviation);
     }
 
     /// <summary>Linear interpolation between closest ranks of sorted values.</summary>

@@ -119,7 +119,7 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
             }
         }
         // Periodic traffic can turn a service's purpose into telemetry; otherwise the process's purpose holds.
-        var purpose = s.Beacon is not null && Rules.BeaconRule.IsBeacon(s.Beacon, _lists.Config) ? _purpose.Classify(s) : p.Purpose;
+        var purpose = PurposeClassifier.IsPeriodic(s.Beacon, _lists.Config) ? _purpose.Classify(s) : p.Purpose;
         var verdict = hits is null && ReferenceEquals(purpose, p.Purpose) ? p.Verdict : VerdictBuilder.Build(hits ?? p.Hits, purpose, _lists.Config);
         if (c.State == ConnectionState.Active)
         {
