@@ -23,6 +23,7 @@ public sealed class TrailWorkload
     private readonly EndpointPrivacy _privacy = new(RandomNumberGenerator.GetBytes(32));
     private readonly Dictionary<string, (Connection C, int Life)> _active = [];
     private readonly List<string> _activeIds = [];
+    private readonly Dictionary<int, ProcessContext> _contexts = [];
     private DateTime _now;
     private long _next;
 
@@ -101,7 +102,8 @@ public sealed class TrailWorkload
         var comm = $"worker{pid % 7}";
         var port = 1024 + _rng.Next(60000);
         var remote = _rng.Next(4) == 0 ? IPAddress.IPv6Loopback : new IPAddress([127, 0, (byte)_rng.Next(4), (byte)(1 + _rng.Next(250))]);
-        var ctx = new ProcessContext
+        // One context per process when argv is per process, as the process table shares it between a process's connections.
+        var ctx = ArgvPerProcess && _contexts.TryGetValue(pid, out var known) ? known : new ProcessContext
         {
             Comm = comm,
             Exe = $"/usr/bin/{comm}",
@@ -109,6 +111,10 @@ public sealed class TrailWorkload
             Cwd = "/srv",
             EnvSha256 = new string('e', 64),
         };
+        if (ArgvPerProcess)
+        {
+            _contexts[pid] = ctx;
+        }
         var c = new Connection
         {
             ConnId = id.ToString("x16", CultureInfo.InvariantCulture),

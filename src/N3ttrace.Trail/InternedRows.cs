@@ -18,6 +18,9 @@ public sealed class InternedRows(RecordWriter writer)
     private const int Remembered = 1 << 16;
 
     private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
+    /// <summary>The last values and id seen per source object (a process's context, shared by its connections):
+    /// a storm from one process compares a few strings instead of escaping, joining and hashing them.</summary>
+    private readonly Dictionary<object, (string[] Fields, string Id)> _recent = new(ReferenceEqualityComparer.Instance);
     private long _lostRowsSeen;
 
     public RecordWriter Writer => writer;
@@ -26,14 +29,34 @@ public sealed class InternedRows(RecordWriter writer)
     public long Written { get; private set; }
 
     /// <summary>The id of <paramref name="fields"/> (raw values, without ts and id), writing the row the first time.</summary>
-    public string Intern(string[] fields, DateTime utc)
+    /// <param name="source">The object the values come from, if any: the same object with the same values skips the hashing.</param>
+    public string Intern(string[] fields, DateTime utc, object? source = null)
     {
         if (writer.LostRows != _lostRowsSeen)
         {
             // A failed write may have taken rows with it: write each value again when next used.
             _lostRowsSeen = writer.LostRows;
             _ids.Clear();
+            _recent.Clear();
         }
+        if (source is not null && _recent.TryGetValue(source, out var recent) && recent.Fields.AsSpan().SequenceEqual(fields))
+        {
+            return recent.Id;
+        }
+        var id = Lookup(fields, utc);
+        if (source is not null)
+        {
+            if (_recent.Count >= Remembered)
+            {
+                _recent.Clear();
+            }
+            _recent[source] = (fields, id);
+        }
+        return id;
+    }
+
+    private string Lookup(string[] fields, DateTime utc)
+    {
         var key = string.Join('\t', fields.Select(TextEscaper.Escape));
         if (_ids.TryGetValue(key, out var id))
         {

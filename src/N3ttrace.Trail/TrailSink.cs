@@ -144,7 +144,7 @@ public sealed class TrailSink : PipelineSink
     private string[] BirthValues(Connection c) =>
         _processes is null
             ? BirthRecordColumns.Values(c)
-            : BirthRecordColumns.StoredValues(c, _processes.Intern(ProcessCertificateColumns.Values(c), _opt.UtcNow()), ReasonsId(c));
+            : BirthRecordColumns.StoredValues(c, _processes.Intern(ProcessCertificateColumns.Values(c), _opt.UtcNow(), c.Context), ReasonsId(c));
 
     private string[] TimelineValues(string evt, DateTime ts, Connection c, long nowBootNs) =>
         _reasons is null ? TimelineColumns.LegacyValues(evt, ts, c, nowBootNs) : TimelineColumns.StoredValues(evt, ts, c, nowBootNs, ReasonsId(c));
@@ -152,7 +152,7 @@ public sealed class TrailSink : PipelineSink
     private string ReasonsId(Connection c)
     {
         var text = c.Verdict.ReasonsText;
-        return text.Length == 0 || _reasons is null ? "" : _reasons.Intern([text], _opt.UtcNow());
+        return text.Length == 0 || _reasons is null ? "" : _reasons.Intern([text], _opt.UtcNow(), text);
     }
 
     public override void OnVerdictChange(Connection c, Verdict previous)

@@ -9,7 +9,8 @@ namespace N3ttrace.Core.Tests.Trail;
 /// [integrity] Attacks that passed `verify --verify-key` before seal continuity: stripping the seals of
 /// some epochs and re-sealing with the stolen current key, a row appended after the stop seal, a row
 /// backdated into an old epoch, and a trail cut back to an earlier seal (reported as an unproven end).
-/// The intruder here edits rows of format 1 (chain_prev stored); Format2IntrusionTests does the same to format 2.
+/// The intruder here edits rows of format 1 (chain_prev stored); ForwardSecurityTests (through Intruder) and
+/// ProcessCertificateTests attack format 2.
 /// </summary>
 public class SealContinuityTests
 {
