@@ -69,6 +69,9 @@ public sealed class InternedRows(RecordWriter writer)
         }
         _ids[key] = id;
         writer.Append([Timestamp.ToRecord(utc), id, .. fields]);
+        // Written now (new values are rare): a row that uses it is handed to its writer only after, so a
+        // killed tracer never leaves a row whose certificate is not in the file.
+        writer.Flush();
         Written++;
         return id;
     }

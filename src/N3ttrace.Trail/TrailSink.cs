@@ -188,7 +188,7 @@ public sealed class TrailSink : PipelineSink
         var sync = now - _lastSync >= _opt.DiskSyncInterval;
         foreach (var w in _data)
         {
-            w.FlushLater(toDisk: sync); // the dictionaries first (written here, on this thread): a row never precedes its certificate
+            w.FlushLater(toDisk: sync); // the dictionaries first: synced before the rows that use them
         }
         if (sync)
         {
