@@ -153,6 +153,29 @@ public class ProcessCertificateTests
     }
 
     [Fact]
+    public void A_missing_certificates_file_is_counted_by_the_reader_and_reported_by_verify()
+    {
+        var (path, dir, key, w) = Storm(processes: 2, events: 500);
+        try
+        {
+            File.Delete(dir.FilePath(ProcessCertificateColumns.FileName));
+            var births = Rows(dir, StateDirectory.BirthRecordsFile, out var reader);
+            Assert.Equal(w.Lives.Count, births.Count);
+            Assert.Equal(births.Count, reader.Unresolved);
+            Assert.All(births, b => Assert.Equal("", b["cmdline"]));
+            var window = TrailWindow.Read(dir, new TimeWindow(new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2100, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
+            Assert.True(window.UnresolvedRows >= births.Count);
+            var r = TrailVerifier.Verify(dir.Path, key);
+            Assert.False(r.Intact);
+            Assert.Contains(r.Damages, d => d.File == ProcessCertificateColumns.FileName && d.Kind == DamageKind.Truncation);
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_row_appended_after_the_stop_seal_of_a_format_2_trail_is_detected()
     {
         using var t = new TrailFixture(events: 3000);
