@@ -83,7 +83,9 @@ for _ in $(seq 100); do grep -q "capture ready" "$work/mix-ebpf.err" "$work/mix-
   [ "$(grep -l 'capture ready' "$work/mix-ebpf.err" "$work/mix-proc.err" | wc -l)" = 2 ] && break; sleep 0.2; done
 python3 bench/fallback/mixed.py 73 10 "$work/mixed.txt"
 kill -INT "$e" "$p"; wait "$e" "$p" || true
-python3 - "$work/mixed.txt" "$work/mix-ebpf/birth_records.tsv" "$work/mix-proc/birth_records.tsv" <<'PY'
+# Through the trail's one reader: format 2 stores each process certificate once, `query` joins it back.
+for m in mix-ebpf mix-proc; do "$CLI" query --state-dir "$work/$m" --format tsv > "$work/$m-births.tsv"; done
+python3 - "$work/mixed.txt" "$work/mix-ebpf-births.tsv" "$work/mix-proc-births.tsv" <<'PY'
 import csv, sys
 conns = [l.split() for l in open(sys.argv[1])]
 def recorded(path):

@@ -38,7 +38,9 @@ echo "(a) $N short-lived connectors, each with its own argv, cwd, environment; c
 start_tracer certs
 python3 bench/lineage/certs.py spawn "$work/conn" "$N" "$work"
 stop_tracer certs
-python3 bench/lineage/certs.py score "$work" "$work/state-certs/birth_records.tsv"
+# Through the trail's one reader: format 2 stores each process certificate once, `query` joins it back.
+"$CLI" query --state-dir "$work/state-certs" --format tsv > "$work/certs-births.tsv"
+python3 bench/lineage/certs.py score "$work" "$work/certs-births.tsv"
 
 echo "(b) fork+exec storm: $STORM runs of /bin/true per configuration, in $ROUNDS interleaved rounds (execs per second)"
 per=$((STORM / ROUNDS))

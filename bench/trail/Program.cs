@@ -21,9 +21,12 @@ internal static class Program
         var stepMs = new Option<double>("--step-ms") { Description = "Simulated milliseconds between events.", DefaultValueFactory = _ => 5 };
         var active = new Option<int>("--active") { Description = "Connections open on average.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
+        var processes = new Option<int>("--processes") { Description = "Distinct processes making the connections.", DefaultValueFactory = _ => 50 };
+        var argvPerProcess = new Option<bool>("--argv-per-process") { Description = "One command line per process (a storm), instead of one per connection." };
+        var format1 = new Option<bool>("--format1") { Description = "Write the trail format of earlier releases (format 1), for side-by-side figures." };
         var cmd = new RootCommand("Write a synthetic trail with the real writer (benchmarks, demos).")
         {
-            stateDir, events, stepMs, active, seed,
+            stateDir, events, stepMs, active, seed, processes, argvPerProcess, format1,
         };
         cmd.SetAction(p =>
         {
@@ -32,11 +35,13 @@ internal static class Program
             var w = new TrailWorkload(new DateTime(start.Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, DateTimeKind.Utc), p.GetValue(seed))
             {
                 TargetActive = p.GetValue(active),
+                Processes = p.GetValue(processes),
+                ArgvPerProcess = p.GetValue(argvPerProcess),
             };
             var sw = Stopwatch.StartNew();
             // Same rows, chain and seals as `run`; only the once-per-second fsync is left out, since a simulated
             // hour passes in seconds here and the disk would be the only thing measured.
-            using (var sink = new TrailSink(dir, new TrailOptions { UtcNow = w.Clock, DiskSyncInterval = TimeSpan.FromDays(1) }))
+            using (var sink = new TrailSink(dir, new TrailOptions { UtcNow = w.Clock, DiskSyncInterval = TimeSpan.FromDays(1), WriteFormat1 = p.GetValue(format1) }))
             {
                 w.Run(sink, p.GetValue(events), TimeSpan.FromMilliseconds(p.GetValue(stepMs)));
                 Console.WriteLine($"verify_key\t{sink.NewVerifyKey}");
@@ -45,6 +50,10 @@ internal static class Program
             Console.WriteLine($"last\t{Timestamp.ToRecord(w.Now)}");
             Console.WriteLine($"connections\t{w.Lives.Count}");
             Console.WriteLine($"write_seconds\t{sw.Elapsed.TotalSeconds:0.000}");
+            // Disk per connection: every file of the trail (records, timeline, dictionaries, checkpoints).
+            var bytes = Directory.EnumerateFiles(dir.Path, "*.tsv").Sum(f => new FileInfo(f).Length);
+            Console.WriteLine($"trail_bytes\t{bytes}");
+            Console.WriteLine($"bytes_per_connection\t{(w.Lives.Count == 0 ? 0 : bytes / w.Lives.Count)}");
             return 0;
         });
         return cmd;

@@ -23,6 +23,7 @@ public sealed class TrailWorkload
     private readonly EndpointPrivacy _privacy = new(RandomNumberGenerator.GetBytes(32));
     private readonly Dictionary<string, (Connection C, int Life)> _active = [];
     private readonly List<string> _activeIds = [];
+    private readonly Dictionary<int, ProcessContext> _contexts = [];
     private DateTime _now;
     private long _next;
 
@@ -31,6 +32,11 @@ public sealed class TrailWorkload
     public DateTime Now => _now;
     /// <summary>Connections kept open on average; births and deaths balance around it.</summary>
     public int TargetActive { get; init; } = 200;
+    /// <summary>Distinct processes (pids) making the connections.</summary>
+    public int Processes { get; init; } = 50;
+    /// <summary>Each process has one command line (a storm from a few processes); by default every connection's
+    /// command line differs (it names the connection), the worst case for storing certificates once.</summary>
+    public bool ArgvPerProcess { get; init; }
 
     public TrailWorkload(DateTime startUtc, int seed)
     {
@@ -92,18 +98,23 @@ public sealed class TrailWorkload
     private Connection NewConnection(out Life life, bool failed)
     {
         var id = _next++;
-        var pid = 1000 + _rng.Next(50);
+        var pid = 1000 + _rng.Next(Processes);
         var comm = $"worker{pid % 7}";
         var port = 1024 + _rng.Next(60000);
         var remote = _rng.Next(4) == 0 ? IPAddress.IPv6Loopback : new IPAddress([127, 0, (byte)_rng.Next(4), (byte)(1 + _rng.Next(250))]);
-        var ctx = new ProcessContext
+        // One context per process when argv is per process, as the process table shares it between a process's connections.
+        var ctx = ArgvPerProcess && _contexts.TryGetValue(pid, out var known) ? known : new ProcessContext
         {
             Comm = comm,
             Exe = $"/usr/bin/{comm}",
-            Argv = System.Text.Encoding.UTF8.GetBytes($"{comm}\0--id\0{id}"),
+            Argv = System.Text.Encoding.UTF8.GetBytes(ArgvPerProcess ? $"{comm}\0--worker\0{pid}" : $"{comm}\0--id\0{id}"),
             Cwd = "/srv",
             EnvSha256 = new string('e', 64),
         };
+        if (ArgvPerProcess)
+        {
+            _contexts[pid] = ctx;
+        }
         var c = new Connection
         {
             ConnId = id.ToString("x16", CultureInfo.InvariantCulture),
@@ -161,6 +172,9 @@ public sealed class TrailWorkload
         var (c, idx) = _active[id];
         _active.Remove(id);
         c.State = ConnectionState.Closed;
+        // Byte counts as the kernel reports them at close; derived from the id so the random sequence is unchanged.
+        c.BytesSent = (ulong)(Convert.ToInt64(c.ConnId, 16) * 37 % 100_000);
+        c.BytesReceived = (ulong)(Convert.ToInt64(c.ConnId, 16) * 101 % 1_000_000);
         c.EndBootNs = BootNs(_now);
         c.EndUtc = _now;
         Lives[idx] = Lives[idx] with { Death = _now };

@@ -4,7 +4,12 @@ using N3ttrace.Time;
 
 namespace N3ttrace.Trail;
 
-/// <summary>The one definition of birth_records.tsv columns, shared by the writer, query and export.</summary>
+/// <summary>
+/// The one definition of a birth certificate's columns, as every reader sees it (query, explain, export,
+/// forwarding) and as format 1 stored it. Since format 2 the file stores <see cref="StoredNames"/>: the
+/// process certificate's columns (<see cref="ProcessCertificateColumns"/>) are referenced by process_cert,
+/// the reasons by reasons_id (<see cref="ReasonColumns"/>), proto is always tcp; TrailReader joins them back.
+/// </summary>
 public static class BirthRecordColumns
 {
     public static readonly IReadOnlyList<(string Name, Func<Connection, string> Value)> All =
@@ -48,6 +53,38 @@ public static class BirthRecordColumns
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(c => c.Name).ToArray();
+
+    public const string ProcessCert = "process_cert";
+    public const string Proto = "proto";
+    public const string Tcp = "tcp";
+
+    /// <summary>What birth_records.tsv stores per socket (format 2): what belongs to the socket, not to its process.</summary>
+    public static IReadOnlyList<string> StoredNames { get; } =
+    [
+        .. Names.Where(n => n != Proto && n != "reasons" && !ProcessCertificateColumns.Joined.Contains(n)).TakeWhile(n => n != "purpose"),
+        ProcessCert,
+        "purpose", "level", "score", ReasonColumns.Id, "source",
+    ];
+
+    private static readonly Func<Connection, string>[] StoredOwn =
+        StoredNames.Where(n => n != ProcessCert && n != ReasonColumns.Id).Select(n => All.First(c => c.Name == n).Value).ToArray();
+
+    /// <summary>A format-2 row: the socket's own values, the certificate's and the reasons' ids.</summary>
+    public static string[] StoredValues(Connection c, string processCert, string reasonsId)
+    {
+        var v = new string[StoredNames.Count];
+        var own = 0;
+        for (var i = 0; i < v.Length; i++)
+        {
+            v[i] = StoredNames[i] switch
+            {
+                ProcessCert => processCert,
+                ReasonColumns.Id => reasonsId,
+                _ => StoredOwn[own++](c),
+            };
+        }
+        return v;
+    }
 
     public static string[] Values(Connection c)
     {

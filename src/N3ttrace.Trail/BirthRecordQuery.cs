@@ -5,14 +5,14 @@ namespace N3ttrace.Trail;
 
 /// <summary>
 /// `query` over birth_records.tsv: filters the birth certificates, then one pass over the timeline
-/// adds each selected connection's end (death or failure), lifetime and latest verdict (the last
+/// adds each selected connection's end (death or failure), lifetime, byte counts (format 2) and latest verdict (the last
 /// level row for its conn_id, else the birth record's). Data rows only; chain events are skipped.
 /// Fields stay escaped exactly as stored.
 /// </summary>
 public static class BirthRecordQuery
 {
     public static readonly IReadOnlyList<string> Columns =
-        [.. BirthRecordColumns.Names, "end", "end_ts", "lifetime_s", "verdict_from"];
+        [.. BirthRecordColumns.Names, "end", "end_ts", "lifetime_s", "verdict_from", TimelineColumns.BytesSent, TimelineColumns.BytesReceived];
 
     public static List<string[]> Run(string birthRecordsPath, string timelinePath, QueryFilter q)
     {
@@ -60,6 +60,8 @@ public static class BirthRecordQuery
                         row[dataCount] = f[tc["event"]];
                         row[dataCount + 1] = f[tc["ts"]];
                         row[dataCount + 2] = f[tc["duration_s"]];
+                        row[dataCount + 4] = f[tc[TimelineColumns.BytesSent]];
+                        row[dataCount + 5] = f[tc[TimelineColumns.BytesReceived]];
                         break;
                     case TimelineColumns.Level:
                         row[bc["level"]] = f[tc["level"]];

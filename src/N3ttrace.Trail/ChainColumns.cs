@@ -2,15 +2,23 @@ namespace N3ttrace.Trail;
 
 /// <summary>
 /// The columns every chained trail file ends with. chain_hash = SHA-256 over the file's tag and
-/// the row's bytes up to (not including) the tab before chain_hash: its data, seq, event and the
-/// predecessor's hash. A row whose chain_event is not empty is a chain event (start, stop,
-/// recovery, epoch, write-failure), not data: only its ts column is set.
+/// the row's data, seq, event and the predecessor's hash, tab-separated. The predecessor's hash is
+/// not stored (it is the previous row's chain_hash); files of format 1 also stored it as chain_prev,
+/// in the same place of the hashed text, so both formats hash the same bytes. A row whose chain_event
+/// is not empty is a chain event (start, stop, recovery, epoch, write-failure), not data: only its ts column is set.
 /// </summary>
 public static class ChainColumns
 {
     public const string EventColumn = "chain_event";
 
-    public static readonly IReadOnlyList<string> Names = ["chain_seq", EventColumn, "chain_prev", "chain_hash"];
+    public static readonly IReadOnlyList<string> Names = ["chain_seq", EventColumn, "chain_hash"];
+
+    /// <summary>The chain columns of format 1 (files written before the process certificates): chain_prev too.</summary>
+    public static readonly IReadOnlyList<string> LegacyNames = ["chain_seq", EventColumn, Prev, "chain_hash"];
+
+    public const string Prev = "chain_prev";
+
+    public static bool IsChainColumn(string name) => LegacyNames.Contains(name);
 
     /// <summary>The extra column after chain_hash in the sealed checkpoints file.</summary>
     public const string Mac = "mac";
@@ -26,6 +34,6 @@ public static class ChainColumns
     public static string GapEvent(string cause, long? records, string from, string to) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Gap} cause={cause} records={(records is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown")} from={from} to={to}");
 
-    public static IReadOnlyList<string> With(IReadOnlyList<string> dataColumns, bool sealedFile) =>
-        [.. dataColumns, .. Names, .. sealedFile ? new[] { Mac } : []];
+    public static IReadOnlyList<string> With(IReadOnlyList<string> dataColumns, bool sealedFile, bool legacy = false) =>
+        [.. dataColumns, .. legacy ? LegacyNames : Names, .. sealedFile ? new[] { Mac } : []];
 }

@@ -5,9 +5,10 @@ namespace N3ttrace.Trail;
 
 /// <summary>
 /// Walks one chained file as raw bytes and checks every row: its own hash, its sequence number,
-/// and that it names its predecessor's hash. Classifies what it finds (edit, deletion,
+/// and that it follows its predecessor's hash. Classifies what it finds (edit, deletion,
 /// reordering, truncation) and hands each parsed row to the caller for the checks that need
-/// more context (checkpoints, seals).
+/// more context (checkpoints, seals). Reads both formats: format 1 stores the predecessor's hash
+/// (chain_prev) in the row, format 2 hashes it without storing it (the header says which).
 /// </summary>
 internal sealed class ChainScanner
 {
@@ -26,14 +27,18 @@ internal sealed class ChainScanner
 
     private readonly string _file;
     private readonly byte[] _header;
+    private readonly byte[] _legacyHeader;
+    /// <summary>Format 1: chain_prev is stored in each row.</summary>
+    private bool _storesPrev;
     private readonly bool _sealed;
     private readonly VerifyReport _report;
     private readonly ChainSummary _summary;
 
-    public ChainScanner(string file, IReadOnlyList<string> dataColumns, bool sealedFile, VerifyReport report, ChainSummary summary)
+    public ChainScanner(string file, IReadOnlyList<string> dataColumns, bool sealedFile, VerifyReport report, ChainSummary summary, IReadOnlyList<string>? legacyDataColumns = null)
     {
         _file = file;
         _header = Encoding.UTF8.GetBytes(string.Join('\t', ChainColumns.With(dataColumns, sealedFile)));
+        _legacyHeader = Encoding.UTF8.GetBytes(string.Join('\t', ChainColumns.With(legacyDataColumns ?? dataColumns, sealedFile, legacy: true)));
         _sealed = sealedFile;
         _report = report;
         _summary = summary;
@@ -54,10 +59,12 @@ internal sealed class ChainScanner
         {
             return;
         }
-        if (!header.SequenceEqual(_header) || !headerDone)
+        _storesPrev = header.SequenceEqual(_legacyHeader) || (!header.SequenceEqual(_header) && header.IndexOf("\tchain_prev\t"u8) >= 0);
+        if (!(header.SequenceEqual(_header) || header.SequenceEqual(_legacyHeader)) || !headerDone)
         {
             Add(1, DamageKind.Edit, "the header line differs from the one n3ttrace writes");
         }
+        var hashed = new byte[256];
         while (reader.Next(out var line, out var terminated))
         {
             var n = reader.LineNumber;
@@ -74,8 +81,30 @@ internal sealed class ChainScanner
                 continue;
             }
             row.Line = n;
-            hash.Compute(row.Text, computed);
-            if (!computed.SequenceEqual(row.Hash))
+            if (!_storesPrev)
+            {
+                // Format 2: the hashed text is the stored one, a tab and the predecessor's hash.
+                if (hashed.Length < row.Text.Length + 1 + ChainHash.HexLength)
+                {
+                    hashed = new byte[(row.Text.Length + 1 + ChainHash.HexLength) * 2];
+                }
+                row.Text.CopyTo(hashed);
+                hashed[row.Text.Length] = (byte)'\t';
+                prevHash.CopyTo(hashed.AsSpan(row.Text.Length + 1));
+                hash.Compute(hashed.AsSpan(0, row.Text.Length + 1 + ChainHash.HexLength), computed);
+                if (!computed.SequenceEqual(row.Hash) && row.Seq == expected)
+                {
+                    Add(n, DamageKind.Edit, $"row {row.Seq} does not match its hash over its content and its predecessor's: it, or the row before it, was changed");
+                    expected++;
+                    row.Hash.CopyTo(prevHash);
+                    continue;
+                }
+            }
+            else
+            {
+                hash.Compute(row.Text, computed);
+            }
+            if (_storesPrev && !computed.SequenceEqual(row.Hash))
             {
                 // Trust neither its seq nor its content; resynchronise on the next row.
                 Add(n, DamageKind.Edit, $"the row (seq {expected}) does not match its hash: its content was changed");
@@ -103,7 +132,7 @@ internal sealed class ChainScanner
                     Add(n, DamageKind.Reordering, $"row {row.Seq} appears after row {expected - 1}");
                 }
             }
-            else if (!PrevField(line).SequenceEqual(prevHash))
+            else if (_storesPrev && !PrevField(line).SequenceEqual(prevHash))
             {
                 Add(n - 1, DamageKind.Edit, $"row {row.Seq - 1} was changed or replaced: row {row.Seq} names a different predecessor");
             }
@@ -120,7 +149,7 @@ internal sealed class ChainScanner
         return _report.Damages.Count - 1;
     }
 
-    /// <summary>Splits the chain columns off the end: ... seq, event, prev, hash[, mac].</summary>
+    /// <summary>Splits the chain columns off the end: ... seq, event, [prev (format 1),] hash[, mac].</summary>
     private bool TryParse(ReadOnlySpan<byte> line, out Row row)
     {
         row = default;
@@ -146,7 +175,7 @@ internal sealed class ChainScanner
         {
             return false;
         }
-        var p = row.Text.LastIndexOf((byte)'\t');
+        var p = _storesPrev ? row.Text.LastIndexOf((byte)'\t') : row.Text.Length;
         if (p < 0)
         {
             return false;

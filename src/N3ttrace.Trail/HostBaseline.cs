@@ -35,7 +35,7 @@ public sealed class HostBaseline : IHostBaseline
             // The file is chained like the rest of the trail (RecordWriter): data columns, then ChainColumns.
             foreach (var row in reader.Read(stream))
             {
-                if (reader.HeaderLine != TrailSchema.Baseline.HeaderLine)
+                if (!IsKnownHeader(reader.HeaderLine))
                 {
                     break;
                 }
@@ -44,14 +44,18 @@ public sealed class HostBaseline : IHostBaseline
                     _pairs.Add(Key(row["exe"], row["remote_hash"]));
                 }
             }
-            if (reader.HeaderLine.Length > 0 && reader.HeaderLine != TrailSchema.Baseline.HeaderLine)
+            if (reader.HeaderLine.Length > 0 && !IsKnownHeader(reader.HeaderLine))
             {
                 throw new StateDirectoryException($"{dir.FilePath(FileName)} has a different header than this version writes; move it aside");
             }
             Loaded = _pairs.Count;
         }
-        _writer = new RecordWriter(dir, TrailSchema.Baseline.Name, TrailSchema.Baseline.DataColumns);
+        _writer = new RecordWriter(dir, TrailSchema.Baseline);
     }
+
+    /// <summary>This format's header, or format 1's (which is appended to in its own format).</summary>
+    private static bool IsKnownHeader(string header) =>
+        header == TrailSchema.Baseline.HeaderLine || header == TrailSchema.Baseline.LegacyHeaderLine;
 
     /// <summary>True the first time exe reaches remoteHash on this host; the pair is remembered from then on.</summary>
     public bool Learn(string exe, string remoteHash, DateTime nowUtc)

@@ -20,6 +20,8 @@ public sealed class RecordWriter : IDisposable
     private readonly ChainHash _hash;
     private readonly Func<long, string, string>? _seal;
     private readonly int _dataColumns;
+    /// <summary>Format 1: chain_prev is written beside chain_hash.</summary>
+    private readonly bool _storesPrev;
     /// <summary>Rows are written once this much is buffered, even between flushes.</summary>
     private const int PendingLimit = 1 << 20;
     private readonly MemoryStream _pending = new(PendingLimit + (1 << 16));
@@ -36,6 +38,8 @@ public sealed class RecordWriter : IDisposable
     private long _rows;
 
     public string Name { get; }
+    /// <summary>The file is of format 1 (chain_prev stored; see <see cref="TrailFile.LegacyDataColumns"/>).</summary>
+    public bool Legacy { get; }
     /// <summary>Rows appended by this writer (data and chain events) that reached the file.</summary>
     public long Rows { get { Settle(); return _rows; } private set => _rows = value; }
     /// <summary>Sequence number and hash of the last row appended (maybe not yet flushed).</summary>
@@ -60,12 +64,22 @@ public sealed class RecordWriter : IDisposable
     /// <param name="seal">For a sealed file: given (seq, chain hash), returns the trailing mac column.</param>
     /// <param name="background">Encode rows on a thread of their own (the trail's busy files): Append only hands the fields over.</param>
     public RecordWriter(StateDirectory dir, string name, IReadOnlyList<string> dataColumns, Func<long, string, string>? seal = null, bool background = false)
+        : this(dir, new TrailFile(name, dataColumns, seal is not null), seal, background)
     {
-        Name = name;
+    }
+
+    /// <summary>
+    /// Appends to <paramref name="file"/> in the format it already has: a file of format 1 (its legacy header,
+    /// with chain_prev) goes on in format 1, so a state directory of an earlier release keeps one format per file.
+    /// A new file is written in the current format, or in format 1 when <paramref name="legacy"/> asks for it.
+    /// </summary>
+    public RecordWriter(StateDirectory dir, TrailFile file, Func<long, string, string>? seal = null, bool background = false, bool legacy = false)
+    {
+        Name = file.Name;
+        var name = file.Name;
         _seal = seal;
-        _dataColumns = dataColumns.Count;
         _hash = new ChainHash(name);
-        var header = string.Join('\t', ChainColumns.With(dataColumns, seal is not null));
+        var header = legacy ? file.LegacyHeaderLine : file.HeaderLine;
         _file = dir.OpenChained(name);
         try
         {
@@ -80,15 +94,24 @@ public sealed class RecordWriter : IDisposable
             else
             {
                 var (firstLine, lastLine) = FirstAndLastLine();
-                if (firstLine != header)
+                if (firstLine == file.LegacyHeaderLine)
+                {
+                    legacy = true;
+                }
+                else if (firstLine != file.HeaderLine)
                 {
                     throw new StateDirectoryException($"{dir.FilePath(name)} has a different header than this version writes; move it aside or use another --state-dir");
+                }
+                else
+                {
+                    legacy = false;
                 }
                 if (lastLine is not null)
                 {
                     var fields = lastLine.Split('\t');
                     var hashIdx = fields.Length - (seal is null ? 1 : 2);
-                    if (hashIdx < 3 || !long.TryParse(fields[hashIdx - 3], NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
+                    var seqIdx = hashIdx - (legacy ? 3 : 2);
+                    if (seqIdx < 1 || !long.TryParse(fields[seqIdx], NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
                         || fields[hashIdx].Length != ChainHash.HexLength || !Ascii.IsValid(fields[hashIdx]))
                     {
                         throw new StateDirectoryException($"the last record of {dir.FilePath(name)} is not a chained row; run 'n3ttrace verify' and move the file aside");
@@ -96,7 +119,7 @@ public sealed class RecordWriter : IDisposable
                     Seq = CommittedSeq = seq;
                     Rows = 0;
                     Head = CommittedHead = fields[hashIdx];
-                    LastEventAtOpen = fields[hashIdx - 2];
+                    LastEventAtOpen = fields[seqIdx + 1];
                     LastTsAtOpen = fields[0];
                 }
             }
@@ -106,6 +129,8 @@ public sealed class RecordWriter : IDisposable
             _file.Dispose();
             throw;
         }
+        Legacy = _storesPrev = legacy;
+        _dataColumns = (legacy ? file.LegacyDataColumns ?? file.DataColumns : file.DataColumns).Count;
         if (background)
         {
             _background = new BackgroundAppender(name, AppendRow, toDisk => WriteAndSync(toDisk));
@@ -170,6 +195,8 @@ public sealed class RecordWriter : IDisposable
         _rowLength += n;
         PutByte((byte)'\t');
         PutText(chainEvent);
+        // The hashed text always ends with the predecessor's hash; only format 1 also stores it.
+        var stored = _rowLength;
         PutByte((byte)'\t');
         Reserve(ChainHash.HexLength);
         _head.CopyTo(_row.AsSpan(_rowLength));
@@ -177,7 +204,7 @@ public sealed class RecordWriter : IDisposable
         var body = _row.AsSpan(0, _rowLength);
         _hash.Compute(body, _head);
         _headText = null;
-        _pending.Write(body);
+        _pending.Write(_storesPrev ? body : body[..stored]);
         _pending.WriteByte((byte)'\t');
         _pending.Write(_head);
         _seq++;

@@ -4,11 +4,25 @@ using N3ttrace.Time;
 
 namespace N3ttrace.Trail;
 
-/// <summary>snapshots.tsv: one row per state change (birth, fail, death, level) and keyframes of the active set: the input of time travel.</summary>
+/// <summary>
+/// snapshots.tsv: one row per state change (birth, fail, death, level) and keyframes of the active set: the input of time travel.
+/// <see cref="Names"/> is what readers see; the file stores <see cref="StoredNames"/> (reasons by reasons_id, joined back by
+/// TrailReader). bytes_sent and bytes_received are set on death rows (the kernel's counts at close; 0 for a failed connect).
+/// </summary>
 public static class TimelineColumns
 {
-    public static readonly IReadOnlyList<string> Names =
+    /// <summary>The columns of format 1 (no byte counts, reasons text on every row).</summary>
+    public static readonly IReadOnlyList<string> LegacyNames =
         ["ts", "event", "conn_id", "birth_ts", "duration_s", "pid", "comm", "ancestry_id", "remote_masked", "remote_hash", "rport", "level", "score", "purpose", "reasons"];
+
+    public const string BytesSent = "bytes_sent";
+    public const string BytesReceived = "bytes_received";
+
+    public static readonly IReadOnlyList<string> Names = [.. LegacyNames, BytesSent, BytesReceived];
+
+    public static readonly IReadOnlyList<string> StoredNames = Names.Select(n => n == ReasonColumns.Text ? ReasonColumns.Id : n).ToArray();
+
+    private static readonly int ReasonsIndex = LegacyNames.Count - 1;
 
     public const string Birth = "birth";
     public const string Fail = "fail";
@@ -19,16 +33,33 @@ public static class TimelineColumns
     public const string Keyframe = "keyframe";
     public const string KeyframeEnd = "keyframe-end";
 
-    public static string[] Marker(string evt, DateTime ts)
+    public static string[] Marker(string evt, DateTime ts, bool legacy = false)
     {
-        var v = new string[Names.Count];
+        var v = new string[legacy ? LegacyNames.Count : StoredNames.Count];
         Array.Fill(v, "");
         v[0] = Timestamp.ToRecord(ts);
         v[1] = evt;
         return v;
     }
 
+    /// <summary>A row as readers see it (and as forwarded): reasons as text.</summary>
     public static string[] Values(string evt, DateTime ts, Connection c, long nowBootNs) =>
+    [
+        .. LegacyValues(evt, ts, c, nowBootNs),
+        evt is Death or Fail ? c.BytesSent.ToString(CultureInfo.InvariantCulture) : "",
+        evt is Death or Fail ? c.BytesReceived.ToString(CultureInfo.InvariantCulture) : "",
+    ];
+
+    /// <summary>A row as the file stores it: reasons by id.</summary>
+    public static string[] StoredValues(string evt, DateTime ts, Connection c, long nowBootNs, string reasonsId)
+    {
+        var v = Values(evt, ts, c, nowBootNs);
+        v[ReasonsIndex] = reasonsId;
+        return v;
+    }
+
+    /// <summary>A row of format 1 (a state directory of an earlier release goes on in its format).</summary>
+    public static string[] LegacyValues(string evt, DateTime ts, Connection c, long nowBootNs) =>
     [
         Timestamp.ToRecord(ts),
         evt,

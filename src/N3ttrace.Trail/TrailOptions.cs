@@ -16,5 +16,9 @@ public sealed record TrailOptions
     /// if larger) followed the last one: time travel replays at most that much, and the timeline stays O(events).</summary>
     public int KeyframeEveryRows { get; init; } = 5_000;
 
+    /// <summary>Write a new state directory in format 1 (the format before process certificates): for benchmarks
+    /// side by side with the current format and for migration tests. An existing directory keeps its format anyway.</summary>
+    public bool WriteFormat1 { get; init; }
+
     public Func<DateTime> UtcNow { get; init; } = () => DateTime.UtcNow;
 }

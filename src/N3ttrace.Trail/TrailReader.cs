@@ -11,8 +11,11 @@ namespace N3ttrace.Trail;
 /// so a row that `run` is still appending (or that a crash tore) is not half-read. Rows whose field
 /// count differs from the header's are skipped and counted in <see cref="Malformed"/>.
 /// What a data row is: <see cref="TrailSchema.IsDataRow(TrailRow)"/>.
+/// Rows of format-2 birth records and timelines are joined back to complete rows (<see cref="RowJoin"/>):
+/// every consumer sees one complete birth certificate per socket, with the columns of format 1.
 /// </summary>
-public sealed class TrailReader
+/// <param name="dictionary">The trail's certificates and reasons; by default read beside the file being read.</param>
+public sealed class TrailReader(TrailDictionary? dictionary = null)
 {
     public string HeaderLine { get; private set; } = "";
     public IReadOnlyDictionary<string, int> Header { get; private set; } = new Dictionary<string, int>();
@@ -54,7 +57,7 @@ public sealed class TrailReader
             {
                 throw new StateDirectoryException($"{path} is owned by uid {st.Uid}, not by uid {euid}; refusing to read it");
             }
-            return new FileStream(h, FileAccess.Read, bufferSize);
+            return new TrailFileStream(h, bufferSize, path);
         }
         catch
         {
@@ -77,6 +80,12 @@ public sealed class TrailReader
         HeaderLine = header;
         var map = TsvRow.Header(header);
         Header = map;
+        var join = RowJoin.Needed(map) ? RowJoin.For(map, dictionary ?? DictionaryBeside(stream)) : null;
+        if (join is not null)
+        {
+            HeaderLine = join.HeaderLine;
+            Header = join.Header;
+        }
         string? line;
         while ((line = reader.ReadLine()) is not null)
         {
@@ -87,9 +96,24 @@ public sealed class TrailReader
                 continue;
             }
             Rows++;
-            yield return new TrailRow(map, fields, line);
+            if (join is null)
+            {
+                yield return new TrailRow(map, fields, line);
+            }
+            else
+            {
+                var joined = join.Fields(fields);
+                Unresolved = join.Unresolved;
+                yield return new TrailRow(join.Header, joined, string.Join('\t', joined));
+            }
         }
     }
+
+    /// <summary>Format-2 rows whose process certificate or reasons text is not in the trail (those fields are empty).</summary>
+    public long Unresolved { get; private set; }
+
+    private static TrailDictionary DictionaryBeside(Stream stream) =>
+        stream is FileStream { Name: var name } && Path.IsPathRooted(name) ? TrailDictionary.Load(Path.GetDirectoryName(name)!) : TrailDictionary.Empty;
 
     /// <summary>The data rows only (chain events skipped).</summary>
     public IEnumerable<TrailRow> ReadData(Stream stream) => Read(stream).Where(TrailSchema.IsDataRow);

@@ -8,12 +8,25 @@ namespace N3ttrace.Trail;
 /// </summary>
 public static class TrailSchema
 {
-    public static readonly TrailFile BirthRecords = new(StateDirectory.BirthRecordsFile, BirthRecordColumns.Names, Sealed: false);
-    public static readonly TrailFile Timeline = new(StateDirectory.TimelineFile, TimelineColumns.Names, Sealed: false);
+    public static readonly TrailFile BirthRecords = new(StateDirectory.BirthRecordsFile, BirthRecordColumns.StoredNames, Sealed: false, BirthRecordColumns.Names);
+    public static readonly TrailFile Timeline = new(StateDirectory.TimelineFile, TimelineColumns.StoredNames, Sealed: false, TimelineColumns.LegacyNames);
+    /// <summary>Format 2: the process certificates birth records point to (process_cert).</summary>
+    public static readonly TrailFile Processes = new(ProcessCertificateColumns.FileName, ProcessCertificateColumns.Names, Sealed: false);
+    /// <summary>Format 2: the reasons texts birth and timeline rows point to (reasons_id).</summary>
+    public static readonly TrailFile Reasons = new(ReasonColumns.FileName, ReasonColumns.Names, Sealed: false);
     public static readonly TrailFile Checkpoints = new(CheckpointColumns.FileName, CheckpointColumns.Names, Sealed: true);
     public static readonly TrailFile Baseline = new(HostBaseline.FileName, HostBaseline.Columns, Sealed: false);
 
-    public static IReadOnlyList<TrailFile> Files { get; } = [BirthRecords, Timeline, Checkpoints, Baseline];
+    public static IReadOnlyList<TrailFile> Files { get; } = [BirthRecords, Timeline, Processes, Reasons, Checkpoints, Baseline];
+
+    /// <summary>The files whose heads checkpoints.tsv seals, in the order they are sealed.</summary>
+    public static IReadOnlyList<TrailFile> SealedFiles { get; } = [BirthRecords, Timeline, Processes, Reasons];
+
+    /// <summary>
+    /// The trail format: 2 since process certificates are stored once (processes.tsv, reasons.tsv, no chain_prev).
+    /// Format 1 (every birth record complete, chain_prev beside chain_hash) is still read, verified and appended to.
+    /// </summary>
+    public const int Format = 2;
 
     /// <summary>A row that carries data (a birth, a timeline event, a checkpoint, a baseline pair), not a chain event.</summary>
     public static bool IsDataRow(TrailRow row) => row[ChainColumns.EventColumn].Length == 0;

@@ -17,6 +17,11 @@ public sealed class TrailSink : PipelineSink
     private readonly RecordWriter _births;
     private readonly RecordWriter _timeline;
     private readonly RecordWriter _checkpoints;
+    /// <summary>Format 2: process certificates and reasons texts, each written once (null in a format-1 directory).</summary>
+    private readonly InternedRows? _processes;
+    private readonly InternedRows? _reasons;
+    /// <summary>The chained data files, in the order they are flushed and sealed: dictionaries before the rows that use them.</summary>
+    private readonly RecordWriter[] _data;
     private readonly Dictionary<RecordWriter, long> _checkpointed = [];
     private DateTime _lastSync;
     private DateTime _lastCheckpoint;
@@ -37,23 +42,36 @@ public sealed class TrailSink : PipelineSink
         // Files first: a refused file must not leave behind a sealing key whose verification key nobody saw.
         // The two busy files encode and hash their rows on threads of their own: the pipeline thread
         // only hands fields over, and waits for them at each tick's flush (the barrier before sealing).
-        _births = new RecordWriter(dir, TrailSchema.BirthRecords.Name, TrailSchema.BirthRecords.DataColumns, background: true);
-        _timeline = new RecordWriter(dir, TrailSchema.Timeline.Name, TrailSchema.Timeline.DataColumns, background: true);
-        _checkpoints = new RecordWriter(dir, TrailSchema.Checkpoints.Name, TrailSchema.Checkpoints.DataColumns, (_, hash) => _key!.Mac(hash));
+        // A state directory of an earlier release (format 1) goes on in its format: every file keeps one format.
+        _births = new RecordWriter(dir, TrailSchema.BirthRecords, background: true, legacy: _opt.WriteFormat1);
+        Legacy = _births.Legacy;
+        _timeline = new RecordWriter(dir, TrailSchema.Timeline, background: true, legacy: Legacy);
+        _checkpoints = new RecordWriter(dir, TrailSchema.Checkpoints, (_, hash) => _key!.Mac(hash), legacy: Legacy);
+        if (_timeline.Legacy != Legacy || _checkpoints.Legacy != Legacy)
+        {
+            throw new StateDirectoryException($"the trail files in {dir.Path} are of different formats; move them aside or use another --state-dir");
+        }
+        if (!Legacy)
+        {
+            _processes = new InternedRows(new RecordWriter(dir, TrailSchema.Processes));
+            _reasons = new InternedRows(new RecordWriter(dir, TrailSchema.Reasons));
+        }
+        _data = _processes is null || _reasons is null ? [_births, _timeline] : [_processes.Writer, _reasons.Writer, _births, _timeline];
         _key = SealingKey.OpenOrCreate(dir, _opt.EpochLength, now, out var created);
         NewVerifyKey = created;
         // A new key for a trail that already has seals: seal.key was deleted or moved. Said in the chain and at start,
         // never silently: from here on the seals verify only with the new verification key.
         KeyReplaced = created is not null && _checkpoints.Seq > 0;
         var recoveries = new List<string>();
-        foreach (var w in new[] { _births, _timeline, _checkpoints })
+        foreach (var w in _data.Append(_checkpoints))
         {
             string? note = null;
+            var dictionary = w != _births && w != _timeline && w != _checkpoints;
             if (w.Torn is { } t)
             {
                 note = $"{ChainColumns.Recovery} torn_bytes={t.Bytes} torn_sha256={t.Sha256} kept_in={t.KeptIn}";
             }
-            else if (w != _checkpoints && w.LastEventAtOpen is not null && w.LastEventAtOpen != ChainColumns.Stop)
+            else if (w != _checkpoints && !dictionary && w.LastEventAtOpen is not null && w.LastEventAtOpen != ChainColumns.Stop)
             {
                 note = $"{ChainColumns.Recovery} unclean_stop";
             }
@@ -61,7 +79,7 @@ public sealed class TrailSink : PipelineSink
             {
                 w.AppendEvent(note, now);
                 recoveries.Add($"{w.Name}: {note}");
-                if (w != _checkpoints && w.LastTsAtOpen is { Length: > 0 } lastTs)
+                if (w != _checkpoints && !dictionary && w.LastTsAtOpen is { Length: > 0 } lastTs)
                 {
                     // Nothing was seen between the last row of the run that died and this start.
                     w.AppendEvent(ChainColumns.GapEvent("not-running", null, lastTs, Time.Timestamp.ToRecord(now)), now);
@@ -77,9 +95,12 @@ public sealed class TrailSink : PipelineSink
             recoveries.Add(note);
         }
         Recoveries = recoveries;
-        _checkpointed[_births] = _checkpointed[_timeline] = 0;
+        foreach (var w in _data)
+        {
+            _checkpointed[w] = 0;
+        }
         // Seal what the previous run left unsealed with the key of its epoch, then step to now.
-        if (_births.Seq > 0 || _timeline.Seq > 0)
+        if (_data.Any(w => w.Seq > 0))
         {
             Checkpoint(CheckpointColumns.Resume, now);
         }
@@ -91,44 +112,65 @@ public sealed class TrailSink : PipelineSink
     }
 
     public long BirthRows => _births.Rows;
-    public long WriteFailures => _births.WriteFailures + _timeline.WriteFailures + _checkpoints.WriteFailures;
-    public long LostRows => _births.LostRows + _timeline.LostRows + _checkpoints.LostRows;
+    /// <summary>The state directory is of format 1 (an earlier release): rows are written in that format.</summary>
+    public bool Legacy { get; }
+    /// <summary>Process certificates written by this run (format 2).</summary>
+    public long ProcessCertificates => _processes?.Written ?? 0;
+    public long WriteFailures => _data.Sum(w => w.WriteFailures) + _checkpoints.WriteFailures;
+    public long LostRows => _data.Sum(w => w.LostRows) + _checkpoints.LostRows;
     public long Epoch => _key.Epoch;
     /// <summary>seal.key was missing although the trail has seals: a new key (and verification key) was made.</summary>
     public bool KeyReplaced { get; }
     /// <summary>Gap records written by this run (kernel drops, untracked sockets, the window of a crash).</summary>
     public long Gaps { get; private set; }
-    public string? LastWriteError => _births.LastError ?? _timeline.LastError ?? _checkpoints.LastError;
+    public string? LastWriteError => _data.Select(w => w.LastError).FirstOrDefault(e => e is not null) ?? _checkpoints.LastError;
 
     public override void OnBirth(Connection c)
     {
-        _births.Append(BirthRecordColumns.Values(c));
-        _timeline.Append(TimelineColumns.Values(TimelineColumns.Birth, c.BirthUtc, c, c.BirthBootNs));
+        _births.Append(BirthValues(c));
+        _timeline.Append(TimelineValues(TimelineColumns.Birth, c.BirthUtc, c, c.BirthBootNs));
     }
 
     public override void OnFail(Connection c)
     {
-        _births.Append(BirthRecordColumns.Values(c));
-        _timeline.Append(TimelineColumns.Values(TimelineColumns.Fail, c.EndUtc!.Value, c, c.EndBootNs!.Value));
+        _births.Append(BirthValues(c));
+        _timeline.Append(TimelineValues(TimelineColumns.Fail, c.EndUtc!.Value, c, c.EndBootNs!.Value));
     }
 
     public override void OnDeath(Connection c) =>
-        _timeline.Append(TimelineColumns.Values(TimelineColumns.Death, c.EndUtc!.Value, c, c.EndBootNs!.Value));
+        _timeline.Append(TimelineValues(TimelineColumns.Death, c.EndUtc!.Value, c, c.EndBootNs!.Value));
+
+    /// <summary>Format 2: the socket's own fields and the ids of its process certificate and reasons (each written once).</summary>
+    private string[] BirthValues(Connection c) =>
+        _processes is null
+            ? BirthRecordColumns.Values(c)
+            : BirthRecordColumns.StoredValues(c, _processes.Intern(ProcessCertificateColumns.Values(c), _opt.UtcNow(), c.Context), ReasonsId(c));
+
+    private string[] TimelineValues(string evt, DateTime ts, Connection c, long nowBootNs) =>
+        _reasons is null ? TimelineColumns.LegacyValues(evt, ts, c, nowBootNs) : TimelineColumns.StoredValues(evt, ts, c, nowBootNs, ReasonsId(c));
+
+    private string ReasonsId(Connection c)
+    {
+        var text = c.Verdict.ReasonsText;
+        return text.Length == 0 || _reasons is null ? "" : _reasons.Intern([text], _opt.UtcNow(), text);
+    }
 
     public override void OnVerdictChange(Connection c, Verdict previous)
     {
         // A score change within a level (a THREAT gaining stdio-socket) is news for explain and query too.
         if (previous.Level != c.Verdict.Level || previous.Score != c.Verdict.Score)
         {
-            _timeline.Append(TimelineColumns.Values(TimelineColumns.Level, _opt.UtcNow(), c, Time.BootClock.NowBootNs()));
+            _timeline.Append(TimelineValues(TimelineColumns.Level, _opt.UtcNow(), c, Time.BootClock.NowBootNs()));
         }
     }
 
     /// <summary>Waits until every row handed over so far is in the files (a tick only asks for it).</summary>
     public void Flush()
     {
-        _births.Flush();
-        _timeline.Flush();
+        foreach (var w in _data)
+        {
+            w.Flush();
+        }
     }
 
     public override void OnTick(PipelineView view)
@@ -144,8 +186,10 @@ public sealed class TrailSink : PipelineSink
         MaybeKeyframe(view, now);
         // Written by the encoding threads; the pipeline waits for them only to seal (checkpoints).
         var sync = now - _lastSync >= _opt.DiskSyncInterval;
-        _births.FlushLater(toDisk: sync);
-        _timeline.FlushLater(toDisk: sync);
+        foreach (var w in _data)
+        {
+            w.FlushLater(toDisk: sync); // the dictionaries first: synced before the rows that use them
+        }
         if (sync)
         {
             _lastSync = now;
@@ -166,8 +210,7 @@ public sealed class TrailSink : PipelineSink
             _births.AppendEvent(mark, now);
             _timeline.AppendEvent(mark, now);
         }
-        else if (now - _lastCheckpoint >= _opt.CheckpointInterval
-            && (_births.Enqueued != _checkpointed[_births] || _timeline.Enqueued != _checkpointed[_timeline]))
+        else if (now - _lastCheckpoint >= _opt.CheckpointInterval && _data.Any(w => w.Enqueued != _checkpointed[w]))
         {
             Checkpoint(CheckpointColumns.Periodic, now);
         }
@@ -207,21 +250,23 @@ public sealed class TrailSink : PipelineSink
         {
             return;
         }
-        _timeline.Append(TimelineColumns.Marker(TimelineColumns.KeyframeBegin, now));
+        _timeline.Append(TimelineColumns.Marker(TimelineColumns.KeyframeBegin, now, Legacy));
         foreach (var c in view.Active)
         {
-            _timeline.Append(TimelineColumns.Values(TimelineColumns.Keyframe, now, c, view.NowBootNs));
+            _timeline.Append(TimelineValues(TimelineColumns.Keyframe, now, c, view.NowBootNs));
         }
-        _timeline.Append(TimelineColumns.Marker(TimelineColumns.KeyframeEnd, now));
+        _timeline.Append(TimelineColumns.Marker(TimelineColumns.KeyframeEnd, now, Legacy));
         _timelineRowsAtKeyframe = _timeline.Enqueued;
     }
 
     /// <summary>Forces the data files to disk, then seals their committed heads with the current epoch key.</summary>
     private void Checkpoint(string kind, DateTime now)
     {
-        _births.Flush(toDisk: true);
-        _timeline.Flush(toDisk: true);
-        foreach (var w in new[] { _births, _timeline })
+        foreach (var w in _data)
+        {
+            w.Flush(toDisk: true);
+        }
+        foreach (var w in _data)
         {
             _checkpoints.Append(
             [
@@ -251,8 +296,10 @@ public sealed class TrailSink : PipelineSink
     public override void Dispose()
     {
         Stop();
-        _births.Dispose();
-        _timeline.Dispose();
+        foreach (var w in _data)
+        {
+            w.Dispose();
+        }
         _checkpoints.Dispose();
         base.Dispose();
     }

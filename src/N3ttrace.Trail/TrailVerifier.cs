@@ -27,27 +27,42 @@ public static class TrailVerifier
             dir.FilePath(StateDirectory.BirthRecordsFile), dir.FilePath(StateDirectory.TimelineFile), dir.FilePath(CheckpointColumns.FileName), key);
     }
 
-    /// <summary>Verifies trail files given by path (e.g. copies in an export bundle).</summary>
+    /// <summary>Verifies trail files given by path; the format-2 dictionaries (processes, reasons) are looked for beside the birth records.</summary>
     public static VerifyReport Verify(string birthRecordsPath, string timelinePath, string checkpointsPath, VerifyKey? key)
+    {
+        var dir = Path.GetDirectoryName(birthRecordsPath) ?? ".";
+        return Verify(new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [StateDirectory.BirthRecordsFile] = birthRecordsPath,
+            [StateDirectory.TimelineFile] = timelinePath,
+            [ProcessCertificateColumns.FileName] = Path.Combine(dir, ProcessCertificateColumns.FileName),
+            [ReasonColumns.FileName] = Path.Combine(dir, ReasonColumns.FileName),
+        }, checkpointsPath, key);
+    }
+
+    /// <summary>Verifies trail files given by path (e.g. copies in an export bundle): data file name -> path.</summary>
+    public static VerifyReport Verify(IReadOnlyDictionary<string, string> dataPaths, string checkpointsPath, VerifyKey? key)
     {
         var report = new VerifyReport { KeyUsed = key is not null };
         var seals = ScanCheckpoints(checkpointsPath, key, report);
-        // The two data files are independent once the seals are known: check them side by side.
-        var births = new VerifyReport();
-        var timeline = new VerifyReport();
-        var keyCopy = key is null ? null : key with { };
+        // The data files are independent once the seals are known: check them side by side.
+        // A format-1 trail has no dictionaries: they are checked only when present or sealed.
+        var files = TrailSchema.SealedFiles
+            .Where(f => f == TrailSchema.BirthRecords || f == TrailSchema.Timeline || seals[f.Name].Count > 0
+                || (dataPaths.TryGetValue(f.Name, out var p) && File.Exists(p)))
+            .ToList();
+        var parts = files.Select(_ => new VerifyReport()).ToArray();
         try
         {
-            Parallel.Invoke(
-                () => ScanData(birthRecordsPath, TrailSchema.BirthRecords, seals, key, births),
-                () => ScanData(timelinePath, TrailSchema.Timeline, seals, keyCopy, timeline));
+            Parallel.For(0, files.Count, i => ScanData(dataPaths.GetValueOrDefault(files[i].Name) ?? "", files[i], seals,
+                key is null ? null : key with { }, parts[i]));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
             // A refused or unreadable file is the caller's error to report, not a parallel-invoke wrapper.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
-        foreach (var part in new[] { births, timeline })
+        foreach (var part in parts)
         {
             report.Files.AddRange(part.Files);
             foreach (var d in part.Damages)
@@ -64,18 +79,14 @@ public static class TrailVerifier
         var file = CheckpointColumns.FileName;
         var sum = new ChainSummary(file);
         report.Files.Add(sum);
-        var seals = new Dictionary<string, List<Seal>>(StringComparer.Ordinal)
-        {
-            [StateDirectory.BirthRecordsFile] = [],
-            [StateDirectory.TimelineFile] = [],
-        };
+        var seals = TrailSchema.SealedFiles.ToDictionary(f => f.Name, _ => new List<Seal>(), StringComparer.Ordinal);
         if (!File.Exists(path))
         {
             report.Add(new Damage(file, 0, DamageKind.Truncation, "the checkpoints file is missing"));
             return seals;
         }
         sum.Present = true;
-        var scanner = new ChainScanner(file, TrailSchema.Checkpoints.DataColumns, TrailSchema.Checkpoints.Sealed, report, sum);
+        var scanner = new ChainScanner(file, TrailSchema.Checkpoints.DataColumns, TrailSchema.Checkpoints.Sealed, report, sum, TrailSchema.Checkpoints.LegacyDataColumns);
         var lastEpoch = -1L;
         var lastKind = "";
         scanner.Scan(TrailReader.OpenShared(path), (ref ChainScanner.Row row) =>
@@ -178,7 +189,7 @@ public static class TrailVerifier
         var stopped = false;
         var stopSeq = 0L;
         var span = new TsSpan();
-        var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum);
+        var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum, trailFile.LegacyDataColumns);
         scanner.Scan(TrailReader.OpenShared(path), (ref ChainScanner.Row row) =>
         {
             while (next < seals.Count && seals[next].Rows < row.Seq)

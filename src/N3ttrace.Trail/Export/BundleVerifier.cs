@@ -175,7 +175,19 @@ public static class BundleVerifier
             result.Problems.Add($"{BundleLayout.ChainDir}/: the chained trail files are incomplete; the chain cannot be checked");
             return;
         }
-        var r = Trail.TrailVerifier.Verify(chain[0]!, chain[1]!, chain[2]!, key);
+        var data = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ChainFiles.Names[0]] = chain[0]!,
+            [ChainFiles.Names[1]] = chain[1]!,
+        };
+        foreach (var name in ChainFiles.Dictionaries)
+        {
+            if (entries.GetValueOrDefault($"{BundleLayout.ChainDir}/{name}")?.SpillPath is { } p)
+            {
+                data[name] = p;
+            }
+        }
+        var r = Trail.TrailVerifier.Verify(data, chain[2]!, key);
         result.TrailChain = StateTrailVerifier.Describe(r).TrimEnd();
         result.SealsChecked = key is not null;
         foreach (var d in r.Damages.Take(20))

@@ -196,6 +196,10 @@ public static class BundleWriter
         sb.Append($"window:       {t.Window.SinceRecord} <= ts < {t.Window.UntilRecord}\n\n");
         sb.Append($"trail read:   {t.BirthRowsRead} birth records, {t.TimelineRowsRead} timeline rows\n");
         sb.Append($"malformed:    {t.MalformedRows} rows with a wrong field count (skipped)\n");
+        if (t.UnresolvedRows > 0)
+        {
+            sb.Append($"unresolved:   {t.UnresolvedRows} rows whose process certificate or reasons text is not in the trail (those fields empty)\n");
+        }
         sb.Append($"exported:     {t.Births.Count} birth records ({t.BirthsInWindow} born in the window, the rest born earlier and seen in it), {t.Timeline.Count} timeline events\n");
         sb.Append($"unmatched:    {t.EventsWithoutBirth} timeline events whose birth record is not in the trail\n");
         foreach (var note in r.CheckpointNotes)

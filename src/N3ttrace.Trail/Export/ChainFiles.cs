@@ -13,12 +13,19 @@ public static class ChainFiles
     public static readonly IReadOnlyList<string> Names =
         [StateDirectory.BirthRecordsFile, StateDirectory.TimelineFile, CheckpointColumns.FileName];
 
+    /// <summary>The dictionaries of a format-2 trail (process certificates, reasons): included when present.</summary>
+    public static readonly IReadOnlyList<string> Dictionaries = [ProcessCertificateColumns.FileName, ReasonColumns.FileName];
+
     public static (List<BundleFile> Files, List<string> Notes) Collect(StateDirectory dir)
     {
         var files = new List<BundleFile>();
         var notes = new List<string>();
-        foreach (var name in Names)
+        foreach (var name in Names.Concat(Dictionaries))
         {
+            if (!dir.FileExists(name) && Dictionaries.Contains(name))
+            {
+                continue; // a format-1 trail has none
+            }
             if (!dir.FileExists(name))
             {
                 notes.Add($"{name} missing in the state directory");

@@ -129,6 +129,17 @@ public static partial class OcsfNetworkActivity
         }
         w.WriteEndObject();
 
+        // Byte counts the kernel took at close (death and failure rows of a format-2 trail).
+        if (ulong.TryParse(evt[TimelineColumns.BytesSent], NumberStyles.None, CultureInfo.InvariantCulture, out var sent)
+            && ulong.TryParse(evt[TimelineColumns.BytesReceived], NumberStyles.None, CultureInfo.InvariantCulture, out var received))
+        {
+            w.WriteStartObject("traffic");
+            w.WriteNumber("bytes_out", sent);
+            w.WriteNumber("bytes_in", received);
+            w.WriteNumber("bytes", sent + received);
+            w.WriteEndObject();
+        }
+
         WriteActor(w, evt, b, ts, bootUtc);
         if (host is not null)
         {

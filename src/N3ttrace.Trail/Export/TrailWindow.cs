@@ -19,6 +19,8 @@ public sealed class TrailWindow
     /// <summary>Timeline rows in the window whose birth record is not in the trail.</summary>
     public required long EventsWithoutBirth { get; init; }
     public required long MalformedRows { get; init; }
+    /// <summary>Format-2 rows whose process certificate or reasons text is not in the trail (exported with those fields empty).</summary>
+    public long UnresolvedRows { get; init; }
     public required long BirthRowsRead { get; init; }
     public required long TimelineRowsRead { get; init; }
     /// <summary>First and last timeline timestamps of the whole trail, to say where data is when a window is empty.</summary>
@@ -95,6 +97,7 @@ public sealed class TrailWindow
             BirthsInWindow = inWindow,
             EventsWithoutBirth = timeline.Count(t => !have.Contains(t["conn_id"])),
             MalformedRows = birthReader.Malformed + timelineReader.Malformed,
+            UnresolvedRows = birthReader.Unresolved + timelineReader.Unresolved,
             BirthRowsRead = birthReader.Rows,
             TimelineRowsRead = timelineReader.Rows,
             TrailFirstTs = first,

@@ -126,6 +126,10 @@ internal static class ExportCommand
             {
                 Console.Error.WriteLine($"n3ttrace: warning: {trail.MalformedRows} malformed trail rows were skipped (see verification.txt)");
             }
+            if (trail.UnresolvedRows > 0)
+            {
+                Console.Error.WriteLine($"n3ttrace: warning: {trail.UnresolvedRows} trail rows name a process certificate or reasons text the trail does not hold; those fields are empty");
+            }
             return ExitCodes.Ok;
         }
         catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException)

@@ -95,6 +95,8 @@ internal static class TailCommand
                 births.SeekToEnd();
             }
             var birthRows = new Dictionary<string, TrailRow>(StringComparer.Ordinal);
+            // Format 2: rows are joined to their process certificates and reasons, re-read whenever those files grew.
+            var joins = new FollowedJoin(dir, birthHeader, timelineHeader);
             var version = ExportCommand.ProductVersion;
             var bootUtc = new BootClock().ToUtc(0);
             var host = HostFacts.Read(bootUtc);
@@ -102,18 +104,20 @@ internal static class TailCommand
             var sinceRecord = since is { } s ? Timestamp.ToRecord(s) : null;
             while (!stop.IsCancellationRequested)
             {
-                foreach (var line in births.ReadAvailable())
+                var birthLines = births.ReadAvailable();
+                var lines = timeline.ReadAvailable();
+                joins.Refresh();
+                foreach (var line in birthLines)
                 {
-                    var row = Row(birthHeader, line);
+                    var row = joins.Birth(line);
                     if (row["chain_event"].Length == 0 && birthRows.Count < MaxBirthsHeld)
                     {
                         birthRows[row["conn_id"]] = row;
                     }
                 }
-                var lines = timeline.ReadAvailable();
                 foreach (var line in lines)
                 {
-                    var evt = Row(timelineHeader, line);
+                    var evt = joins.Timeline(line);
                     if (sinceRecord is not null && string.CompareOrdinal(evt["ts"], sinceRecord) < 0)
                     {
                         continue;
@@ -139,7 +143,7 @@ internal static class TailCommand
                     }
                     Write(output, format switch
                     {
-                        "json" => JsonLine(w => FlatRecordJson.Write(w, evt.Columns().Where(c => !ChainColumns.Names.Contains(c.Name)), birth?.Columns().Where(c => !ChainColumns.Names.Contains(c.Name)))),
+                        "json" => JsonLine(w => FlatRecordJson.Write(w, evt.Columns().Where(c => !ChainColumns.IsChainColumn(c.Name)), birth?.Columns().Where(c => !ChainColumns.IsChainColumn(c.Name)))),
                         "ocsf" => JsonLine(w => OcsfNetworkActivity.Write(w, evt, birth, version, bootUtc, host)),
                         _ => Text(evt),
                     });
@@ -212,8 +216,6 @@ internal static class TailCommand
         var first = f.ReadHeader();
         return first is null ? null : TsvRow.Header(first);
     }
-
-    private static TrailRow Row(Dictionary<string, int> header, string line) => new(header, line.Split('\t'), line);
 
     private static void Write(Stream output, string text)
     {

@@ -22,6 +22,7 @@ internal static class Intruder
     public static Dictionary<long, string> Rechain(string path, string tag, Func<string[], string[]>? edit = null, Func<string[], string>? mac = null)
     {
         var lines = File.ReadAllLines(path);
+        var storesPrev = lines[0].Split('\t').Contains(ChainColumns.Prev); // format 1; format 2 hashes prev without storing it
         var prev = ChainHash.Genesis;
         var prefix = $"n3ttrace-chain-v1\n{tag}\n"; // the documented recipe, computed here independently
         var hashes = new Dictionary<long, string>();
@@ -33,14 +34,18 @@ internal static class Intruder
                 f = edit(f);
             }
             var hashIdx = f.Length - (mac is null ? 1 : 2);
-            f[hashIdx - 1] = prev;
-            f[hashIdx] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prefix + string.Join('\t', f[..hashIdx]))));
+            if (storesPrev)
+            {
+                f[hashIdx - 1] = prev;
+            }
+            var hashed = string.Join('\t', f[..hashIdx]) + (storesPrev ? "" : "\t" + prev);
+            f[hashIdx] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prefix + hashed)));
             if (mac is not null)
             {
                 f[^1] = mac(f);
             }
             prev = f[hashIdx];
-            hashes[long.Parse(f[hashIdx - 3], CultureInfo.InvariantCulture)] = prev;
+            hashes[long.Parse(f[hashIdx - (storesPrev ? 3 : 2)], CultureInfo.InvariantCulture)] = prev;
             lines[i] = string.Join('\t', f);
         }
         File.WriteAllText(path, string.Join('\n', lines) + "\n");

@@ -33,11 +33,11 @@ public sealed class RecordWriterTests : IDisposable
         {
             var f = lines[i].Split('\t');
             Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), f[2]);
-            Assert.Equal(prev, f[4]);
+            Assert.Equal(5, f.Length); // format 2: the predecessor's hash is hashed, not stored
             // The documented recipe, computed independently of ChainHash.
-            var body = string.Join('\t', f[..^1]);
-            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"n3ttrace-chain-v1\nstorm.tsv\n{body}"))), f[5]);
-            prev = f[5];
+            var body = string.Join('\t', f[..^1]) + "\t" + prev;
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"n3ttrace-chain-v1\nstorm.tsv\n{body}"))), f[4]);
+            prev = f[4];
         }
         Assert.Equal(@"tab\there", lines[1].Split('\t')[1]);
     }

@@ -9,6 +9,8 @@ namespace N3ttrace.Core.Tests.Trail;
 /// [integrity] Attacks that passed `verify --verify-key` before seal continuity: stripping the seals of
 /// some epochs and re-sealing with the stolen current key, a row appended after the stop seal, a row
 /// backdated into an old epoch, and a trail cut back to an earlier seal (reported as an unproven end).
+/// The intruder here edits rows of format 1 (chain_prev stored); ForwardSecurityTests (through Intruder) and
+/// ProcessCertificateTests attack format 2.
 /// </summary>
 public class SealContinuityTests
 {
@@ -82,7 +84,7 @@ public class SealContinuityTests
     [Fact]
     public void Stripping_the_seals_of_middle_epochs_and_resealing_with_the_current_key_is_detected()
     {
-        using var t = new TrailFixture(events: 6000);
+        using var t = new TrailFixture(events: 6000, format1: true);
         var (epoch, key) = Intruder.StealKey(t);
         Assert.True(epoch >= 4, $"the fixture should span several epochs, got {epoch}");
         // Remove 59 connections born in epoch 2, the epoch markers of 1..N-1, and the seals of those epochs.
@@ -120,7 +122,7 @@ public class SealContinuityTests
     [Fact]
     public void A_row_appended_after_the_stop_seal_is_detected_with_or_without_the_key()
     {
-        using var t = new TrailFixture(events: 3000);
+        using var t = new TrailFixture(events: 3000, format1: true);
         var path = t.File(StateDirectory.BirthRecordsFile);
         var lines = File.ReadAllLines(path);
         var last = lines[^1].Split('\t');
@@ -144,7 +146,7 @@ public class SealContinuityTests
     [Fact]
     public void A_row_backdated_into_an_old_epoch_and_sealed_with_the_current_key_is_detected()
     {
-        using var t = new TrailFixture(events: 6000);
+        using var t = new TrailFixture(events: 6000, format1: true);
         var (epoch, key) = Intruder.StealKey(t);
         var old = N3ttrace.Time.Timestamp.ToRecord(t.Key.EpochStart(0) + TimeSpan.FromSeconds(5));
         string[]? template = null;
@@ -171,7 +173,7 @@ public class SealContinuityTests
     [Fact]
     public void A_trail_cut_back_to_an_earlier_seal_reports_an_unproven_end()
     {
-        using var t = new TrailFixture(events: 4000);
+        using var t = new TrailFixture(events: 4000, format1: true);
         Assert.True(t.Verify(withKey: true).EndsWithStop);
         // Cut every file back to the first periodic seal: the chain and the seals of what is left verify.
         var cpPath = t.File(CheckpointColumns.FileName);

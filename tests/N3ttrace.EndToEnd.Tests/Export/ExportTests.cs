@@ -53,7 +53,7 @@ public sealed class ExportTests(RecordedTrail trail) : IClassFixture<RecordedTra
         Assert.True(sums.ExitCode == 0, sums.ToString());
         var listed = File.ReadAllLines(Path.Combine(root, "SHA256SUMS")).Select(l => l[66..]).Order().ToArray();
         Assert.Equal(["README.txt", "birth_records.tsv", "manifest.json", "snapshots.tsv",
-            "trail/birth_records.tsv", "trail/checkpoints.tsv", "trail/snapshots.tsv", "verification.txt"], listed);
+            "trail/birth_records.tsv", "trail/checkpoints.tsv", "trail/processes.tsv", "trail/reasons.tsv", "trail/snapshots.tsv", "verification.txt"], listed);
         Assert.Contains("plain hash chain intact", v.Stdout, StringComparison.Ordinal);
 
         // The records of the window are in it, and the manifest counts them.

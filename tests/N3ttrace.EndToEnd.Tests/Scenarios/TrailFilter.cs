@@ -1,10 +1,12 @@
 using N3ttrace.Text;
+using N3ttrace.Trail;
 
 namespace N3ttrace.EndToEnd.Tests.Scenarios;
 
 /// <summary>
 /// Reads only the trail rows whose rport is one of ours. Other engineers' benchmarks run on this host at
 /// the same time and fill the trail with hundreds of thousands of rows; parsing only ours keeps the suite fast.
+/// Rows of a format-2 trail are joined to their process certificates and reasons as TrailReader joins them.
 /// </summary>
 internal static class TrailFilter
 {
@@ -15,6 +17,9 @@ internal static class TrailFilter
         var header = (r.ReadLine() ?? throw new InvalidDataException($"{path} is empty")).Split('\t');
         var col = Array.IndexOf(header, "rport");
         Assert.True(col >= 0, $"{path} has no rport column");
+        var stored = TsvRow.Header(string.Join('\t', header));
+        var join = RowJoin.Needed(stored) ? RowJoin.For(stored, TrailDictionary.Load(Path.GetDirectoryName(Path.GetFullPath(path))!)) : null;
+        var names = join is null ? header : join.HeaderLine.Split('\t');
         var rows = new List<Dictionary<string, string>>();
         while (r.ReadLine() is { } line)
         {
@@ -23,10 +28,14 @@ internal static class TrailFilter
             {
                 continue;
             }
-            var row = new Dictionary<string, string>(header.Length, StringComparer.Ordinal);
-            for (var i = 0; i < header.Length; i++)
+            if (join is not null)
             {
-                row[header[i]] = System.Text.Encoding.UTF8.GetString(TextEscaper.Unescape(f[i]));
+                f = join.Fields(f);
+            }
+            var row = new Dictionary<string, string>(names.Length, StringComparer.Ordinal);
+            for (var i = 0; i < names.Length; i++)
+            {
+                row[names[i]] = System.Text.Encoding.UTF8.GetString(TextEscaper.Unescape(f[i]));
             }
             rows.Add(row);
         }

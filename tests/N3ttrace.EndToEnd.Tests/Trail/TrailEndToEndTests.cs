@@ -54,8 +54,8 @@ print("done", flush=True)
         return Process.Start(psi)!;
     }
 
-    private int StormBirths(int pid) => File.ReadAllLines(Path.Combine(State, "birth_records.tsv"))
-        .Count(l => l.Split('\t') is var f && f.Length > 12 && f[11] == pid.ToString(CultureInfo.InvariantCulture));
+    private int StormBirths(int pid) => TsvFile.Read(Path.Combine(State, "birth_records.tsv"))
+        .Count(r => r["pid"] == pid.ToString(CultureInfo.InvariantCulture));
 
     [BpfFact]
     public async Task Kill_9_in_a_storm_keeps_what_was_written_and_the_restart_recovers_into_a_verifiable_chain()
@@ -232,8 +232,8 @@ print("done", flush=True)
                 Assert.Equal(0, await run.StopAsync());
             }
             var files = Directory.GetFiles(State).Append(Log).Where(File.Exists).ToList();
-            var births = File.ReadAllLines(Path.Combine(State, "birth_records.tsv"));
-            Assert.Equal(targets.Length, births.Count(l => l.Contains(marker, StringComparison.Ordinal)));
+            var births = TsvFile.Read(Path.Combine(State, "birth_records.tsv"));
+            Assert.Equal(targets.Length, births.Count(r => r["cmdline"].Contains(marker, StringComparison.Ordinal)));
             foreach (var l in listeners)
             {
                 var ep = (IPEndPoint)l.LocalEndpoint;
