@@ -16,5 +16,12 @@ public sealed record TrailOptions
     /// if larger) followed the last one: time travel replays at most that much, and the timeline stays O(events).</summary>
     public int KeyframeEveryRows { get; init; } = 5_000;
 
+    /// <summary>
+    /// Set when capture resumes a pinned kernel side that has been capturing without a break since this time (it
+    /// outlived the last run): the time since the last run's end is then no not-running gap (what the kernel lost
+    /// meanwhile comes as kernel-drop gaps), and births the last run already wrote are not written twice.
+    /// </summary>
+    public DateTime? KernelCapturingSince { get; init; }
+
     public Func<DateTime> UtcNow { get; init; } = () => DateTime.UtcNow;
 }
