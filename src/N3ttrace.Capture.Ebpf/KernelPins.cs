@@ -6,7 +6,7 @@ namespace N3ttrace.Capture.Ebpf;
 
 /// <summary>
 /// Where the kernel side is pinned in the BPF file system, so it keeps capturing while no consumer runs:
-/// ROOT/layout-HASH/ holds every map (n3t_events is the ring) and one link per program (link.PROGRAM), HASH being
+/// ROOT/layout-HASH/ holds every map (n3t_events is the ring) and one link per program (link_PROGRAM), HASH being
 /// the first 16 hex digits of the BPF object's SHA-256 (the version stamp: any change of a program or of an event
 /// layout changes it). ROOT (default /sys/fs/bpf/n3ttrace) and its stamp directory are root's, mode 0700, never
 /// symlinks; a consumer holds an exclusive flock on ROOT while it runs, so two never read one ring.
@@ -18,6 +18,8 @@ public sealed class KernelPins : IDisposable
     public const string RootEnv = "N3TTRACE_PIN_DIR";
     private const string BpfMountPoint = "/sys/fs/bpf";
     private const string StampPrefix = "layout-";
+    // bpffs refuses names with a dot (EPERM): hence no ".staging", no "link.x".
+    private const string StagingPrefix = "staging-";
 
     private readonly SafeFileHandle _root;
 
@@ -82,7 +84,7 @@ public sealed class KernelPins : IDisposable
                     "and may hold records this version cannot read. Drain it with the build that loaded it (run it, then stop it), " +
                     "or discard its backlog with 'n3ttrace unload', then start again.");
             }
-            else if (name.StartsWith('.'))
+            else if (name.StartsWith(StagingPrefix, StringComparison.Ordinal))
             {
                 Delete(entry); // a half-made stamp directory of a run that died while pinning
             }
@@ -93,7 +95,7 @@ public sealed class KernelPins : IDisposable
     /// <summary>A fresh directory to pin into; <see cref="Publish"/> renames it into place, so a stamp directory is always complete.</summary>
     public string NewStaging()
     {
-        var staging = Path.Combine(Root, $".{Stamp}.{Environment.ProcessId}");
+        var staging = Path.Combine(Root, $"{StagingPrefix}{Stamp}-{Environment.ProcessId}");
         if (FileFacts.Of(staging) is not null)
         {
             Delete(staging);

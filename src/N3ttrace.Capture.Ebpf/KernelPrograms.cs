@@ -66,8 +66,8 @@ internal sealed unsafe class KernelPrograms : IDisposable
     private const string ExecScratchMap = "n3t_exec_scratch";
     /// <summary>Every map, pinned so the state the programs share (sockets in flight) is visible and outlives a run.</summary>
     internal static readonly string[] PinnedMaps = [EventsMap, StatsMap, CtlMap, "n3t_conns", "n3t_seen", ExecScratchMap];
-    /// <summary>Pinned links are named after their program: link.n3t_sock_state_btf.</summary>
-    internal const string LinkPrefix = "link.";
+    /// <summary>Pinned links are named after their program: link_n3t_sock_state_btf (bpffs allows no dot in a name).</summary>
+    internal const string LinkPrefix = "link_";
 
     /// <summary>A map of the object by name. A missing one means the object and this build disagree: fail at load, saying so.</summary>
     private static nint FindMap(SafeBpfObjectHandle obj, string name)
