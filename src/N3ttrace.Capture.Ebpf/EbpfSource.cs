@@ -77,7 +77,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
     public static EbpfSource Load(ILogger log, bool persistent, string pinRoot)
     {
         var stamp = KernelPins.StampOf(KernelPrograms.ObjectSha256());
-        if (!persistent && Interop.FileFacts.Of(Path.Combine(pinRoot, stamp)) is null)
+        if (!persistent && !PinsExist(Path.Combine(pinRoot, stamp)))
         {
             return Load(log);
         }
@@ -129,6 +129,18 @@ public sealed unsafe class EbpfSource : ICaptureSource
         {
             pins.Dispose();
             throw;
+        }
+    }
+
+    private static bool PinsExist(string dir)
+    {
+        try
+        {
+            return Interop.FileFacts.Of(dir) is not null;
+        }
+        catch (IOException)
+        {
+            return false; // bpffs answers EPERM for names it does not allow: nothing of ours is there
         }
     }
 

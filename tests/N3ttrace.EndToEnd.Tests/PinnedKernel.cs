@@ -12,12 +12,12 @@ internal sealed class PinnedKernel : IDisposable
     public string Root { get; } = $"/sys/fs/bpf/n3t-test-{Guid.NewGuid():N}";
 
     /// <summary>The environment of a persistent run pinned here.</summary>
-    public Dictionary<string, string> Env => new() { [Repo.DetachKernelEnv] = "false", ["N3TTRACE_PIN_DIR"] = Root };
+    public Dictionary<string, string> Env => new() { [Repo.DetachKernelEnv] = "false", [Repo.PinDirEnv] = Root };
 
     /// <summary>This build's stamp directory (the only entry a run creates).</summary>
     public string? StampDir => Directory.Exists(Root) ? Directory.GetDirectories(Root).SingleOrDefault() : null;
 
-    public Export.CliProcess Unload() => Export.CliProcess.Run("/usr/bin/env", [$"N3TTRACE_PIN_DIR={Root}", Repo.Cli, "unload"], Path.GetTempPath());
+    public Export.CliProcess Unload() => Export.CliProcess.Run("/usr/bin/env", [$"{Repo.PinDirEnv}={Root}", Repo.Cli, "unload"], Path.GetTempPath());
 
     public void Dispose()
     {

@@ -13,9 +13,15 @@ internal static class Repo
         {
             Environment.SetEnvironmentVariable(DetachKernelEnv, "true");
         }
+        // Never near an operator's pins: a detaching run would take over (and remove) a kernel side it finds.
+        if (Environment.GetEnvironmentVariable(PinDirEnv) is null)
+        {
+            Environment.SetEnvironmentVariable(PinDirEnv, $"/sys/fs/bpf/n3t-tests-none-{Environment.ProcessId}");
+        }
     }
 
     public const string DetachKernelEnv = "N3TTRACE_DETACH_KERNEL";
+    public const string PinDirEnv = "N3TTRACE_PIN_DIR";
 
     public static string Root { get; } = FindRoot();
 

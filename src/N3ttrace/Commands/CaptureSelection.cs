@@ -32,7 +32,7 @@ internal sealed record CaptureSelection(ICaptureSource Source, string ModeNote)
             {
                 ebpf = EbpfSource.Load(log, persistent: !detachKernel, KernelPins.ConfiguredRoot());
             }
-            catch (BpfLoadException e) when (!detachKernel)
+            catch (Exception e) when (!detachKernel && e is BpfLoadException or IOException or UnauthorizedAccessException)
             {
                 // Capture unpinned beats no eBPF: only a restart's backlog is at stake.
                 Console.Error.WriteLine($"n3ttrace: WARNING: the kernel side cannot be pinned ({e.Message.Split('\n')[0]}); capturing without pins: a restart loses what the ring holds");
