@@ -206,4 +206,36 @@ print("DONE %d" % len(ports), flush=True)
             await accepting;
         }
     }
+
+    private CliProcess RunPinned(PinnedKernel pins) => CliProcess.Run("/usr/bin/env",
+        [$"{Repo.PinDirEnv}={pins.Root}", $"{Repo.DetachKernelEnv}=false", Repo.Cli, "run", "--no-tui", "--state-dir", State,
+         "--log-file", "", "--verify-key-out", Path.Combine(_dir, "vk"), "--duration", "1s"], _dir);
+
+    [BpfFact]
+    public void Another_builds_pins_stop_run_with_instructions_and_are_left_alone()
+    {
+        using var pins = new PinnedKernel();
+        var other = Path.Combine(pins.Root, "layout-0000000000000000");
+        Directory.CreateDirectory(pins.Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(other, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var r = RunPinned(pins);
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains("another n3ttrace build", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("n3ttrace unload", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("falling back", r.Stderr, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(other));
+        Assert.Single(Directory.GetDirectories(pins.Root));
+    }
+
+    [BpfFact]
+    public void A_pin_root_open_to_others_is_refused()
+    {
+        using var pins = new PinnedKernel();
+        Directory.CreateDirectory(pins.Root);
+        File.SetUnixFileMode(pins.Root, (UnixFileMode)0b111_101_101); // 0755
+        var r = RunPinned(pins);
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains("mode 0700", r.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(pins.Root));
+    }
 }
