@@ -112,14 +112,20 @@ public sealed unsafe class EbpfSource : ICaptureSource
                 pins.Dispose();
                 return new EbpfSource(programs, log);
             }
+            string? staging = null;
             try
             {
-                var staging = pins.NewStaging();
+                staging = pins.NewStaging();
                 programs.PinTo(staging);
                 pins.Publish(staging);
             }
             catch (Exception e) when (e is BpfLoadException or IOException or UnauthorizedAccessException)
             {
+                // Half-pinned links would keep programs attached with nobody reading their ring.
+                if (staging is not null)
+                {
+                    pins.Discard(staging);
+                }
                 programs.Dispose();
                 throw new BpfLoadException($"pinning the kernel side in {pins.Dir} failed: {e.Message}");
             }

@@ -106,6 +106,18 @@ public sealed class KernelPins : IDisposable
 
     public void Publish(string staging) => Directory.Move(staging, Dir);
 
+    /// <summary>Removes a staging directory whose pinning failed; never throws (the failure is what gets reported).</summary>
+    public void Discard(string staging)
+    {
+        try
+        {
+            Delete(staging);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     /// <summary>Removes this build's pins: the programs detach once no process holds their links.</summary>
     public void RemovePins() => Delete(Dir);
 
