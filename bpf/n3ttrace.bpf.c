@@ -38,6 +38,14 @@ struct {
 	__type(value, __u64);
 } n3t_stats SEC(".maps");
 
+/* Written by user space (enum n3t_ctl_slot); the tracer's own tgid is read at every connect. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, N3T_CTL_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} n3t_ctl SEC(".maps");
+
 /* Identity of the task that called connect(), keyed by socket, until the socket closes. */
 struct conn_start {
 	__u64 connect_ns;
@@ -201,6 +209,15 @@ static __always_inline int on_set_state(const struct sock *sk, int oldstate, int
 		/* Inside connect(): the current task is the one that asked for this socket. */
 		struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 		__u64 pid_tgid = bpf_get_current_pid_tgid();
+		/* The tracer never traces itself (its forwarder's connects would feed its own queue). */
+		__u32 self_slot = N3T_CTL_SELF_TGID;
+		__u64 *self = bpf_map_lookup_elem(&n3t_ctl, &self_slot);
+		if (self && *self == (pid_tgid >> 32)) {
+			__u32 start_slot = N3T_CTL_SELF_START;
+			__u64 *self_start = bpf_map_lookup_elem(&n3t_ctl, &start_slot);
+			if (self_start && *self_start == start_ticks_of(task))
+				return 0;
+		}
 		struct conn_start cs = {};
 		cs.connect_ns = now;
 		cs.tgid = pid_tgid >> 32;

@@ -85,6 +85,20 @@ enum n3t_stat {
 	N3T_STAT_MAX = 4,
 };
 
+/*
+ * Slots of the array "n3t_ctl" (u64 values), written by user space. The kernel side reads only
+ * SELF_TGID; the rest let the next consumer of a pinned kernel side (see docs/internals.md,
+ * "Pinned kernel side") pick up where the last one stopped.
+ */
+enum n3t_ctl_slot {
+	N3T_CTL_SELF_TGID = 0,     /* the consumer's tgid: its own connects are not traced (0: none) */
+	N3T_CTL_SELF_START = 1,    /* and its start_ticks: a process that reuses a dead consumer's pid is traced */
+	N3T_CTL_LOADED_NS = 2,     /* CLOCK_BOOTTIME ns when the programs were attached */
+	N3T_CTL_ACK_DROPPED = 3,   /* n3t_stats DROPPED total already in the trail (as gap records) */
+	N3T_CTL_ACK_MAP_FULL = 4,  /* n3t_stats MAP_FULL total already in the trail */
+	N3T_CTL_MAX = 5,
+};
+
 /* Every record starts with kind; ts_ns is CLOCK_BOOTTIME nanoseconds. */
 struct n3t_conn {
 	__u32 kind;

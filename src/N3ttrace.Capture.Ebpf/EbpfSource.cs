@@ -11,6 +11,8 @@ namespace N3ttrace.Capture.Ebpf;
 /// Capture through the kernel programs: records drained from the ring buffer on a dedicated
 /// thread every few milliseconds (the kernel side never wakes us per record), decoded and
 /// written to the event sink. Kernel counters (emitted, dropped) are posted once a second.
+/// The ring is freed only behind rows the sinks have written (<see cref="WrittenMark"/>); with a pinned
+/// kernel side (<see cref="KernelPins"/>) what a killed consumer read but did not write is read again by the next.
 /// </summary>
 public sealed unsafe class EbpfSource : ICaptureSource
 {
@@ -20,8 +22,13 @@ public sealed unsafe class EbpfSource : ICaptureSource
     private readonly ILogger _log;
     private readonly KernelPrograms _programs;
     private readonly RecordDecoder _decoder = new(new CgroupPaths().Resolve);
-    private SafeRingBufferHandle? _ring;
-    private GCHandle _self;
+    private readonly KernelPins? _pins;
+    private readonly bool _removePins;
+    private RingReader? _ring;
+    private long _ackDropped, _ackMapFull;
+    private long _postedDropped, _postedMapFull;
+    private readonly Lock _ackGate = new();
+    private bool _disposed;
     private Thread? _thread;
     private Thread? _monitor;
     private volatile bool _stopping;
@@ -36,30 +43,129 @@ public sealed unsafe class EbpfSource : ICaptureSource
     public long Deferred => _policy?.Deferred ?? 0;
 
     public string Name => "ebpf";
-    public string Description => $"eBPF {(_programs.Mode == AttachMode.TpBtf ? "tp_btf" : "raw_tp")} tracepoints, ring buffer";
+    public string Description => $"eBPF {(_programs.Mode == AttachMode.TpBtf ? "tp_btf" : "raw_tp")} tracepoints, ring buffer" +
+        (_pins is null ? "" : _removePins ? $", pinned in {_pins.Dir} until exit" : $", pinned in {_pins.Dir}{(Resumed ? " (resumed)" : "")}");
 
-    private EbpfSource(KernelPrograms programs, ILogger log)
+    /// <summary>This run took over a kernel side pinned by an earlier one: its backlog is drained first.</summary>
+    public bool Resumed => _programs.Resumed;
+
+    /// <summary>CLOCK_BOOTTIME ns since which the kernel side has been capturing without a break.</summary>
+    public long CapturingSinceBootNs { get; }
+
+    private EbpfSource(KernelPrograms programs, ILogger log, KernelPins? pins = null, bool removePins = false)
     {
         _programs = programs;
         _log = log;
         _priority = new BacklogPriority(log);
+        _pins = pins;
+        _removePins = removePins;
+        CapturingSinceBootNs = (long)programs.ReadCtl(CtlSlot.LoadedNs);
+        // What earlier consumers already wrote to the trail as gaps is not counted again.
+        _ackDropped = (long)programs.ReadCtl(CtlSlot.AckDropped);
+        _ackMapFull = (long)programs.ReadCtl(CtlSlot.AckMapFull);
     }
 
-    /// <summary>Loads and attaches the kernel programs; throws <see cref="BpfLoadException"/> naming the cause.</summary>
+    /// <summary>Loads and attaches the kernel programs, unpinned; throws <see cref="BpfLoadException"/> naming the cause.</summary>
     public static EbpfSource Load(ILogger log) => new(KernelPrograms.LoadBest(log), log);
+
+    /// <summary>
+    /// With <paramref name="persistent"/>: takes over this build's kernel side pinned under <paramref name="pinRoot"/>,
+    /// or loads and pins one, which then keeps capturing after this process ends (`n3ttrace unload` removes it).
+    /// Without: loads unpinned, except that pins found are taken over (their backlog drained) and removed at exit.
+    /// Throws <see cref="PinMismatchException"/> for pins that must not be used (another layout, owner, consumer).
+    /// </summary>
+    public static EbpfSource Load(ILogger log, bool persistent, string pinRoot)
+    {
+        var stamp = KernelPins.StampOf(KernelPrograms.ObjectSha256());
+        if (!persistent && !PinsExist(Path.Combine(pinRoot, stamp)))
+        {
+            return Load(log);
+        }
+        var pins = KernelPins.Open(pinRoot, stamp);
+        try
+        {
+            if (pins.HasPins())
+            {
+                try
+                {
+                    var pinned = KernelPrograms.FromPins(pins.Dir);
+                    try
+                    {
+                        pinned.WriteSelf();
+                    }
+                    catch
+                    {
+                        pinned.Dispose();
+                        throw;
+                    }
+                    return new EbpfSource(pinned, log, pins, removePins: !persistent);
+                }
+                catch (BpfLoadException e)
+                {
+                    log.LogWarning("the kernel side pinned in {Dir} cannot be taken over ({Message}); removing it and loading afresh (the time since the last run is a not-running gap)", pins.Dir, e.Message);
+                    pins.RemovePins();
+                }
+            }
+            var programs = KernelPrograms.LoadBest(log);
+            if (!persistent)
+            {
+                pins.Dispose();
+                return new EbpfSource(programs, log);
+            }
+            string? staging = null;
+            try
+            {
+                staging = pins.NewStaging();
+                programs.PinTo(staging);
+                pins.Publish(staging);
+            }
+            catch (Exception e) when (e is BpfLoadException or IOException or UnauthorizedAccessException)
+            {
+                // Half-pinned links would keep programs attached with nobody reading their ring.
+                if (staging is not null)
+                {
+                    pins.Discard(staging);
+                }
+                programs.Dispose();
+                throw new BpfLoadException($"pinning the kernel side in {pins.Dir} failed: {e.Message}");
+            }
+            return new EbpfSource(programs, log, pins);
+        }
+        catch
+        {
+            pins.Dispose();
+            throw;
+        }
+    }
+
+    private static bool PinsExist(string dir)
+    {
+        try
+        {
+            return Interop.FileFacts.Of(dir) is not null;
+        }
+        catch (IOException)
+        {
+            return false; // bpffs answers EPERM for names it does not allow: nothing of ours is there
+        }
+    }
 
     public void Start(IEventSink sink)
     {
         _sink = sink;
-        _self = GCHandle.Alloc(this);
-        _ring = Libbpf.RingBufferNew(_programs.EventsMapFd, &OnRecord, (void*)GCHandle.ToIntPtr(_self), 0);
-        if (_ring.IsInvalid)
-        {
-            throw new BpfLoadException($"ring_buffer__new failed: {Marshal.GetLastPInvokeErrorMessage()}");
-        }
+        _ring = new RingReader(_programs.EventsMapFd, _programs.EventsMapSize);
         _fill = new RingFill(_programs.EventsMapFd, _programs.EventsMapSize);
-        // Programs are attached: anything connecting from now on is seen. Existing sockets next.
-        _existing.Enumerate(sink);
+        if (Resumed)
+        {
+            // The pinned kernel side has seen every connect since it was loaded, and the run that loaded it
+            // listed the older ones: listing open sockets again would write them twice.
+            _log.LogInformation("resuming the kernel side pinned in {Dir}: {Backlog} bytes of backlog to drain", _pins!.Dir, _fill.Backlog);
+        }
+        else
+        {
+            // Programs are attached: anything connecting from now on is seen. Existing sockets next.
+            _existing.Enumerate(sink);
+        }
         _thread = new Thread(Drain) { Name = "n3ttrace-ringbuf", IsBackground = true };
         _thread.Start();
         // Its own thread: the drain thread may be held back by a full pipeline queue exactly when
@@ -80,16 +186,17 @@ public sealed unsafe class EbpfSource : ICaptureSource
             // When to drain is DrainPolicy's decision; this loop only does it.
             if (policy.ShouldDrain(now, _fill!.Produced, _fill.Fraction))
             {
-                n = Libbpf.RingBufferConsume(_ring!);
-            }
-            if (n < 0)
-            {
-                _log.LogError("ring_buffer__consume failed: {Error}", Marshal.GetPInvokeErrorMessage(-n));
+                n = Consume();
             }
             if (now >= nextCounters)
             {
                 PostCounters();
                 nextCounters = now + (long)CounterInterval.TotalMilliseconds;
+                n++; // the counters' ack rides on a mark too
+            }
+            if (n > 0)
+            {
+                PostMark();
             }
             if (now >= nextExisting && _existing.Count > 0)
             {
@@ -112,20 +219,58 @@ public sealed unsafe class EbpfSource : ICaptureSource
         }
     }
 
-    private void PostCounters() => _sink!.Post(new SourceCounters(BootClock.NowBootNs(),
-        _programs.ReadStat(StatIndex.Emitted), _programs.ReadStat(StatIndex.Dropped), _programs.ReadStat(StatIndex.MapFull),
-        _programs.ReadStat(StatIndex.Orphan), _decoder.Malformed));
-
-    [UnmanagedCallersOnly]
-    private static int OnRecord(void* ctx, void* data, nuint size)
+    /// <summary>Decodes and posts every complete record after the read position; returns how many.</summary>
+    private int Consume()
     {
-        var self = (EbpfSource)GCHandle.FromIntPtr((nint)ctx).Target!;
-        var e = self._decoder.Decode(new ReadOnlySpan<byte>(data, (int)size));
-        if (e is not null)
+        var n = 0;
+        while (_ring!.TryNext(out var record))
         {
-            self._sink!.Post(e);
+            var e = _decoder.Decode(record);
+            if (e is not null)
+            {
+                _sink!.Post(e);
+            }
+            n++;
         }
-        return 0;
+        return n;
+    }
+
+    /// <summary>Counters as totals since this consumer's start, less what earlier consumers of a pinned kernel side already recorded.</summary>
+    private void PostCounters()
+    {
+        var dropped = _programs.ReadStat(StatIndex.Dropped);
+        var mapFull = _programs.ReadStat(StatIndex.MapFull);
+        _postedDropped = dropped;
+        _postedMapFull = mapFull;
+        _sink!.Post(new SourceCounters(BootClock.NowBootNs(), _programs.ReadStat(StatIndex.Emitted),
+            Math.Max(0, dropped - _ackDropped), Math.Max(0, mapFull - _ackMapFull), _programs.ReadStat(StatIndex.Orphan), _decoder.Malformed));
+    }
+
+    /// <summary>Once everything posted so far is written: free the ring up to here, and record the counters as written.</summary>
+    private void PostMark()
+    {
+        var position = _ring!.Cursor;
+        var dropped = _postedDropped;
+        var mapFull = _postedMapFull;
+        _sink!.Post(new WrittenMark(BootClock.NowBootNs(), () => Written(position, dropped, mapFull)));
+    }
+
+    private void Written(long position, long dropped, long mapFull)
+    {
+        lock (_ackGate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _ring!.Commit(position);
+            if (_pins is not null && !_removePins)
+            {
+                // Only a pinned kernel side outlives this run: the next consumer reads how much of its drop count is in the trail.
+                _programs.TryWriteCtl(CtlSlot.AckDropped, (ulong)dropped);
+                _programs.TryWriteCtl(CtlSlot.AckMapFull, (ulong)mapFull);
+            }
+        }
     }
 
     public void Stop()
@@ -137,10 +282,15 @@ public sealed unsafe class EbpfSource : ICaptureSource
         _stopping = true;
         _thread.Join();
         _monitor?.Join();
-        // Detach first, then drain what the programs wrote before detaching, then the final counters.
-        _programs.Detach();
-        Libbpf.RingBufferConsume(_ring!);
+        if (_pins is null || _removePins)
+        {
+            // Detach first, then drain what the programs wrote before detaching, then the final counters.
+            _programs.Detach();
+        }
+        // A pinned kernel side keeps capturing: what it writes after this drain waits in the ring for the next run.
+        Consume();
         PostCounters();
+        PostMark();
         _log.LogInformation("ring buffer peaked at {Peak:P0} full; consumer raised to nice {Urgent} {Raised} times (at {RaiseAt:P0} full); drain deferred a full second {Deferred} times (busy host)",
             _priority.PeakFill, BacklogPriority.UrgentNice, _priority.Raised, BacklogPriority.RaiseAt, Deferred);
     }
@@ -148,13 +298,18 @@ public sealed unsafe class EbpfSource : ICaptureSource
     public void Dispose()
     {
         Stop();
-        _ring?.Dispose();
+        lock (_ackGate)
+        {
+            _disposed = true;
+            _ring?.Dispose();
+        }
         _fill?.Dispose();
         _busy.Dispose();
         _programs.Dispose();
-        if (_self.IsAllocated)
+        if (_removePins)
         {
-            _self.Free();
+            _pins!.RemovePins();
         }
+        _pins?.Dispose();
     }
 }

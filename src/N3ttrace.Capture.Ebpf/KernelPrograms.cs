@@ -1,7 +1,10 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 using Microsoft.Extensions.Logging;
 using N3ttrace.Capture.Ebpf.Native;
+using N3ttrace.Capture.Proc.ProcFs;
 
 namespace N3ttrace.Capture.Ebpf;
 
@@ -16,16 +19,24 @@ public enum AttachMode
     FentryProbe,
 }
 
-/// <summary>The embedded BPF object, loaded and attached. Disposing detaches everything.</summary>
+/// <summary>
+/// The embedded BPF object, loaded and attached; or the maps of a kernel side pinned by an earlier run
+/// (<see cref="FromPins"/>), whose pinned links keep its programs attached. Disposing detaches what is not pinned.
+/// </summary>
 internal sealed unsafe class KernelPrograms : IDisposable
 {
-    private readonly SafeBpfObjectHandle _obj;
+    private readonly SafeBpfObjectHandle? _obj;
     private readonly List<SafeBpfLinkHandle> _links = [];
+    private readonly List<(string Program, SafeBpfLinkHandle Link)> _named = [];
+    private readonly List<SafeFileHandle> _pinnedFds = [];
 
     public AttachMode Mode { get; }
     public int EventsMapFd { get; }
     public long EventsMapSize { get; }
     public int StatsMapFd { get; }
+    public int CtlMapFd { get; }
+    /// <summary>This instance took over a kernel side pinned by an earlier run.</summary>
+    public bool Resumed => _obj is null;
 
     private KernelPrograms(SafeBpfObjectHandle obj, AttachMode mode)
     {
@@ -35,12 +46,28 @@ internal sealed unsafe class KernelPrograms : IDisposable
         EventsMapFd = MapFd(events, EventsMap);
         EventsMapSize = Libbpf.MapMaxEntries(events);
         StatsMapFd = MapFd(FindMap(obj, StatsMap), StatsMap);
+        CtlMapFd = MapFd(FindMap(obj, CtlMap), CtlMap);
+    }
+
+    private KernelPrograms(AttachMode mode, SafeFileHandle events, long eventsSize, SafeFileHandle stats, SafeFileHandle ctl)
+    {
+        Mode = mode;
+        _pinnedFds.AddRange([events, stats, ctl]);
+        EventsMapFd = (int)events.DangerousGetHandle();
+        EventsMapSize = eventsSize;
+        StatsMapFd = (int)stats.DangerousGetHandle();
+        CtlMapFd = (int)ctl.DangerousGetHandle();
     }
 
     // The maps of bpf/n3ttrace.bpf.c that user space touches, looked up by name once, at load.
-    private const string EventsMap = "n3t_events";
-    private const string StatsMap = "n3t_stats";
+    internal const string EventsMap = "n3t_events";
+    internal const string StatsMap = "n3t_stats";
+    internal const string CtlMap = "n3t_ctl";
     private const string ExecScratchMap = "n3t_exec_scratch";
+    /// <summary>Every map, pinned so the state the programs share (sockets in flight) is visible and outlives a run.</summary>
+    internal static readonly string[] PinnedMaps = [EventsMap, StatsMap, CtlMap, "n3t_conns", "n3t_seen", ExecScratchMap];
+    /// <summary>Pinned links are named after their program: link_n3t_sock_state_btf (bpffs allows no dot in a name).</summary>
+    internal const string LinkPrefix = "link_";
 
     /// <summary>A map of the object by name. A missing one means the object and this build disagree: fail at load, saying so.</summary>
     private static nint FindMap(SafeBpfObjectHandle obj, string name)
@@ -54,6 +81,9 @@ internal sealed unsafe class KernelPrograms : IDisposable
         var fd = Libbpf.MapFd(map);
         return fd >= 0 ? fd : throw new BpfLoadException($"map '{name}' has no file descriptor after load: {Marshal.GetPInvokeErrorMessage(-fd)}");
     }
+
+    /// <summary>SHA-256 of the embedded object: any change of a program or an event layout changes it.</summary>
+    public static string ObjectSha256() => Convert.ToHexStringLower(SHA256.HashData(ReadEmbeddedObject()));
 
     /// <summary>Loads tp_btf programs, or raw_tp ones when tp_btf fails; throws with the cause when neither works.</summary>
     public static KernelPrograms LoadBest(ILogger log)
@@ -131,6 +161,9 @@ internal sealed unsafe class KernelPrograms : IDisposable
             obj.Dispose();
             throw;
         }
+        // Before the first attach: the tracer's own connects are never traced, not even its first ones.
+        loaded.WriteSelf();
+        loaded.WriteCtl(CtlSlot.LoadedNs, (ulong)Time.BootClock.NowBootNs());
         foreach (var (prog, name) in programs)
         {
             var link = Libbpf.ProgramAttach(prog);
@@ -141,6 +174,7 @@ internal sealed unsafe class KernelPrograms : IDisposable
                 throw new BpfLoadException($"attaching {name} failed: {msg}");
             }
             loaded._links.Add(link);
+            loaded._named.Add((name, link));
         }
         return loaded;
     }
@@ -163,7 +197,100 @@ internal sealed unsafe class KernelPrograms : IDisposable
         return (long)sum;
     }
 
-    internal SafeBpfObjectHandle Object => _obj;
+    public ulong ReadCtl(CtlSlot slot)
+    {
+        var key = (uint)slot;
+        ulong value = 0;
+        return Libbpf.MapLookupElem(CtlMapFd, &key, &value) == 0 ? value : 0;
+    }
+
+    public void WriteCtl(CtlSlot slot, ulong value)
+    {
+        var key = (uint)slot;
+        if (Libbpf.MapUpdateElem(CtlMapFd, &key, &value, 0) != 0)
+        {
+            throw new BpfLoadException($"writing {CtlMap}[{slot}] failed: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+    }
+
+    /// <summary>For acknowledgements on the pipeline thread: a failed write is retried at the next mark, never thrown.</summary>
+    public bool TryWriteCtl(CtlSlot slot, ulong value)
+    {
+        var key = (uint)slot;
+        return Libbpf.MapUpdateElem(CtlMapFd, &key, &value, 0) == 0;
+    }
+
+    /// <summary>Tells the kernel side which process is its consumer, whose connects it must not trace.</summary>
+    public void WriteSelf()
+    {
+        var self = Environment.ProcessId;
+        // (tgid, start ticks): a process that later reuses this pid is traced again.
+        var start = N3ttrace.Lineage.ProcStat.TryRead("/proc", self, out var st) ? st.StartTicks : 0;
+        WriteCtl(CtlSlot.SelfStart, start);
+        WriteCtl(CtlSlot.SelfTgid, (ulong)self);
+    }
+
+    /// <summary>Pins every map and link under dir (which must exist, on bpffs): the kernel side then outlives this process.</summary>
+    public void PinTo(string dir)
+    {
+        var obj = _obj ?? throw new InvalidOperationException("a resumed kernel side is pinned already");
+        foreach (var (program, link) in _named)
+        {
+            var err = Libbpf.LinkPin(link, Path.Combine(dir, LinkPrefix + program));
+            if (err != 0)
+            {
+                throw new BpfLoadException($"pinning the link of {program} in {dir} failed: {Marshal.GetPInvokeErrorMessage(-err)}");
+            }
+        }
+        foreach (var name in PinnedMaps)
+        {
+            var err = Libbpf.MapPin(FindMap(obj, name), Path.Combine(dir, name));
+            if (err != 0)
+            {
+                throw new BpfLoadException($"pinning map {name} in {dir} failed: {Marshal.GetPInvokeErrorMessage(-err)}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The maps of a kernel side pinned in dir by an earlier run, checked: its links must still be there (they keep
+    /// the programs attached). The caller has checked the directory's owner, mode and version stamp.
+    /// </summary>
+    public static KernelPrograms FromPins(string dir)
+    {
+        var links = Directory.GetFiles(dir, LinkPrefix + "*").Select(Path.GetFileName).ToList();
+        var mode = links.Count > 0 && links.All(l => l!.EndsWith("_btf", StringComparison.Ordinal)) ? AttachMode.TpBtf
+            : links.Count > 0 && links.All(l => l!.EndsWith("_raw", StringComparison.Ordinal)) ? AttachMode.RawTp
+            : throw new BpfLoadException($"{dir} holds no consistent set of pinned links ({string.Join(", ", links)})");
+        foreach (var l in links)
+        {
+            using var _ = Get(Path.Combine(dir, l!));
+        }
+        var events = Get(Path.Combine(dir, EventsMap));
+        var stats = Get(Path.Combine(dir, StatsMap));
+        var ctl = Get(Path.Combine(dir, CtlMap));
+        var info = stackalloc byte[256];
+        new Span<byte>(info, 256).Clear();
+        var len = 256u;
+        if (Libbpf.ObjGetInfoByFd((int)events.DangerousGetHandle(), info, &len) != 0)
+        {
+            var err = Marshal.GetLastPInvokeErrorMessage();
+            events.Dispose();
+            stats.Dispose();
+            ctl.Dispose();
+            throw new BpfLoadException($"cannot read the pinned ring buffer's size: {err}");
+        }
+        // struct bpf_map_info: type, id, key_size, value_size, max_entries (u32 each).
+        var size = *(uint*)(info + 16);
+        return new KernelPrograms(mode, events, size, stats, ctl);
+    }
+
+    private static SafeFileHandle Get(string path)
+    {
+        var fd = Libbpf.ObjGet(path);
+        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true)
+            : throw new BpfLoadException($"cannot open pinned {path}: {Marshal.GetLastPInvokeErrorMessage()}");
+    }
 
     private static byte[] ReadEmbeddedObject()
     {
@@ -174,7 +301,7 @@ internal sealed unsafe class KernelPrograms : IDisposable
         return bytes;
     }
 
-    /// <summary>Stops the programs; maps stay readable until Dispose.</summary>
+    /// <summary>Stops the programs (unless their links are pinned: closing a pinned link's descriptor leaves it attached); maps stay readable until Dispose.</summary>
     public void Detach()
     {
         foreach (var l in _links)
@@ -182,12 +309,17 @@ internal sealed unsafe class KernelPrograms : IDisposable
             l.Dispose();
         }
         _links.Clear();
+        _named.Clear();
     }
 
     public void Dispose()
     {
         Detach();
-        _obj.Dispose();
+        _obj?.Dispose();
+        foreach (var fd in _pinnedFds)
+        {
+            fd.Dispose();
+        }
     }
 }
 

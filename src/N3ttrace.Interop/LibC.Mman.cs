@@ -6,6 +6,7 @@ namespace N3ttrace.Interop;
 public static partial class LibC
 {
     public const int PROT_READ = 1;
+    public const int PROT_WRITE = 2;
     public const int MAP_SHARED = 1;
 
     [LibraryImport(Lib, EntryPoint = "mmap", SetLastError = true)]

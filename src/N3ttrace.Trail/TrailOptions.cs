@@ -20,5 +20,12 @@ public sealed record TrailOptions
     /// side by side with the current format and for migration tests. An existing directory keeps its format anyway.</summary>
     public bool WriteFormat1 { get; init; }
 
+    /// <summary>
+    /// Set when capture resumes a pinned kernel side that has been capturing without a break since this time (it
+    /// outlived the last run): the time since the last run's end is then no not-running gap (what the kernel lost
+    /// meanwhile comes as kernel-drop gaps), and births the last run already wrote are not written twice.
+    /// </summary>
+    public DateTime? KernelCapturingSince { get; init; }
+
     public Func<DateTime> UtcNow { get; init; } = () => DateTime.UtcNow;
 }

@@ -29,6 +29,7 @@ public sealed class TrailSink : PipelineSink
     private bool _stopped;
     private long _seenDropped, _seenUntracked, _seenMalformed;
     private DateTime _lastTick;
+    private readonly HashSet<string>? _written;
 
     /// <summary>Set when this start created the sealing key: show it once, then it is gone.</summary>
     public VerifyKey? NewVerifyKey { get; }
@@ -79,7 +80,15 @@ public sealed class TrailSink : PipelineSink
             {
                 w.AppendEvent(note, now);
                 recoveries.Add($"{w.Name}: {note}");
-                if (w != _checkpoints && !dictionary && w.LastTsAtOpen is { Length: > 0 } lastTs)
+                var lastTs = w == _checkpoints || dictionary ? null : w.LastTsAtOpen;
+                if (lastTs is { Length: > 0 } && CapturedThrough(lastTs) is { } resumed)
+                {
+                    // The pinned kernel side kept capturing: its ring holds what happened since (drops, if any,
+                    // follow as kernel-drop gaps over this window).
+                    w.AppendEvent($"{ChainColumns.Recovery} kernel_capture_continued since={Time.Timestamp.ToRecord(resumed)}", now);
+                    recoveries.Add($"{w.Name}: kernel side kept capturing since {Time.Timestamp.ToRecord(resumed)}: no not-running gap");
+                }
+                else if (lastTs is { Length: > 0 })
                 {
                     // Nothing was seen between the last row of the run that died and this start.
                     w.AppendEvent(ChainColumns.GapEvent("not-running", null, lastTs, Time.Timestamp.ToRecord(now)), now);
@@ -95,6 +104,15 @@ public sealed class TrailSink : PipelineSink
             recoveries.Add(note);
         }
         Recoveries = recoveries;
+        if (_opt.KernelCapturingSince is not null)
+        {
+            _written = RecentConnIds.Read(dir, TrailSchema.BirthRecords.Name);
+            // Kernel drops found at the first tick happened while no consumer ran: their window starts at the last run's end.
+            if (_births.LastTsAtOpen is { Length: > 0 } end && CapturedThrough(end) is not null)
+            {
+                _lastTick = Time.Timestamp.ParseRecord(end);
+            }
+        }
         foreach (var w in _data)
         {
             _checkpointed[w] = 0;
@@ -125,14 +143,52 @@ public sealed class TrailSink : PipelineSink
     public long Gaps { get; private set; }
     public string? LastWriteError => _data.Select(w => w.LastError).FirstOrDefault(e => e is not null) ?? _checkpoints.LastError;
 
+    /// <summary>Births read again from a resumed kernel side's ring that the last run had already written (not written again).</summary>
+    public long Replayed { get; private set; }
+
+    /// <summary>When the kernel side captured through the end of the last run (whose last row is at lastTs): since when.</summary>
+    private DateTime? CapturedThrough(string lastTs)
+    {
+        if (_opt.KernelCapturingSince is not { } since)
+        {
+            return null;
+        }
+        try
+        {
+            return Time.Timestamp.ParseRecord(lastTs) >= since ? since : null;
+        }
+        catch (FormatException)
+        {
+            return null; // a last row without a readable time proves nothing: the gap is recorded
+        }
+    }
+
+    private bool AlreadyWritten(Connection c)
+    {
+        if (_written is null || _written.Count == 0 || !_written.Remove(c.ConnId))
+        {
+            return false;
+        }
+        Replayed++;
+        return true;
+    }
+
     public override void OnBirth(Connection c)
     {
+        if (AlreadyWritten(c))
+        {
+            return;
+        }
         _births.Append(BirthValues(c));
         _timeline.Append(TimelineValues(TimelineColumns.Birth, c.BirthUtc, c, c.BirthBootNs));
     }
 
     public override void OnFail(Connection c)
     {
+        if (AlreadyWritten(c))
+        {
+            return;
+        }
         _births.Append(BirthValues(c));
         _timeline.Append(TimelineValues(TimelineColumns.Fail, c.EndUtc!.Value, c, c.EndBootNs!.Value));
     }
@@ -172,6 +228,8 @@ public sealed class TrailSink : PipelineSink
             w.Flush();
         }
     }
+
+    public override void WaitWritten() => Flush();
 
     public override void OnTick(PipelineView view)
     {

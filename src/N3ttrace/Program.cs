@@ -22,6 +22,7 @@ internal static class Program
             TailCommand.Create(),
             ExplainCommand.Create(),
             ExportCommand.Create(),
+            UnloadCommand.Create(),
         };
         CommandExamples.Attach(root);
         return root;

@@ -48,6 +48,22 @@ public class EventLayoutTests
         }
     }
 
+    [Fact]
+    public void Map_slots_have_the_values_of_the_C_header()
+    {
+        var slots = CLayout.Value.Where(r => r.Struct == "enum").ToDictionary(r => r.Field, r => r.Offset);
+        foreach (var (prefix, type) in new[] { ("N3T_STAT_", typeof(StatIndex)), ("N3T_CTL_", typeof(CtlSlot)) })
+        {
+            foreach (var value in Enum.GetValues(type))
+            {
+                var name = value.ToString()!;
+                var c = prefix + (name == "Count" ? "MAX" : string.Concat(name.Select((ch, i) => i > 0 && char.IsUpper(ch) ? "_" + ch : ch.ToString())).ToUpperInvariant());
+                Assert.True(slots.TryGetValue(c, out var v), $"{type.Name}.{name}: no {c} in bpf/n3ttrace.h");
+                Assert.True(v == Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture), $"{c} is {v} in C, {Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)} in C#");
+            }
+        }
+    }
+
     private static string Normalize(string name) => name.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
 
     private static int FieldSize(FieldInfo f)

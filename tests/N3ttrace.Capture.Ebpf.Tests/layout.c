@@ -7,6 +7,7 @@
 
 #define F(s, f) printf(#s " " #f " %zu %zu\n", offsetof(struct s, f), sizeof(((struct s *)0)->f))
 #define S(s) printf(#s " - %zu -\n", sizeof(struct s))
+#define E(e) printf("enum " #e " %d -\n", (int)(e))
 
 int main(void)
 {
@@ -39,5 +40,10 @@ int main(void)
 	S(n3t_ctx);
 	F(n3t_ctx, kind); F(n3t_ctx, tgid); F(n3t_ctx, ts_ns); F(n3t_ctx, start_ticks);
 	F(n3t_ctx, flags); F(n3t_ctx, cwd_len); F(n3t_ctx, sid); F(n3t_ctx, _pad0); F(n3t_ctx, tty);
+
+	/* Map slots user space reads and writes by index. */
+	E(N3T_STAT_EMITTED); E(N3T_STAT_DROPPED); E(N3T_STAT_MAP_FULL); E(N3T_STAT_ORPHAN); E(N3T_STAT_MAX);
+	E(N3T_CTL_SELF_TGID); E(N3T_CTL_SELF_START); E(N3T_CTL_LOADED_NS); E(N3T_CTL_ACK_DROPPED);
+	E(N3T_CTL_ACK_MAP_FULL); E(N3T_CTL_MAX);
 	return 0;
 }

@@ -19,6 +19,7 @@ internal sealed partial class Tracer : IAsyncDisposable
     public string StateDir { get; }
     public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
     public int ExitCode => _process.ExitCode;
+    public int Pid => _process.Id;
 
     /// <summary>The file this start was told to write a new trail's verification key to (run has no terminal here).</summary>
     public string VerifyKeyFile { get; }

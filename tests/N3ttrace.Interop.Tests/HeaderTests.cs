@@ -17,7 +17,7 @@ public class HeaderTests
     private const string Arm64Include = "/usr/aarch64-linux-gnu/include";
 
     private static readonly string[] Headers =
-        ["time.h", "sys/stat.h", "fcntl.h", "unistd.h", "sys/mman.h", "sys/resource.h", "sys/socket.h"];
+        ["time.h", "sys/stat.h", "fcntl.h", "unistd.h", "sys/mman.h", "sys/resource.h", "sys/socket.h", "sys/file.h", "sys/mount.h"];
 
     /// <summary>C# struct, C struct, and C# field to C member.</summary>
     private static readonly (Type Type, string C, (string Field, string Member)[] Fields)[] Structs =

@@ -48,6 +48,17 @@ internal enum StatIndex : uint
     Count = 4,
 }
 
+/// <summary>Slots of the map n3t_ctl (enum n3t_ctl_slot).</summary>
+internal enum CtlSlot : uint
+{
+    SelfTgid = 0,
+    SelfStart = 1,
+    LoadedNs = 2,
+    AckDropped = 3,
+    AckMapFull = 4,
+    Count = 5,
+}
+
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct ConnRecord
 {

@@ -46,17 +46,27 @@ internal static unsafe partial class Libbpf
     [LibraryImport(Lib, EntryPoint = "bpf_map_lookup_elem", SetLastError = true)]
     public static partial int MapLookupElem(int fd, void* key, void* value);
 
+    [LibraryImport(Lib, EntryPoint = "bpf_map_update_elem", SetLastError = true)]
+    public static partial int MapUpdateElem(int fd, void* key, void* value, ulong flags);
+
+    /// <summary>Pins the map at a bpffs path; 0 or a negative errno.</summary>
+    [LibraryImport(Lib, EntryPoint = "bpf_map__pin", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int MapPin(nint map, string path);
+
+    /// <summary>Pins the link at a bpffs path: the program stays attached after every descriptor is closed.</summary>
+    [LibraryImport(Lib, EntryPoint = "bpf_link__pin", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int LinkPin(SafeBpfLinkHandle link, string path);
+
+    /// <summary>A new descriptor for a pinned object; -1 (errno set) on failure.</summary>
+    [LibraryImport(Lib, EntryPoint = "bpf_obj_get", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int ObjGet(string path);
+
+    /// <summary>struct bpf_map_info (or bpf_link_info) of a descriptor; len in: buffer size, out: bytes filled.</summary>
+    [LibraryImport(Lib, EntryPoint = "bpf_obj_get_info_by_fd", SetLastError = true)]
+    public static partial int ObjGetInfoByFd(int fd, void* info, uint* len);
+
     [LibraryImport(Lib, EntryPoint = "libbpf_num_possible_cpus")]
     public static partial int NumPossibleCpus();
-
-    [LibraryImport(Lib, EntryPoint = "ring_buffer__new", SetLastError = true)]
-    public static partial SafeRingBufferHandle RingBufferNew(int mapFd, delegate* unmanaged<void*, void*, nuint, int> sampleCb, void* ctx, nint opts);
-
-    [LibraryImport(Lib, EntryPoint = "ring_buffer__consume")]
-    public static partial int RingBufferConsume(SafeRingBufferHandle rb);
-
-    [LibraryImport(Lib, EntryPoint = "ring_buffer__free")]
-    public static partial void RingBufferFree(nint rb);
 
     /// <summary>libbpf_print_fn_t: (level, format, va_list). On x86-64 and arm64 a va_list argument is passed as a pointer.</summary>
     [LibraryImport(Lib, EntryPoint = "libbpf_set_print")]

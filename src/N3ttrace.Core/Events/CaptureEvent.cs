@@ -42,3 +42,11 @@ public sealed record ConnectionClosed(long BootNs, ulong Key, ulong BytesSent, u
 /// Malformed: records the decoder could not read whole.
 /// </summary>
 public sealed record SourceCounters(long BootNs, long Emitted, long Dropped, long Untracked, long Orphans = 0, long Malformed = 0) : CaptureEvent(BootNs);
+
+/// <summary>
+/// Everything the source posted before this mark: once every sink has written it out (the trail's rows are
+/// in its files), the pipeline calls <paramref name="Written"/>, on its own thread, at most once per tick and
+/// only for the latest mark. The eBPF source frees the ring buffer only then, so records that die with a
+/// killed consumer are still in the ring for the next one.
+/// </summary>
+public sealed record WrittenMark(long BootNs, Action Written) : CaptureEvent(BootNs);

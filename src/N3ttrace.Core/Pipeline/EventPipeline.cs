@@ -42,6 +42,7 @@ public sealed class EventPipeline : IEventSink
     private readonly IVerdictEngine _verdicts;
     private readonly ILogger _log;
     private readonly string _source;
+    private WrittenMark? _mark;
 
     public PipelineStats Stats { get; } = new();
     public LifetimeStats Lifetimes { get; } = new(TimeSpan.FromMinutes(10));
@@ -158,6 +159,9 @@ public sealed class EventPipeline : IEventSink
                 break;
             case ProcessContextAtConnect a:
                 _processes.OnContextAtConnect(a);
+                break;
+            case WrittenMark m:
+                _mark = m;
                 break;
             case SourceCounters s:
                 Stats.SourceEmitted = s.Emitted;
@@ -343,6 +347,16 @@ public sealed class EventPipeline : IEventSink
                 _log.LogError("{Sink}: {Message}", s.GetType().Name, ex.Message);
                 throw;
             }
+        }
+        // After the sinks' tick (gap records for the counters posted before the mark are written there).
+        if (_mark is { } mark)
+        {
+            _mark = null;
+            foreach (var s in _sinks)
+            {
+                s.WaitWritten();
+            }
+            mark.Written();
         }
     }
 }

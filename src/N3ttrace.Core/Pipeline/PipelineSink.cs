@@ -23,5 +23,8 @@ public abstract class PipelineSink : IDisposable
     /// <summary>Called every tick (and once at stop): flush, redraw.</summary>
     public virtual void OnTick(PipelineView view) { }
 
+    /// <summary>Waits until everything handed to this sink so far is written where a killed process cannot lose it.</summary>
+    public virtual void WaitWritten() { }
+
     public virtual void Dispose() => GC.SuppressFinalize(this);
 }

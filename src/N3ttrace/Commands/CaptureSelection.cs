@@ -13,8 +13,10 @@ internal sealed record CaptureSelection(ICaptureSource Source, string ModeNote)
     /// <summary>
     /// eBPF unless --fallback-proc; when eBPF cannot load (no BTF, BPF denied, attach failure,
     /// no libbpf) falls back to /proc polling and says so on stderr and in the header. Never silent.
+    /// The kernel side is pinned (it outlives the run) unless detachKernel; pins that must not be used
+    /// throw <see cref="PinMismatchException"/>: no fallback could be right then.
     /// </summary>
-    public static CaptureSelection Choose(bool fallbackProc, double intervalSeconds, ILogger log)
+    public static CaptureSelection Choose(bool fallbackProc, double intervalSeconds, ILogger log, bool detachKernel = true)
     {
         var interval = TimeSpan.FromSeconds(intervalSeconds);
         if (fallbackProc)
@@ -25,7 +27,17 @@ internal sealed record CaptureSelection(ICaptureSource Source, string ModeNote)
         string cause;
         try
         {
-            var ebpf = EbpfSource.Load(log);
+            EbpfSource ebpf;
+            try
+            {
+                ebpf = EbpfSource.Load(log, persistent: !detachKernel, KernelPins.ConfiguredRoot());
+            }
+            catch (Exception e) when (!detachKernel && e is BpfLoadException or IOException or UnauthorizedAccessException)
+            {
+                // Capture unpinned beats no eBPF: only a restart's backlog is at stake.
+                Console.Error.WriteLine($"n3ttrace: WARNING: the kernel side cannot be pinned ({e.Message.Split('\n')[0]}); capturing without pins: a restart loses what the ring holds");
+                ebpf = EbpfSource.Load(log);
+            }
             return new CaptureSelection(ebpf, ebpf.Description);
         }
         catch (BpfLoadException e)

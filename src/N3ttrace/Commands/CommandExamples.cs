@@ -23,6 +23,7 @@ internal static class CommandExamples
             "sudo n3ttrace run --state-dir . --log-file ''   # trail in the current directory, no log",
             "sudo n3ttrace run --forward syslog+tcp://collector.example:514",
             "N3TTRACE_STATE_DIR=/srv/n3t sudo -E n3ttrace run  # or state-dir = /srv/n3t in /etc/n3ttrace/n3ttrace.conf",
+            "sudo n3ttrace run --detach-kernel               # do not keep the kernel side pinned after this run",
         ],
         ["doctor"] = ["sudo n3ttrace doctor"],
         ["hash-endpoint"] =
@@ -64,6 +65,7 @@ internal static class CommandExamples
             "sudo n3ttrace export --since -24h -o case-7.tar.gz --case-id CASE-7 --examiner 'A. Examiner'",
             "sudo n3ttrace export --since '2026-11-27 14:00' --until '2026-11-27 15:00' --format ocsf -o - | jq .",
         ],
+        ["unload"] = ["sudo systemctl stop n3ttrace && sudo n3ttrace unload   # detach the kernel side run keeps pinned"],
         ["dev-trail"] = ["n3ttrace dev-trail --state-dir /tmp/t --events 10000"],
     };
 

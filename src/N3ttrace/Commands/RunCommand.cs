@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using N3ttrace.Capture.Ebpf;
 using N3ttrace.Cli.Settings;
 using N3ttrace.Trail.Forwarding;
 using N3ttrace.Interop;
@@ -19,6 +20,8 @@ internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui,
     public ForwardTarget? Forward { get; init; }
     public int ForwardQueue { get; init; } = 10_000;
     public string? VerifyKeyOut { get; init; }
+    /// <summary>Remove the pinned kernel side at exit (it otherwise keeps capturing for the next run).</summary>
+    public bool DetachKernel { get; init; }
 }
 
 /// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
@@ -41,9 +44,15 @@ internal static class RunCommand
         var rules = RulesOption.Create();
         var (forward, forwardQueue) = ForwardOptions.Create();
         var verifyKeyOut = VerifyKeyDelivery.Option();
+        var detachKernel = new Option<bool>("--detach-kernel")
+        {
+            Description = "Detach the kernel programs and free their ring buffer when this run ends. By default they stay pinned " +
+                "in the BPF file system and keep capturing, so the next run (after a crash, kill, upgrade or stop) drains what " +
+                "happened meanwhile; 'n3ttrace unload' removes them.",
+        };
         var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
         {
-            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules, forward, forwardQueue, verifyKeyOut,
+            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules, forward, forwardQueue, verifyKeyOut, detachKernel,
         };
         foreach (var o in live.All)
         {
@@ -55,6 +64,7 @@ internal static class RunCommand
             Forward = ForwardOptions.Target(p.GetValue(forward)),
             ForwardQueue = p.GetValue(forwardQueue),
             VerifyKeyOut = p.GetValue(verifyKeyOut),
+            DetachKernel = p.GetValue(detachKernel),
         }, ct));
         return cmd;
     }
@@ -104,20 +114,32 @@ internal static class RunCommand
         }
 
         // eBPF, or /proc polling (asked for, or because eBPF cannot load: announced, never silent).
-        var selection = CaptureSelection.Choose(args.FallbackProc, args.IntervalSeconds, log);
+        CaptureSelection selection;
+        try
+        {
+            selection = CaptureSelection.Choose(args.FallbackProc, args.IntervalSeconds, log, args.DetachKernel);
+        }
+        catch (PinMismatchException e)
+        {
+            Console.Error.WriteLine($"n3ttrace: {e.Message}");
+            return ExitCodes.Failure;
+        }
         var source = selection.Source;
 
         var clock = new BootClock();
+        // A resumed kernel side captured through the time no run was reading it: that is no not-running gap.
+        DateTime? capturingSince = source is EbpfSource { Resumed: true } resumed ? clock.ToUtc(resumed.CapturingSinceBootNs) : null;
         var identity = new ProcessIdentity(ProcessIdentity.ReadBootId());
         var processes = new ProcessTable(identity, new ProcessReader());
         TrailSink trail;
         try
         {
-            trail = new TrailSink(dir, new TrailOptions { EpochLength = TimeSpan.FromSeconds(args.SealSeconds) });
+            trail = new TrailSink(dir, new TrailOptions { EpochLength = TimeSpan.FromSeconds(args.SealSeconds), KernelCapturingSince = capturingSince });
         }
         catch (Exception e) when (e is StateDirectoryException or IOException)
         {
             Console.Error.WriteLine($"n3ttrace: {e.Message}");
+            source.Dispose();
             return ExitCodes.Failure;
         }
         using var trailOwner = trail;
@@ -181,6 +203,10 @@ internal static class RunCommand
         {
             liveView.Dispose(); // leaves the alternate screen before the last log lines
             source.Dispose();
+        }
+        if (trail.Replayed > 0)
+        {
+            log.LogInformation("resumed ring: {Replayed} births the last run had already written were read again and not written twice", trail.Replayed);
         }
         ForwardOptions.LogSummary(log, forwarder);
         var s = pipeline.Stats;

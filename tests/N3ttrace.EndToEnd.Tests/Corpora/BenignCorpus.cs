@@ -25,9 +25,19 @@ internal sealed class BenignCorpus(string work, string id)
     public IReadOnlyList<BenignPart> Parts => _parts;
     public IReadOnlyList<string> Notes => _notes;
 
-    /// <summary>The collector n3ttrace's own syslog forwarding sends to (started before the tracer).</summary>
-    public ScenarioListener Forwarding() =>
-        Listen("f01", "n3ttrace's own syslog forwarding (--forward syslog+tcp)", "n3ttrace run", PurposeTelemetry, Mode.Hold);
+    /// <summary>
+    /// The collector n3ttrace's own syslog forwarding sends to (started before the tracer). Not a part: the kernel
+    /// side never traces the tracer itself (issue 13), so no connection to it may be recorded.
+    /// </summary>
+    public ScenarioListener Forwarding()
+    {
+        var l = new ScenarioListener(Mode.Hold);
+        lock (_parts)
+        {
+            _listeners.Add(l);
+        }
+        return l;
+    }
 
     public Task RunAllAsync() => Task.WhenAll(
         Guard("cron", Cron), Guard("at", At), Guard("supervisor", Supervisor), Guard("ssh", Ssh), Guard("package managers", PackageManagers),

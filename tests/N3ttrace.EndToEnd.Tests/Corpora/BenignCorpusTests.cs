@@ -30,6 +30,8 @@ public class BenignCorpusTests(ITestOutputHelper output)
             var rc = await tracer.StopAsync();
             Assert.True(rc == 0, $"n3ttrace exited {rc}:\n{tracer.Stderr}");
 
+            // The tracer's own forwarding connection is filtered in the kernel: it must not be in the trail.
+            Assert.DoesNotContain(tracer.BirthRecords(), r => r["rport"] == collector.Port.ToString(CultureInfo.InvariantCulture));
             var parts = corpus.Parts;
             var verdicts = ConnectionVerdict.Read(tracer.StateDir, parts.Select(p => p.Port));
             var outcomes = verdicts.Select(v => new BenignOutcome(parts.First(p => p.Port == v.RemotePort), v, null)).ToList();
