@@ -22,6 +22,7 @@ internal static class CommandExamples
             "sudo n3ttrace run --no-tui --duration 10m --verify-key-out /root/verify.key",
             "sudo n3ttrace run --state-dir . --log-file ''   # trail in the current directory, no log",
             "sudo n3ttrace run --forward syslog+tcp://collector.example:514",
+            "sudo n3ttrace run --forward syslog+tls://collector.example:6514 --forward-ca /etc/n3ttrace/collector-ca.pem",
             "N3TTRACE_STATE_DIR=/srv/n3t sudo -E n3ttrace run  # or state-dir = /srv/n3t in /etc/n3ttrace/n3ttrace.conf",
         ],
         ["doctor"] = ["sudo n3ttrace doctor"],

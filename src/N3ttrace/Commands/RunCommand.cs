@@ -18,6 +18,9 @@ internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui,
 {
     public ForwardTarget? Forward { get; init; }
     public int ForwardQueue { get; init; } = 10_000;
+    public string? ForwardCa { get; init; }
+    public string? ForwardCert { get; init; }
+    public string? ForwardKey { get; init; }
     public string? VerifyKeyOut { get; init; }
 }
 
@@ -39,11 +42,11 @@ internal static class RunCommand
         var seal = TrailNotices.SealIntervalOption();
         var live = new LiveCommandOptions();
         var rules = RulesOption.Create();
-        var (forward, forwardQueue) = ForwardOptions.Create();
+        var (forward, forwardQueue, forwardCa, forwardCert, forwardKey) = ForwardOptions.Create();
         var verifyKeyOut = VerifyKeyDelivery.Option();
         var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
         {
-            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules, forward, forwardQueue, verifyKeyOut,
+            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules, forward, forwardQueue, forwardCa, forwardCert, forwardKey, verifyKeyOut,
         };
         foreach (var o in live.All)
         {
@@ -54,6 +57,9 @@ internal static class RunCommand
         {
             Forward = ForwardOptions.Target(p.GetValue(forward)),
             ForwardQueue = p.GetValue(forwardQueue),
+            ForwardCa = p.GetValue(forwardCa),
+            ForwardCert = p.GetValue(forwardCert),
+            ForwardKey = p.GetValue(forwardKey),
             VerifyKeyOut = p.GetValue(verifyKeyOut),
         }, ct));
         return cmd;
@@ -73,6 +79,11 @@ internal static class RunCommand
         {
             return ExitCodes.Usage;
         }
+        if (!ForwardOptions.TryLoadTls(args.Forward, args.ForwardCa, args.ForwardCert, args.ForwardKey, out var forwardTls))
+        {
+            return ExitCodes.Usage;
+        }
+        using var forwardTlsOwner = forwardTls;
         StateDirectory dir;
         byte[] secret;
         try
@@ -129,7 +140,7 @@ internal static class RunCommand
         TrailNotices.Print(trail, log);
         using var liveView = LiveCommandOptions.CreateSink(args.Live, args.LogFile, args.NoTui, log);
         var sinks = new List<PipelineSink> { trail, liveView };
-        using var forwarder = args.Forward is { } target ? new SyslogForwarder(target, log, args.ForwardQueue) : null;
+        using var forwarder = args.Forward is { } target ? new SyslogForwarder(target, log, args.ForwardQueue, tls: forwardTls) : null;
         if (forwarder is not null)
         {
             sinks.Add(forwarder);
