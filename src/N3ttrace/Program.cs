@@ -22,6 +22,8 @@ internal static class Program
             TailCommand.Create(),
             ExplainCommand.Create(),
             ExportCommand.Create(),
+            CompletionsCommand.Create(),
+            ManCommand.Create(),
         };
         CommandExamples.Attach(root);
         return root;

@@ -65,6 +65,12 @@ internal static class CommandExamples
             "sudo n3ttrace export --since -24h -o case-7.tar.gz --case-id CASE-7 --examiner 'A. Examiner'",
             "sudo n3ttrace export --since '2026-11-27 14:00' --until '2026-11-27 15:00' --format ocsf -o - | jq .",
         ],
+        ["completions"] =
+        [
+            "n3ttrace completions bash | sudo tee /etc/bash_completion.d/n3ttrace",
+            "n3ttrace completions zsh > \"${fpath[1]}/_n3ttrace\"",
+        ],
+        ["man"] = ["n3ttrace man | man -l -", "n3ttrace man | sudo tee /usr/local/share/man/man1/n3ttrace.1"],
         ["dev-trail"] = ["n3ttrace dev-trail --state-dir /tmp/t --events 10000"],
     };
 
