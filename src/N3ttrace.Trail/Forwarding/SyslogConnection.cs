@@ -107,6 +107,18 @@ internal sealed class SyslogConnection : IDisposable
 
     private bool TlsPeerClosed()
     {
+        if (_pendingRead is { IsCompleted: false } pending && SocketReadable())
+        {
+            // Something arrived (a TLS record, FIN or RST): give the outstanding read a moment to take it in, so a
+            // collector that just went away is seen before this write, as on plain TCP.
+            try
+            {
+                pending.Wait(TimeSpan.FromMilliseconds(100));
+            }
+            catch (AggregateException)
+            {
+            }
+        }
         if (_pendingRead is not { IsCompleted: true } read)
         {
             return false;
@@ -118,6 +130,18 @@ internal sealed class SyslogConnection : IDisposable
         // Application data from a collector is unexpected: discard it and keep listening.
         _pendingRead = _tls!.ReadAsync(_readBuffer).AsTask();
         return false;
+    }
+
+    private bool SocketReadable()
+    {
+        try
+        {
+            return _socket.Poll(0, SelectMode.SelectRead);
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
     }
 
     public void Send(byte[] message)

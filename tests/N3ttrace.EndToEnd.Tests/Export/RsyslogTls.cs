@@ -14,10 +14,9 @@ namespace N3ttrace.EndToEnd.Tests.Export;
 internal sealed class RsyslogTls : IDisposable
 {
     private readonly string _dir;
-    private readonly Process _process;
+    private Process? _process;
 
     public int Port { get; }
-    public int Pid => _process.Id;
     public string OutputFile => Path.Combine(_dir, "received.log");
 
     public RsyslogTls(TestPki pki)
@@ -40,6 +39,12 @@ internal sealed class RsyslogTls : IDisposable
             action(type="mmpstrucdata")
             action(type="omfile" file="{OutputFile}" template="fields")
             """);
+        Start();
+    }
+
+    /// <summary>Starts rsyslogd (again, after <see cref="Kill"/>: same port, same output file).</summary>
+    public void Start()
+    {
         var psi = new ProcessStartInfo(Rsyslog.Binary) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { "-n", "-f", Path.Combine(_dir, "rsyslog.conf"), "-i", Path.Combine(_dir, "rsyslogd.pid") })
         {
@@ -59,6 +64,15 @@ internal sealed class RsyslogTls : IDisposable
             }
             Thread.Sleep(50);
         }
+    }
+
+    /// <summary>SIGKILL, as a crashed collector; returns once the process (and its sockets) are gone.</summary>
+    public void Kill()
+    {
+        _process!.Kill();
+        _process.WaitForExit();
+        _process.Dispose();
+        _process = null;
     }
 
     private bool Listening()
@@ -125,7 +139,7 @@ internal sealed class RsyslogTls : IDisposable
     {
         try
         {
-            if (!_process.HasExited)
+            if (_process is { HasExited: false })
             {
                 _process.Kill();
                 _process.WaitForExit();
@@ -134,7 +148,8 @@ internal sealed class RsyslogTls : IDisposable
         catch (InvalidOperationException)
         {
         }
-        _process.Dispose();
+        _process?.Dispose();
+        _process = null;
         try
         {
             Directory.Delete(_dir, recursive: true);

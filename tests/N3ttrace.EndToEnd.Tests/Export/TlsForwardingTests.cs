@@ -135,6 +135,57 @@ print("DONE", flush=True)
         Assert.Empty(collector.Messages());
     }
 
+    [Fact]
+    public void A_tls_collector_killed_and_restarted_gets_every_record_once_in_order()
+    {
+        using var pki = new TestPki("IP:127.0.0.1");
+        using var collector = new RsyslogTls(pki);
+        using var tls = ForwardTls.Load(pki.CaCert, pki.ClientCert, pki.ClientKey);
+        using var forwarder = new SyslogForwarder(new ForwardTarget(SyslogTransportKind.Tls, "127.0.0.1", collector.Port), NullLogger.Instance,
+            capacity: 100, maxBackoff: TimeSpan.FromMilliseconds(300), tls: tls);
+        var n = 0;
+        void Send(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                forwarder.OnBirth(SampleConnection.Make($"t{n++:D3}", "x"));
+            }
+        }
+        void WaitUntil(Func<ForwarderStats, bool> cond, string what)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (!cond(forwarder.Stats))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}: {forwarder.Stats}");
+                Thread.Sleep(20);
+            }
+        }
+
+        Send(10);
+        WaitUntil(s => s.Sent == 10, "the first records");
+        Thread.Sleep(500); // rsyslog has read them before it is killed (syslog over TLS has no acknowledgement either)
+        collector.Kill();
+        Send(1);
+        WaitUntil(s => !s.Connected, "the forwarder to notice the dead collector");
+        Send(9);
+        Assert.Equal(10, forwarder.Stats.Sent); // nothing written into the dead connection
+        collector.Start();
+        WaitUntil(s => s.Sent == 20, "the queue to flush after reconnecting");
+        Send(5);
+        var stats = forwarder.Stop(TimeSpan.FromSeconds(5));
+        Assert.Equal(25, stats.Sent);
+        Assert.Equal(0, stats.Dropped);
+        Assert.True(stats.Connects >= 2, $"expected a reconnect: {stats}");
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        List<string?> got;
+        while ((got = collector.Messages().Select(m => m.Sd("conn_id")).ToList()).Count < 25 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(100);
+        }
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => $"t{i:D3}"), got);
+    }
+
     private static ProcessStartInfo Psi(int port, string marker)
     {
         var psi = new ProcessStartInfo(Connector.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
