@@ -70,6 +70,11 @@ bench: build publish
 publish: deps bpf
 	@mkdir -p artifacts
 	set -o pipefail; $(DOTNET) publish src/N3ttrace/N3ttrace.csproj -c Release -r $(RID) -p:PublishAot=true -p:BpfArch=$(ARCH) -o artifacts/publish --nologo 2>&1 | tee artifacts/publish.log
+	@# The man page and completion scripts, printed by the binary from its own command definitions (docs/completions-and-man.md).
+	@mkdir -p artifacts/publish/completions
+	./artifacts/publish/n3ttrace man > artifacts/publish/n3ttrace.1
+	./artifacts/publish/n3ttrace completions bash > artifacts/publish/completions/n3ttrace.bash
+	./artifacts/publish/n3ttrace completions zsh > artifacts/publish/completions/_n3ttrace
 
 ## publish-arm64-managed: the managed assemblies for linux-arm64 with the arm64 BPF object embedded (no NativeAOT:
 ## that needs an arm64 linker and sysroot); runs under `dotnet n3ttrace.dll` on an arm64 host.
