@@ -79,6 +79,8 @@ public sealed class UsageErrorTests
     [InlineData("query")]
     [InlineData("explain")]
     [InlineData("export")]
+    [InlineData("completions")]
+    [InlineData("man")]
     public void Every_help_has_examples_and_the_exit_codes(string command)
     {
         var r = CliProcess.N3ttrace(Path.GetTempPath(), command, "--help");
