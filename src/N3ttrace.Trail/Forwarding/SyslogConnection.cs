@@ -132,6 +132,12 @@ internal sealed class SyslogConnection : IDisposable
         return false;
     }
 
+    /// <summary>What was negotiated, for the log: "TLS Tls13 TLS_AES_256_GCM_SHA384, collector CN=..." (empty for TCP and UDP).</summary>
+    public string Describe() =>
+        _tls is null ? ""
+            : $" (TLS {_tls.SslProtocol} {_tls.NegotiatedCipherSuite}, collector {Text.TextEscaper.Escape(_tls.RemoteCertificate?.Subject ?? "?")}" +
+              $"{(_tls.LocalCertificate is { } own ? $", client certificate {Text.TextEscaper.Escape(own.Subject)}" : "")})";
+
     private bool SocketReadable()
     {
         try

@@ -161,7 +161,7 @@ public sealed class SyslogForwarder : PipelineSink
                     backoff = TimeSpan.FromMilliseconds(100);
                     if (reportedDown || _connects == 1)
                     {
-                        _log.LogInformation("forward: connected to {Target}", _target);
+                        _log.LogInformation("forward: connected to {Target}{Tls}", _target, conn.Describe());
                     }
                     reportedDown = false;
                 }

@@ -59,6 +59,11 @@ internal static class ForwardOptions
         try
         {
             tls = ForwardTls.Load(ca, cert, key);
+            if (key is not null && Interop.FileFacts.Of(key) is { IsRegular: true } k && (k.Mode & 0x3F) != 0)
+            {
+                // Not refused (the operator may have reasons), but said: whoever reads the key can pose as this host.
+                Console.Error.WriteLine($"n3ttrace: warning: --forward-key {Text.TextEscaper.Escape(key)} is open to group or others (mode {Convert.ToString(k.Mode, 8)}); chmod 600 it");
+            }
             return true;
         }
         catch (ForwardTlsException e)

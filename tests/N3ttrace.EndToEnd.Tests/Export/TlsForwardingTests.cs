@@ -103,7 +103,8 @@ print("DONE", flush=True)
             Assert.Equal(TextEscaper.Escape(HostileComm), m.Sd("comm"));
             Assert.Contains(@"comm=""w\""\]\\\\[x""", m.RawSd, StringComparison.Ordinal);
         }
-        Assert.Contains($"to syslog+tls://127.0.0.1:{collector.Port}", tracer.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"forward: connected to syslog+tls://127.0.0.1:{collector.Port} (TLS ", tracer.Stderr, StringComparison.Ordinal);
+        Assert.Contains("client certificate CN=n3ttrace test client", tracer.Stderr, StringComparison.Ordinal);
         Assert.Matches(@"forward: \d+ records to [^:]+://[^ ]+: \d+ sent, 0 dropped", tracer.Stderr);
         output.WriteLine($"{Connections} connections in {connected.TotalSeconds:0.0} s; {received.Count} messages over TLS received {arrived.TotalSeconds:0.0} s after the first connect");
     }
