@@ -135,6 +135,10 @@ public sealed class ForwardTls : IDisposable
         {
             throw new ForwardTlsException($"{option} {path}: cannot read ({e.Message.TrimEnd('.')})");
         }
+        catch (ArgumentException)
+        {
+            throw new ForwardTlsException($"{option}: not a usable path");
+        }
     }
 
     public void Dispose()

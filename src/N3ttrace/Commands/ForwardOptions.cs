@@ -47,6 +47,10 @@ internal static class ForwardOptions
     public static bool TryLoadTls(ForwardTarget? target, string? ca, string? cert, string? key, out ForwardTls? tls)
     {
         tls = null;
+        // An empty value (N3TTRACE_FORWARD_CA= or forward-ca = "") means none, as for --log-file.
+        ca = ca is { Length: 0 } ? null : ca;
+        cert = cert is { Length: 0 } ? null : cert;
+        key = key is { Length: 0 } ? null : key;
         if (target is not { Transport: SyslogTransportKind.Tls })
         {
             if (ca is null && cert is null && key is null)

@@ -37,6 +37,7 @@ public sealed class ForwardTlsTests : IDisposable
         File.WriteAllText(bad, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
 
         AssertError(() => ForwardTls.Load(missing, null, null), "--forward-ca", missing, "no such file");
+        AssertError(() => ForwardTls.Load("", null, null), "--forward-ca", "", "not a usable path");
         AssertError(() => ForwardTls.Load(_dir, null, null), "--forward-ca", _dir, "");
         AssertError(() => ForwardTls.Load(garbage, null, null), "--forward-ca", garbage, "no PEM certificate");
         AssertError(() => ForwardTls.Load(bad, null, null), "--forward-ca", bad, "");
