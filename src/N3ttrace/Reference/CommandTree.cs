@@ -18,7 +18,9 @@ internal static class CommandTree
         command.Options.Where(o => !o.Hidden)
             .Concat(command == root ? [] : root.Options.Where(o => o.Recursive && !o.Hidden && !command.Options.Contains(o)));
 
-    public static IEnumerable<string> Names(Option option) => new[] { option.Name }.Concat(option.Aliases.Order(StringComparer.Ordinal));
+    /// <summary>The name and its aliases; not System.CommandLine's DOS-style "/?" and "/h", which a Unix shell would take for paths.</summary>
+    public static IEnumerable<string> Names(Option option) =>
+        new[] { option.Name }.Concat(option.Aliases.Where(a => a.StartsWith('-')).Order(StringComparer.Ordinal));
 
     public static bool TakesValue(Option option) =>
         option.Arity.MaximumNumberOfValues > 0 && option.ValueType != typeof(bool) && option is not HelpOption and not VersionOption;

@@ -21,8 +21,11 @@ internal static class ZshCompletion
         }
         sb.AppendLine("    )");
         sb.AppendLine("    if (( CURRENT == 2 )); then");
-        sb.Append("        _arguments ").Append(string.Join(' ', CommandTree.Options(root, root).SelectMany(o => Specs(o)))).AppendLine(" '1:command:->cmd'");
-        sb.AppendLine("        _describe -t commands 'n3ttrace command' commands");
+        sb.AppendLine("        if [[ $PREFIX == -* ]]; then");
+        sb.Append("            _arguments ").AppendLine(string.Join(' ', CommandTree.Options(root, root).SelectMany(o => Specs(o))));
+        sb.AppendLine("        else");
+        sb.AppendLine("            _describe -t commands 'n3ttrace command' commands");
+        sb.AppendLine("        fi");
         sb.AppendLine("        return");
         sb.AppendLine("    fi");
         sb.AppendLine("    local cmd=$words[2]");

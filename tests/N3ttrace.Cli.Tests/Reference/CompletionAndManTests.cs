@@ -48,6 +48,20 @@ public sealed class CompletionAndManTests
     }
 
     [Fact]
+    public void Zsh_parses_the_generated_function_and_dispatches_to_the_commands_arguments()
+    {
+        var run = Zsh("ru", "n3ttrace", "ru");
+        Assert.Contains("run:Trace every outbound TCP connection", run, StringComparison.Ordinal);
+        Assert.Contains("completions:", run, StringComparison.Ordinal);
+        var options = Zsh("--forward-c", "n3ttrace", "run", "--forward-c");
+        Assert.StartsWith("ARGS -s ", options, StringComparison.Ordinal);
+        Assert.Contains("--forward-ca[syslog+tls: PEM bundle of the CA certificates", options, StringComparison.Ordinal);
+        Assert.Contains("--format[", Zsh("", "n3ttrace", "export", "--format", ""), StringComparison.Ordinal);
+        Assert.Contains(":FORMAT:(bundle jsonl ocsf)", Zsh("", "n3ttrace", "export", "--format", ""), StringComparison.Ordinal);
+        Assert.Contains("--version[", Zsh("--", "n3ttrace", "--"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Groff_renders_the_man_page_without_a_warning()
     {
         var psi = new ProcessStartInfo("/usr/bin/groff", ["-man", "-Tutf8", "-ww", "-z"]) { RedirectStandardInput = true, RedirectStandardError = true };
@@ -88,6 +102,41 @@ public sealed class CompletionAndManTests
         var line = bash[start..].Split('\n').First(l => l.Contains("compgen -W", StringComparison.Ordinal) && l.TrimEnd().EndsWith(";;", StringComparison.Ordinal) && !l.Contains("return", StringComparison.Ordinal));
         var words = line[(line.IndexOf('\'', StringComparison.Ordinal) + 1)..line.LastIndexOf('\'')];
         return $" {words} ";
+    }
+
+    /// <summary>
+    /// Loads the generated function in a real zsh (after a syntax check) with _arguments and _describe replaced by
+    /// functions that print what they were given: the dispatch is ours, the completion engine zsh's.
+    /// </summary>
+    private static string Zsh(string prefix, params string[] words)
+    {
+        var dir = Directory.CreateTempSubdirectory("n3t-compl-").FullName;
+        try
+        {
+            var script = Path.Combine(dir, "_n3ttrace");
+            File.WriteAllText(script, ZshCompletion.Script(Root));
+            var check = Process.Start(new ProcessStartInfo("/usr/bin/zsh", ["-n", script]) { RedirectStandardError = true })!;
+            var checkErr = check.StandardError.ReadToEnd();
+            check.WaitForExit();
+            Assert.True(check.ExitCode == 0, checkErr);
+            var psi = new ProcessStartInfo("/usr/bin/zsh", ["-f", "-c",
+                "_arguments() { print -r -- \"ARGS $*\" }; _describe() { print -rl -- \"${(@P)4}\" }; _files() { }; " +
+                "script=$1; PREFIX=$2; shift 2; words=(\"$@\"); CURRENT=$#; source $script", "zsh", script, prefix, .. words])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var p = Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEnd();
+            var stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0 && stderr.Length == 0, stderr);
+            return stdout;
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     /// <summary>Runs the generated script in a real bash: COMP_WORDS as typed, returns COMPREPLY sorted.</summary>
