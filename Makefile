@@ -16,7 +16,8 @@ DOTNET ?= dotnet
 CONFIG ?= Release
 # libc6-dev-arm64-cross, linux-libc-dev-arm64-cross: arm64's C headers, for the libc binding's header test (tests/N3ttrace.Interop.Tests).
 # The interpreters, tools and daemons after perl: the detection corpora's real processes (tests/.../Corpora).
-DEB_PACKAGES := clang llvm libbpf-dev libbpf1 bpftool libbpf-tools make gcc tmux rsyslog socat ncat python3 curl perl \
+# rsyslog-gnutls: the TLS collector of the syslog+tls end-to-end test; groff-base, zsh: the man page and completion tests run the real groff and zsh.
+DEB_PACKAGES := clang llvm libbpf-dev libbpf1 bpftool libbpf-tools make gcc tmux rsyslog rsyslog-gnutls groff-base zsh socat ncat python3 curl perl \
   libc6-dev-arm64-cross linux-libc-dev-arm64-cross \
   ruby php-cli nodejs lua5.4 lua-socket gawk mawk busybox netcat-openbsd netcat-traditional telnet openssl wget bsdutils \
   openssh-server openssh-client cron at supervisor rsync git
@@ -69,6 +70,11 @@ bench: build publish
 publish: deps bpf
 	@mkdir -p artifacts
 	set -o pipefail; $(DOTNET) publish src/N3ttrace/N3ttrace.csproj -c Release -r $(RID) -p:PublishAot=true -p:BpfArch=$(ARCH) -o artifacts/publish --nologo 2>&1 | tee artifacts/publish.log
+	@# The man page and completion scripts, printed by the binary from its own command definitions (docs/completions-and-man.md).
+	@mkdir -p artifacts/publish/completions
+	./artifacts/publish/n3ttrace man > artifacts/publish/n3ttrace.1
+	./artifacts/publish/n3ttrace completions bash > artifacts/publish/completions/n3ttrace.bash
+	./artifacts/publish/n3ttrace completions zsh > artifacts/publish/completions/_n3ttrace
 
 ## publish-arm64-managed: the managed assemblies for linux-arm64 with the arm64 BPF object embedded (no NativeAOT:
 ## that needs an arm64 linker and sysroot); runs under `dotnet n3ttrace.dll` on an arm64 host.

@@ -23,6 +23,8 @@ internal static class Program
             ExplainCommand.Create(),
             ExportCommand.Create(),
             UnloadCommand.Create(),
+            CompletionsCommand.Create(),
+            ManCommand.Create(),
         };
         CommandExamples.Attach(root);
         return root;

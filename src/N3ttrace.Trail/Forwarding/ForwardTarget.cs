@@ -2,11 +2,11 @@ using System.Globalization;
 
 namespace N3ttrace.Trail.Forwarding;
 
-/// <summary>Where `run --forward` sends records: syslog+tcp://HOST:PORT or syslog+udp://HOST:PORT.</summary>
+/// <summary>Where `run --forward` sends records: syslog+tcp://HOST:PORT, syslog+udp://HOST:PORT or syslog+tls://HOST:PORT.</summary>
 public sealed record ForwardTarget(SyslogTransportKind Transport, string Host, int Port)
 {
     public override string ToString() =>
-        $"syslog+{(Transport == SyslogTransportKind.Tcp ? "tcp" : "udp")}://{(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host)}:{Port}";
+        $"syslog+{Transport switch { SyslogTransportKind.Tcp => "tcp", SyslogTransportKind.Udp => "udp", _ => "tls" }}://{(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host)}:{Port}";
 
     public static bool TryParse(string text, out ForwardTarget? target, out string error)
     {
@@ -24,9 +24,14 @@ public sealed record ForwardTarget(SyslogTransportKind Transport, string Host, i
             kind = SyslogTransportKind.Udp;
             rest = text["syslog+udp://".Length..];
         }
+        else if (text.StartsWith("syslog+tls://", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = SyslogTransportKind.Tls;
+            rest = text["syslog+tls://".Length..];
+        }
         else
         {
-            error = "--forward takes syslog+tcp://HOST:PORT or syslog+udp://HOST:PORT";
+            error = "--forward takes syslog+tcp://HOST:PORT, syslog+udp://HOST:PORT or syslog+tls://HOST:PORT";
             return false;
         }
         rest = rest.TrimEnd('/');

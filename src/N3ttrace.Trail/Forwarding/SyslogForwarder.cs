@@ -24,6 +24,7 @@ public sealed class SyslogForwarder : PipelineSink
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly ForwardTarget _target;
+    private readonly ForwardTls? _tls;
     private readonly ILogger _log;
     private readonly int _capacity;
     private readonly TimeSpan _maxBackoff;
@@ -41,10 +42,12 @@ public sealed class SyslogForwarder : PipelineSink
 
     public ForwardTarget Target => _target;
 
-    public SyslogForwarder(ForwardTarget target, ILogger log, int capacity = 10_000, TimeSpan? maxBackoff = null, string? hostName = null)
+    /// <param name="tls">For syslog+tls: what to trust and show (default: the system trust store, no client certificate).</param>
+    public SyslogForwarder(ForwardTarget target, ILogger log, int capacity = 10_000, TimeSpan? maxBackoff = null, string? hostName = null, ForwardTls? tls = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _target = target;
+        _tls = tls;
         _log = log;
         _capacity = capacity;
         _maxBackoff = maxBackoff ?? TimeSpan.FromSeconds(10);
@@ -100,7 +103,8 @@ public sealed class SyslogForwarder : PipelineSink
             Interlocked.Increment(ref _ownSkipped);
             return;
         }
-        var message = Rfc5424.Format(Rfc5424.Severity(Verdict.LevelName(c.Verdict.Level)), ts, _hostName, "n3ttrace", _pid, evt, Body(evt, ts, c, nowBootNs));
+        var message = Rfc5424.Format(Rfc5424.Severity(Verdict.LevelName(c.Verdict.Level)), ts, _hostName, "n3ttrace", _pid, evt, Body(evt, ts, c, nowBootNs),
+            SyslogStructuredData.Format(evt, c));
         lock (_lock)
         {
             _records++;
@@ -151,17 +155,17 @@ public sealed class SyslogForwarder : PipelineSink
                 try
                 {
                     Interlocked.Increment(ref _attempts);
-                    conn = SyslogConnection.Open(_target, TimeSpan.FromSeconds(5));
+                    conn = SyslogConnection.Open(_target, _tls, TimeSpan.FromSeconds(5));
                     _connected = true;
                     Interlocked.Increment(ref _connects);
                     backoff = TimeSpan.FromMilliseconds(100);
                     if (reportedDown || _connects == 1)
                     {
-                        _log.LogInformation("forward: connected to {Target}", _target);
+                        _log.LogInformation("forward: connected to {Target}{Tls}", _target, conn.Describe());
                     }
                     reportedDown = false;
                 }
-                catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException)
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or System.Security.Authentication.AuthenticationException)
                 {
                     if (!reportedDown)
                     {

@@ -6,4 +6,6 @@ public enum SyslogTransportKind
     Tcp,
     /// <summary>One RFC 5426 datagram per message.</summary>
     Udp,
+    /// <summary>RFC 5425: octet-counted frames over TLS, the server's certificate and name verified.</summary>
+    Tls,
 }

@@ -22,6 +22,7 @@ internal static class CommandExamples
             "sudo n3ttrace run --no-tui --duration 10m --verify-key-out /root/verify.key",
             "sudo n3ttrace run --state-dir . --log-file ''   # trail in the current directory, no log",
             "sudo n3ttrace run --forward syslog+tcp://collector.example:514",
+            "sudo n3ttrace run --forward syslog+tls://collector.example:6514 --forward-ca /etc/n3ttrace/collector-ca.pem",
             "N3TTRACE_STATE_DIR=/srv/n3t sudo -E n3ttrace run  # or state-dir = /srv/n3t in /etc/n3ttrace/n3ttrace.conf",
             "sudo n3ttrace run --detach-kernel               # do not keep the kernel side pinned after this run",
         ],
@@ -66,6 +67,12 @@ internal static class CommandExamples
             "sudo n3ttrace export --since '2026-11-27 14:00' --until '2026-11-27 15:00' --format ocsf -o - | jq .",
         ],
         ["unload"] = ["sudo systemctl stop n3ttrace && sudo n3ttrace unload   # detach the kernel side run keeps pinned"],
+        ["completions"] =
+        [
+            "n3ttrace completions bash | sudo tee /etc/bash_completion.d/n3ttrace",
+            "n3ttrace completions zsh > \"${fpath[1]}/_n3ttrace\"",
+        ],
+        ["man"] = ["n3ttrace man | man -l -", "n3ttrace man | sudo tee /usr/local/share/man/man1/n3ttrace.1"],
         ["dev-trail"] = ["n3ttrace dev-trail --state-dir /tmp/t --events 10000"],
     };
 

@@ -19,6 +19,9 @@ internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui,
 {
     public ForwardTarget? Forward { get; init; }
     public int ForwardQueue { get; init; } = 10_000;
+    public string? ForwardCa { get; init; }
+    public string? ForwardCert { get; init; }
+    public string? ForwardKey { get; init; }
     public string? VerifyKeyOut { get; init; }
     /// <summary>Remove the pinned kernel side at exit (it otherwise keeps capturing for the next run).</summary>
     public bool DetachKernel { get; init; }
@@ -42,7 +45,7 @@ internal static class RunCommand
         var seal = TrailNotices.SealIntervalOption();
         var live = new LiveCommandOptions();
         var rules = RulesOption.Create();
-        var (forward, forwardQueue) = ForwardOptions.Create();
+        var (forward, forwardQueue, forwardCa, forwardCert, forwardKey) = ForwardOptions.Create();
         var verifyKeyOut = VerifyKeyDelivery.Option();
         var detachKernel = new Option<bool>("--detach-kernel")
         {
@@ -52,7 +55,7 @@ internal static class RunCommand
         };
         var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
         {
-            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules, forward, forwardQueue, verifyKeyOut, detachKernel,
+            stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules, forward, forwardQueue, forwardCa, forwardCert, forwardKey, verifyKeyOut, detachKernel,
         };
         foreach (var o in live.All)
         {
@@ -63,6 +66,9 @@ internal static class RunCommand
         {
             Forward = ForwardOptions.Target(p.GetValue(forward)),
             ForwardQueue = p.GetValue(forwardQueue),
+            ForwardCa = p.GetValue(forwardCa),
+            ForwardCert = p.GetValue(forwardCert),
+            ForwardKey = p.GetValue(forwardKey),
             VerifyKeyOut = p.GetValue(verifyKeyOut),
             DetachKernel = p.GetValue(detachKernel),
         }, ct));
@@ -83,6 +89,11 @@ internal static class RunCommand
         {
             return ExitCodes.Usage;
         }
+        if (!ForwardOptions.TryLoadTls(args.Forward, args.ForwardCa, args.ForwardCert, args.ForwardKey, out var forwardTls))
+        {
+            return ExitCodes.Usage;
+        }
+        using var forwardTlsOwner = forwardTls;
         StateDirectory dir;
         byte[] secret;
         try
@@ -151,7 +162,7 @@ internal static class RunCommand
         TrailNotices.Print(trail, log);
         using var liveView = LiveCommandOptions.CreateSink(args.Live, args.LogFile, args.NoTui, log);
         var sinks = new List<PipelineSink> { trail, liveView };
-        using var forwarder = args.Forward is { } target ? new SyslogForwarder(target, log, args.ForwardQueue) : null;
+        using var forwarder = args.Forward is { } target ? new SyslogForwarder(target, log, args.ForwardQueue, tls: forwardTls) : null;
         if (forwarder is not null)
         {
             sinks.Add(forwarder);

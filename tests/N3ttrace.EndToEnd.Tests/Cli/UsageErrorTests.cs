@@ -18,6 +18,13 @@ public sealed class UsageErrorTests
     [InlineData("run --top 99999999999999999999")]
     [InlineData("run --log-max-bytes -1")]
     [InlineData("run --forward-queue 0x10")]
+    [InlineData("run --forward syslog+tls://127.0.0.1:6514 --forward-ca /nonexistent/ca.pem")]
+    [InlineData("run --forward syslog+tls://127.0.0.1:6514 --forward-ca /etc/hostname")]
+    [InlineData("run --forward syslog+tls://127.0.0.1:6514 --forward-ca /proc")]
+    [InlineData("run --forward syslog+tls://127.0.0.1:6514 --forward-cert /etc/hostname")]
+    [InlineData("run --forward syslog+tls://127.0.0.1:6514 --forward-cert /etc/hostname --forward-key /etc/hostname")]
+    [InlineData("run --forward syslog+tcp://127.0.0.1:514 --forward-ca /etc/ssl/certs/ca-certificates.crt")]
+    [InlineData("run --forward syslog+tcps://127.0.0.1:514")]
     [InlineData("at -99999999999d")]
     [InlineData("at 9999-12-31T23:59:59Z")]
     [InlineData("at --since 1e309d")]
@@ -79,6 +86,8 @@ public sealed class UsageErrorTests
     [InlineData("query")]
     [InlineData("explain")]
     [InlineData("export")]
+    [InlineData("completions")]
+    [InlineData("man")]
     public void Every_help_has_examples_and_the_exit_codes(string command)
     {
         var r = CliProcess.N3ttrace(Path.GetTempPath(), command, "--help");
