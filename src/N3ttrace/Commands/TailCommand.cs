@@ -25,7 +25,7 @@ internal static class TailCommand
 
     public static Command Create()
     {
-        var level = new Option<string?>("--level") { Description = "Only events at this level or above: NORMAL, ANOMALY or THREAT." };
+        var level = new Option<string?>("--level") { Description = "Only events at this level or above: NORMAL, ANOMALY or THREAT.", HelpName = "LEVEL" };
         level.AcceptOnlyFromAmong("NORMAL", "ANOMALY", "THREAT", "normal", "anomaly", "threat");
         var comm = new Option<string?>("--comm") { Description = "Only processes whose comm matches: exact, or a glob with '*'." };
         var port = Numbers.OptionalInteger<int>("--port", "Only connections to this remote port.", 1, 65535);
