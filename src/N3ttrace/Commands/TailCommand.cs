@@ -31,7 +31,7 @@ internal static class TailCommand
         var port = Numbers.OptionalInteger<int>("--port", "Only connections to this remote port.", 1, 65535);
         var format = new Option<string>("--format")
         {
-            Description = "text: one compact line per event; json: the record as `export --format jsonl` writes it; ocsf: OCSF Network Activity.",
+            Description = "text: one compact line per event; json: the record as `export --format jsonl` writes it, without the chain columns; ocsf: OCSF Network Activity.",
             DefaultValueFactory = _ => "text",
         };
         format.AcceptOnlyFromAmong("text", "json", "ocsf");
