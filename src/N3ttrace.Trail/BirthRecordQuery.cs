@@ -74,7 +74,7 @@ public static class BirthRecordQuery
             }
         }
         return selected.Where(r => QueryFilter.Matches(q.Purpose, r[bc["purpose"]])
-            && (q.Level is null || string.Equals(q.Level, r[bc["level"]], StringComparison.OrdinalIgnoreCase))).ToList();
+            && QueryFilter.AtOrAbove(r[bc["level"]], q.Level)).ToList();
     }
 
     private static Dictionary<string, int> Index(IReadOnlyList<string> names) =>

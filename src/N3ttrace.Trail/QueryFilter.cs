@@ -1,3 +1,5 @@
+using N3ttrace.Connections;
+
 namespace N3ttrace.Trail;
 
 /// <summary>What `query` selects. Text filters match the stored (escaped) text exactly, or as a glob with '*'.</summary>
@@ -18,8 +20,24 @@ public sealed record QueryFilter
     public string? Ancestry { get; init; }
     public string? RemoteHash { get; init; }
     public string? Purpose { get; init; }
-    /// <summary>NORMAL, ANOMALY or THREAT, against the latest verdict.</summary>
+    /// <summary>NORMAL, ANOMALY or THREAT: the latest verdict at this level or above, as `tail --level` and the live view.</summary>
     public string? Level { get; init; }
+
+    /// <summary>True when <paramref name="level"/> is <paramref name="minimum"/> or higher (no minimum: always).</summary>
+    public static bool AtOrAbove(string level, string? minimum) =>
+        minimum is null || Rank(level) >= Rank(minimum);
+
+    private static int Rank(string level)
+    {
+        for (var i = 0; i < Verdict.LevelNames.Count; i++)
+        {
+            if (string.Equals(Verdict.LevelNames[i], level, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     public static bool Matches(string? pattern, string value)
     {

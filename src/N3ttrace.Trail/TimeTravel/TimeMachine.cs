@@ -22,8 +22,9 @@ public static class TimeMachine
 
     public static AtResult At(string timelinePath, DateTime utc) => Replay(timelinePath, utc, utc);
 
-    /// <summary>Everything alive at some instant of [fromUtc, toUtc].</summary>
-    public static AtResult Between(string timelinePath, DateTime fromUtc, DateTime toUtc) => Replay(timelinePath, fromUtc, toUtc);
+    /// <summary>Everything alive at some instant of [fromUtc, untilUtc), the window of every reading command: born
+    /// before untilUtc and not dead by fromUtc. fromUtc == untilUtc is the instant (<see cref="At"/>).</summary>
+    public static AtResult Between(string timelinePath, DateTime fromUtc, DateTime untilUtc) => Replay(timelinePath, fromUtc, untilUtc);
 
     private static AtResult Replay(string path, DateTime t1, DateTime t2)
     {
@@ -95,7 +96,7 @@ public static class TimeMachine
                     {
                         state[f[col["conn_id"]]] = Parse(f, col, null);
                     }
-                    else if (ts > t1 && ts <= t2)
+                    else if (ts > t1 && ts < t2)
                     {
                         result.TryAdd(f[col["conn_id"]], Parse(f, col, null));
                     }
@@ -105,7 +106,7 @@ public static class TimeMachine
                     {
                         state[f[col["conn_id"]]] = Parse(f, col, null);
                     }
-                    else if (ts <= t2)
+                    else if (ts < t2)
                     {
                         result[f[col["conn_id"]]] = Parse(f, col, null);
                     }
@@ -137,7 +138,7 @@ public static class TimeMachine
                         {
                             state[id] = s with { Level = f[col["level"]], Score = f[col["score"]], Purpose = f[col["purpose"]] };
                         }
-                        else if (ts <= t2 && result.TryGetValue(id, out var r))
+                        else if (ts < t2 && result.TryGetValue(id, out var r))
                         {
                             result[id] = r with { Level = f[col["level"]], Score = f[col["score"]], Purpose = f[col["purpose"]] };
                         }

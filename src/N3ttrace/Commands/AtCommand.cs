@@ -23,7 +23,7 @@ internal static class AtCommand
         };
         var between = new Option<string[]?>("--between")
         {
-            Description = "Instead of one instant: everything alive at some moment between T1 and T2 (two TIME values).",
+            Description = "Instead of one instant: everything alive at some moment of [T1, T2), as --since T1 --until T2 (two TIME values; T1 T1 is the instant T1).",
             Arity = new ArgumentArity(2, 2),
             AllowMultipleArgumentsPerToken = true,
         };
@@ -114,7 +114,7 @@ internal static class AtCommand
                 Math.Max(0, (end - c.Birth).TotalSeconds).ToString("0.000", CultureInfo.InvariantCulture), c.Level, c.Score, c.Purpose,
             };
         }).ToList();
-        var when = t1 == t2 ? $"at {Timestamp.ToRecord(t1)} ({t1.ToLocalTime():yyyy-MM-dd HH:mm:ss} local)" : $"between {Timestamp.ToRecord(t1)} and {Timestamp.ToRecord(t2)}";
+        var when = t1 == t2 ? $"at {Timestamp.ToRecord(t1)} ({t1.ToLocalTime():yyyy-MM-dd HH:mm:ss} local)" : $"during [{Timestamp.ToRecord(t1)}, {Timestamp.ToRecord(t2)})";
         var summary = $"{rows.Count} connection(s) alive {when}{(r.TracerRunning || rows.Count > 0 ? "" : " (the tracer was not running then, or the trail does not reach back that far)")}";
         return RecordOutput.WriteTo(output, format, summary, Columns, rows, TableColumns);
     }

@@ -108,7 +108,7 @@ internal static class CommandExamples
                     w.WriteLine("  " + e);
                 }
                 w.WriteLine();
-                w.WriteLine("Exit status: 0 ok; 1 damaged trail, or no trail/record found; 2 usage error.");
+                w.WriteLine("Exit status: 0 ok; 1 damaged trail, no trail, or nothing to explain or export; 2 usage error. A search that finds nothing is 0.");
                 w.WriteLine();
             }
             return rc;

@@ -9,8 +9,9 @@ internal static class CommonOptions
 {
     public static Option<string> StateDir() => new("--state-dir")
     {
-        Description = $"Directory of the trail (birth records, timeline, keys): {SystemDefaults.StateDirHelp}, " +
-            $"or ${ConfiguredDefaults.EnvName("--state-dir")}, or state-dir in {SystemDefaults.ConfigFile}. '.' for the current directory.",
+        // The default is printed once, by the help itself, as this user gets it (root's differs: docs/configuration.md).
+        Description = $"Directory of the trail (birth records, timeline, keys); also ${ConfiguredDefaults.EnvName("--state-dir")} " +
+            $"or state-dir in {SystemDefaults.ConfigFile}. '.' for the current directory.",
         DefaultValueFactory = _ => SystemDefaults.StateDir(Privileges.IsRoot, Environment.GetEnvironmentVariable),
     };
 

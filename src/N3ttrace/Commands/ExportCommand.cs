@@ -29,7 +29,7 @@ internal static class ExportCommand
         };
         var until = new Option<string>("--until")
         {
-            Description = "End of the window (exclusive), same forms. Default: now.",
+            Description = "End of the window (exclusive), same forms.",
             DefaultValueFactory = _ => "now",
         };
         var output = new Option<string>("--output", "-o")

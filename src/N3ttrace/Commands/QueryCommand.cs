@@ -20,10 +20,10 @@ internal static class QueryCommand
         var uid = Numbers.OptionalInteger<long>("--uid", "User id that connected.", 0, uint.MaxValue);
         var comm = new Option<string?>("--comm") { Description = "comm at connect: exact, or a glob with '*'." };
         var exe = new Option<string?>("--exe") { Description = "Executable path: exact, or a glob with '*'." };
-        var ancestry = new Option<string?>("--ancestry") { Description = "ancestry_id (see the lineage section of the README)." };
+        var ancestry = new Option<string?>("--ancestry") { Description = "ancestry_id (its recipe: docs/internals.md)." };
         var remoteHash = new Option<string?>("--remote-hash") { Description = "Keyed endpoint hash, as printed by 'n3ttrace hash-endpoint ADDR:PORT'." };
         var purpose = new Option<string?>("--purpose") { Description = "Latest purpose guess: exact, or a glob with '*'." };
-        var level = new Option<string?>("--level") { Description = "Latest risk level: NORMAL, ANOMALY or THREAT." };
+        var level = new Option<string?>("--level") { Description = "Latest risk level, this one or above (as tail and the live view): NORMAL, ANOMALY or THREAT.", HelpName = "LEVEL" };
         level.Validators.Add(r =>
         {
             var v = r.GetValueOrDefault<string?>();

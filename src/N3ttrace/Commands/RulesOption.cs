@@ -3,12 +3,12 @@ using N3ttrace.Inference;
 
 namespace N3ttrace.Cli.Commands;
 
-/// <summary>`--rules FILE`: inference thresholds and lists (README "Inference"); defaults when absent.</summary>
+/// <summary>`--rules FILE`: inference thresholds and lists (docs/inference.md); defaults when absent.</summary>
 internal static class RulesOption
 {
     public static Option<string?> Create() => new("--rules")
     {
-        Description = "Rules file tuning purpose inference and risk scoring (key = value lines; see README, section Inference). Default: built-in values.",
+        Description = "Rules file tuning purpose inference and risk scoring (key = value lines; see docs/inference.md). Without it: the built-in values.",
     };
 
     /// <summary>The configuration, or null after printing why the file cannot be used.</summary>

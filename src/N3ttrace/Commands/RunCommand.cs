@@ -35,7 +35,7 @@ internal static class RunCommand
         var stateDir = CommonOptions.StateDir();
         var logFile = new Option<string>("--log-file")
         {
-            Description = $"Rolling, ANSI-free copy of the live table (\"\" for none); reopened on SIGHUP. Default: {SystemDefaults.LogFileHelp}.",
+            Description = "Rolling, ANSI-free copy of the live table (\"\" for none); reopened on SIGHUP.",
             DefaultValueFactory = _ => SystemDefaults.LogFile(Privileges.IsRoot, Environment.GetEnvironmentVariable),
         };
         var noTui = new Option<bool>("--no-tui") { Description = "Do not draw the live table on the terminal (it still goes to the log file)." };

@@ -25,13 +25,13 @@ internal static class TailCommand
 
     public static Command Create()
     {
-        var level = new Option<string?>("--level") { Description = "Only events at this level or above: NORMAL, ANOMALY or THREAT." };
+        var level = new Option<string?>("--level") { Description = "Only events at this level or above: NORMAL, ANOMALY or THREAT.", HelpName = "LEVEL" };
         level.AcceptOnlyFromAmong("NORMAL", "ANOMALY", "THREAT", "normal", "anomaly", "threat");
         var comm = new Option<string?>("--comm") { Description = "Only processes whose comm matches: exact, or a glob with '*'." };
         var port = Numbers.OptionalInteger<int>("--port", "Only connections to this remote port.", 1, 65535);
         var format = new Option<string>("--format")
         {
-            Description = "text: one compact line per event; json: the record as `export --format jsonl` writes it; ocsf: OCSF Network Activity.",
+            Description = "text: one compact line per event; json: the record as `export --format jsonl` writes it, without the chain columns; ocsf: OCSF Network Activity.",
             DefaultValueFactory = _ => "text",
         };
         format.AcceptOnlyFromAmong("text", "json", "ocsf");

@@ -17,10 +17,6 @@ internal static class SystemDefaults
     public static string LogFile(bool root, Func<string, string?> env) =>
         root ? RootLogFile : Path.Combine(UserStateHome(env), "n3ttrace", "live.log");
 
-    /// <summary>Text for --help: where the defaults point for root and for other users.</summary>
-    public const string StateDirHelp = $"{RootStateDir} as root, else $XDG_STATE_HOME/n3ttrace (~/.local/state/n3ttrace)";
-    public const string LogFileHelp = $"{RootLogFile} as root, else $XDG_STATE_HOME/n3ttrace/live.log";
-
     private static string UserStateHome(Func<string, string?> env)
     {
         if (env("XDG_STATE_HOME") is { Length: > 0 } x && Path.IsPathRooted(x))

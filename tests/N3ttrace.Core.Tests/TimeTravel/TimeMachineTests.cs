@@ -38,7 +38,8 @@ public class TimeMachineTests
         {
             var a = t.Workload.Start.AddMilliseconds(rng.Next(50_000));
             var b = a.AddMilliseconds(rng.Next(3000));
-            var expected = lives.Where(l => !l.Failed && l.Birth <= b && !(l.Death <= a)).Select(l => l.ConnId).Order(StringComparer.Ordinal).ToList();
+            // [a, b): born before b (at b when the window is the instant a == b), not dead by a.
+            var expected = lives.Where(l => !l.Failed && (l.Birth < b || l.Birth == a) && !(l.Death <= a)).Select(l => l.ConnId).Order(StringComparer.Ordinal).ToList();
             var r = TimeMachine.Between(t.File(StateDirectory.TimelineFile), a, b);
             Assert.Equal(expected, r.Connections.Select(c => c.ConnId).Order(StringComparer.Ordinal).ToList());
             foreach (var c in r.Connections)
@@ -49,6 +50,34 @@ public class TimeMachineTests
                 Assert.Equal(life.Birth, c.Birth);
             }
         }
+    }
+
+    [Fact]
+    public void Windows_are_half_open_like_every_reading_command()
+    {
+        using var t = new TrailFixture(events: 5000, seed: 13, step: TimeSpan.FromMilliseconds(10), keyframeEveryRows: 400);
+        var path = t.File(StateDirectory.TimelineFile);
+        var lives = t.Workload.Lives.Where(l => !l.Failed && l.Death is not null).ToList();
+        var checkedEdges = 0;
+        foreach (var life in lives.Skip(100).Take(40))
+        {
+            // A window that ends at the birth does not hold it; one that starts there does.
+            var before = TimeMachine.Between(path, life.Birth.AddSeconds(-2), life.Birth);
+            Assert.DoesNotContain(before.Connections, c => c.ConnId == life.ConnId);
+            var from = TimeMachine.Between(path, life.Birth, life.Birth.AddSeconds(2));
+            Assert.Contains(from.Connections, c => c.ConnId == life.ConnId);
+            // A window that starts at the death does not hold it; one that ends there (after the birth) does.
+            var death = life.Death!.Value;
+            var after = TimeMachine.Between(path, death, death.AddSeconds(2));
+            Assert.DoesNotContain(after.Connections, c => c.ConnId == life.ConnId);
+            if (death > life.Birth)
+            {
+                var upTo = TimeMachine.Between(path, life.Birth, death);
+                Assert.Contains(upTo.Connections, c => c.ConnId == life.ConnId);
+            }
+            checkedEdges++;
+        }
+        Assert.Equal(40, checkedEdges);
     }
 
     [Fact]
