@@ -71,12 +71,25 @@ public class StdioWiringWalkTests
     }
 
     [Fact]
+    public void An_interpreter_on_both_ends_is_judged_from_the_end_that_feeds_it()
+    {
+        // nc h p < q | awk '{system($0)}' > q: met first on q (its stdout), it is fed by nc's stdout and runs shells.
+        var (q, p) = (Fifo(), Pipe());
+        var nc = Node("/usr/bin/nc.openbsd", ["nc", "h", "1"], q, p, Tty);
+        var awk = Node("/usr/bin/mawk", ["mawk", "-W", "interactive", "{system($0)}"], p, q, q);
+        var sh = Node("/usr/bin/dash", ["sh", "-c", "id"], p, q, q, awk);
+        awk.AddExecChild(sh);
+        Assert.NotNull(Judge(nc, awk));
+        Assert.Null(Judge(nc, Node("/usr/bin/mawk", ["mawk", "{print}"], p, q, q)));
+    }
+
+    [Fact]
     public void A_relay_that_spawns_a_shell_on_a_pty_it_made_is_wired()
     {
-        // nc h p < q | python3 -c 'pty.spawn("/bin/sh")' > q
+        // nc h p < q | script -qfc /bin/sh /dev/null > q: script is no interpreter, it owns the pty the shell is on.
         var (q, p1, pts) = (Fifo(), Pipe(), new StdioFd(StdioKind.Tty, 5, StdioFd.KernelDev(136, 5)));
         var nc = Node("/usr/bin/nc.openbsd", ["nc", "h", "1"], q, p1, Tty);
-        var py = Node("/usr/bin/python3.11", ["python3", "-c", "import pty"], p1, q, q);
+        var py = Node("/usr/bin/script", ["script", "-qfc", "/bin/sh", "/dev/null"], p1, q, q);
         var sh = Node("/usr/bin/dash", ["/bin/sh"], pts, pts, pts, py);
         py.AddExecChild(sh);
         var hit = Judge(nc, py, sh);

@@ -50,7 +50,7 @@ public sealed class StdioWiringRule : IRiskRule
                     var pc = peer.Context;
                     // Opposite ends: this process writes what the peer reads (its stdout, their stdin), or reads what it writes.
                     var down = fd == 1;
-                    if (!(down ? pc.Stdio.In == f : pc.Stdio.Out == f) || Visited(walk, peer))
+                    if (!(down ? pc.Stdio.In == f : pc.Stdio.Out == f))
                     {
                         continue;
                     }
@@ -60,7 +60,8 @@ public sealed class StdioWiringRule : IRiskRule
                         var via = hop == 0 ? "" : $" through {hop} relaying process{(hop > 1 ? "es" : "")} ({Subject.Label(node.Context.Exe)})";
                         return Hit(s, pc, $"{end} of {Subject.Label(pc.Exe)} is {f}{via}, wired to {Subject.Label(holder.Context.Exe)} holding this connection");
                     }
-                    if (hop + 1 < MaxHops && walk.Count < MaxVisited)
+                    // A peer met on both ends (nc < q | awk > q) is judged from each end, walked once.
+                    if (hop + 1 < MaxHops && walk.Count < MaxVisited && !Visited(walk, peer))
                     {
                         walk.Add((peer, down ? Flow.Down : Flow.Up, hop + 1));
                     }
