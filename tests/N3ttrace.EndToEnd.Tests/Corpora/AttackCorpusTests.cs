@@ -16,7 +16,7 @@ public class AttackCorpusTests(ITestOutputHelper output)
     [BpfFact]
     [Trait("Corpus", "AttackTuning")]
     public Task Tuning_two_thirds_hold_the_floor() =>
-        RunAndAssert("attack-tuning", "ATTACK CORPUS, TUNING two thirds", AttackCorpus.Tuning, new AttackReport.Floor(AtLeastAnomaly: 27, Threat: 24));
+        RunAndAssert("attack-tuning", "ATTACK CORPUS, TUNING two thirds", AttackCorpus.Tuning, new AttackReport.Floor(AtLeastAnomaly: 31, Threat: 27)); // second round: 32/34 and 28/30, less one
 
     [BpfFact]
     [Trait("Corpus", "AttackHeldOut")]
