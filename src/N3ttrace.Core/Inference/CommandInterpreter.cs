@@ -11,33 +11,34 @@ public static class CommandInterpreter
     // Options after which an interpreter's program comes from argv, not from stdin.
     private static readonly string[] InlineCode = ["-c", "-e", "-E", "-r", "-R", "--eval", "--command", "-m"];
 
-    /// <summary>A shell or scripting interpreter, by executable (busybox only as its sh/ash applets).</summary>
+    /// <summary>A shell or scripting interpreter, by executable (a multi-call binary by the program it runs: `busybox sh`, `busybox awk`).</summary>
     public static bool Is(ProcessContext ctx, RuleLists lists, IExecutableIdentity? identity = null)
     {
         if (ctx.Exe.Length == 0)
         {
             return false;
         }
-        if (NameSet.BaseName(ctx.Exe) == "busybox")
+        if (MultiCallApplet.Of(ctx, lists) is { } applet)
         {
-            return NameSet.BaseName(ctx.Argv0) is "sh" or "ash" or "hush";
+            return !lists.MultiCallBinaries.Contains(applet) && (lists.Shells.Contains(applet) || lists.Interpreters.Contains(applet));
         }
         return lists.Shells.Contains(ctx.Exe) || lists.Interpreters.Contains(ctx.Exe) || (identity?.IsKnownInterpreter(ctx.Exe) ?? false);
     }
 
     public static bool IsShell(ProcessContext ctx, RuleLists lists, IExecutableIdentity? identity = null) =>
-        NameSet.BaseName(ctx.Exe) == "busybox"
-            ? NameSet.BaseName(ctx.Argv0) is "sh" or "ash" or "hush"
+        MultiCallApplet.Of(ctx, lists) is { } applet
+            ? !lists.MultiCallBinaries.Contains(applet) && lists.Shells.Contains(applet)
             : lists.Shells.Contains(ctx.Exe) || (identity?.IsKnownShell(ctx.Exe) ?? false);
 
     /// <summary>
     /// The interpreter reads its commands from stdin: interactive (-i), -s, or no program given at all
     /// (`sh`, `bash -i`, `python3`, `perl`). `sh -c cmd`, `sh script.sh`, `python3 app.py` do not.
     /// </summary>
-    public static bool ReadsCommandsFromStdin(ProcessContext ctx)
+    public static bool ReadsCommandsFromStdin(ProcessContext ctx, RuleLists? lists = null)
     {
         var argv = Rules.LolbinShellRule.Args(ctx.Argv);
-        for (var i = 1; i < argv.Count; i++)
+        // `busybox sh -i`: the program's own arguments start after its name.
+        for (var i = lists is null ? 1 : MultiCallApplet.FirstArg(ctx, lists); i < argv.Count; i++)
         {
             var a = argv[i];
             if (a is "-i" or "-s" or "-" || (a.Length > 1 && a[0] == '-' && a[1] != '-' && IsFlagCluster(a) && (a.Contains('i') || a.Contains('s')) && !a.Contains('c')))

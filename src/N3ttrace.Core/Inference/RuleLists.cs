@@ -7,6 +7,7 @@ public sealed class RuleLists(RulesConfig c)
     public NameSet Shells { get; } = new(c.Shells);
     public NameSet Interpreters { get; } = new(c.Interpreters);
     public NameSet NetworkTools { get; } = new(c.NetworkTools);
+    public NameSet MultiCallBinaries { get; } = new(c.MultiCallBinaries);
     public NameSet Servers { get; } = new(c.Servers);
     public NameSet Updaters { get; } = new(c.Updaters);
     public NameSet TelemetryAgents { get; } = new(c.TelemetryAgents);

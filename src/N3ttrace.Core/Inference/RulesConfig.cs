@@ -57,6 +57,8 @@ public sealed record RulesConfig
     // Lists (executable base names; version suffixes like python3.11 match "python").
     public IReadOnlyList<string> Shells { get; init; } = ["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "busybox"];
     public IReadOnlyList<string> Interpreters { get; init; } = ["python", "perl", "ruby", "php", "node", "nodejs", "lua", "luajit", "tclsh", "gawk", "awk", "mawk", "nawk", "busybox", "irb", "jrunscript", "expect"];
+    /// <summary>Multi-call binaries: one executable for many programs, the one run named by argv[0] or, when argv[0] is the binary itself, argv[1].</summary>
+    public IReadOnlyList<string> MultiCallBinaries { get; init; } = ["busybox", "toybox"];
     public IReadOnlyList<string> NetworkTools { get; init; } = ["nc", "ncat", "netcat", "nc.openbsd", "nc.traditional", "socat", "curl", "wget", "openssl", "telnet", "ssh", "ftp", "tftp", "rsync", "scp", "sftp", "busybox"];
     public IReadOnlyList<string> Servers { get; init; } = ["nginx", "apache2", "httpd", "lighttpd", "caddy", "php-fpm", "uwsgi", "gunicorn", "uvicorn", "tomcat", "jetty", "mysqld", "mariadbd", "postgres", "redis-server", "mongod", "memcached", "vsftpd", "proftpd", "named", "exim4", "postfix", "dovecot", "java"];
     /// <summary>Command-line fragments that make an interpreter a server (python -m http.server, flask run...).</summary>

@@ -50,6 +50,7 @@ public static class RulesConfigFile
         ["ancestry_depth"] = (c, v, _) => c with { AncestryDepth = Int(v, 1, 64) },
         ["shells"] = (c, v, a) => c with { Shells = List(c.Shells, v, a) },
         ["interpreters"] = (c, v, a) => c with { Interpreters = List(c.Interpreters, v, a) },
+        ["multi_call_binaries"] = (c, v, a) => c with { MultiCallBinaries = List(c.MultiCallBinaries, v, a) },
         ["network_tools"] = (c, v, a) => c with { NetworkTools = List(c.NetworkTools, v, a) },
         ["servers"] = (c, v, a) => c with { Servers = List(c.Servers, v, a) },
         ["server_args"] = (c, v, a) => c with { ServerArgs = List(c.ServerArgs, v, a) },

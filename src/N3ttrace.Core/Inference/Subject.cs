@@ -31,9 +31,8 @@ public sealed class Subject
     public ProcessContext Current => Connection.Process?.Context ?? Connection.Context;
     public string Exe => Birth.Exe;
     public bool HasTty => Birth.Tty.Length > 0;
-    public bool IsShell => (Lists.Shells.Contains(Exe) && !IsBusyboxApplet) || (Identity?.IsKnownShell(Exe) ?? false);
+    public bool IsShell => CommandInterpreter.IsShell(Birth, Lists, Identity);
     public bool IsLolbin => Lists.IsLolbin(Exe);
-    private bool IsBusyboxApplet => NameSet.BaseName(Exe) == "busybox" && NameSet.BaseName(Birth.Argv0) is not ("sh" or "ash" or "busybox");
 
     /// <summary>Stdio bits seen by /proc probes of the live process (the engine fills this in).</summary>
     public int ProbedStdio { get; set; }

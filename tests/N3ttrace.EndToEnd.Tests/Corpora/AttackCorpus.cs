@@ -49,9 +49,13 @@ internal static partial class AttackCorpus
         return bin;
     }
 
-    /// <summary>A jitter sleep in sh: BeaconSeconds +-20%.</summary>
+    /// <summary>
+    /// A jitter sleep in sh: BeaconSeconds +-20%. od's output starts with spaces: unquoted, it split into awk's program
+    /// and the sleep failed, so until 2026-12-03 13:00 UTC b01 (and held-out set 2's h07) ran their 20 calls back to
+    /// back (a burst in under a second, not a beacon).
+    /// </summary>
     private static string JitterSleep =>
-        $"sleep $(awk -v r=$(od -An -N2 -tu2 /dev/urandom) 'BEGIN{{printf \"%.3f\", {BeaconSeconds.ToString(CultureInfo.InvariantCulture)}*(0.8+0.4*r/65535)}}')";
+        $"sleep $(awk -v r=\"$(od -An -N2 -tu2 /dev/urandom)\" 'BEGIN{{printf \"%.3f\", {BeaconSeconds.ToString(CultureInfo.InvariantCulture)}*(0.8+0.4*r/65535)}}')";
 
     /// <summary>Connect to port argv[1] on loopback, put the socket on fd 0-2, exec /bin/sh -i.</summary>
     private const string ConnectExecC = """

@@ -16,7 +16,7 @@ public class AttackCorpusTests(ITestOutputHelper output)
     [BpfFact]
     [Trait("Corpus", "AttackTuning")]
     public Task Tuning_two_thirds_hold_the_floor() =>
-        RunAndAssert("attack-tuning", "ATTACK CORPUS, TUNING two thirds", AttackCorpus.Tuning, new AttackReport.Floor(AtLeastAnomaly: 27, Threat: 24));
+        RunAndAssert("attack-tuning", "ATTACK CORPUS, TUNING two thirds", AttackCorpus.Tuning, new AttackReport.Floor(AtLeastAnomaly: 31, Threat: 27)); // second round: 32/34 and 28/30, less one
 
     [BpfFact]
     [Trait("Corpus", "AttackHeldOut")]
@@ -25,6 +25,20 @@ public class AttackCorpusTests(ITestOutputHelper output)
         var heldOut = AttackCorpus.HeldOut();
         Assert.True(heldOut.Count > 0, "the held-out third (AttackCorpus.HeldOut.cs) is not in this tree");
         await RunAndAssert("attack-heldout", "ATTACK CORPUS, HELD-OUT third", heldOut, new AttackReport.Floor(AtLeastAnomaly: 13, Threat: 10));
+    }
+
+    /// <summary>
+    /// Held-out set 2 (AttackCorpus.HeldOut2.cs), never tuned on: asserts the targets themselves, every scenario
+    /// at least ANOMALY and at least 95% THREAT among shells and tunnels.
+    /// </summary>
+    [BpfFact]
+    [Trait("Corpus", "AttackHeldOut2")]
+    public Task Held_out_set_2_meets_the_targets()
+    {
+        var set = AttackCorpus.HeldOut2;
+        var threatOf = set.Count(s => s.MinLevel == "THREAT");
+        return RunAndAssert("attack-heldout2", "ATTACK CORPUS, HELD-OUT set 2", set,
+            new AttackReport.Floor(AtLeastAnomaly: set.Count, Threat: (int)Math.Ceiling(AttackReport.ThreatTarget * threatOf)));
     }
 
     private async Task RunAndAssert(string part, string title, IReadOnlyList<AttackScenario> scenarios, AttackReport.Floor floor)

@@ -15,6 +15,7 @@ public class CorpusShapeTests
         Assert.True(all.Count >= 30, $"{all.Count} scenarios, need 30");
         Assert.True(all.Select(s => s.Tool).Distinct().Count() >= 12, "fewer than 12 tools");
         Assert.Equal(all.Count, all.Select(s => s.Id).Distinct().Count());
+        Assert.Empty(AttackCorpus.HeldOut2.Select(s => s.Id).Intersect(all.Select(s => s.Id)));
         var share = (double)heldOut.Count / all.Count;
         Assert.True(share is >= 0.30 and <= 0.37, $"held-out share {share:P0}, want a third");
         foreach (var (name, part) in new[] { ("tuning", tuning), ("held-out", heldOut) })

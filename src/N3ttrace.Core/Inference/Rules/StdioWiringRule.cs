@@ -25,66 +25,116 @@ public sealed class StdioWiringRule : IRiskRule
         {
             return null;
         }
-        var mine = holder.Context.Stdio;
-        for (var fd = 0; fd < 2; fd++)
+        // Breadth-first along the data, from the holder: a pipe or FIFO leads from a process's stdout to another's stdin
+        // (downstream: what arrives from the network) or from its stdin back to another's stdout (upstream: what goes
+        // out). Any process on the way relays (cat, dd, tee, a multi-call binary, a pty owner); only fd kinds and inodes
+        // decide. Bounded: MaxHops processes deep, at most MaxVisited processes.
+        var walk = new List<(ProcessNode Node, Flow Flow, int Hop)>(4) { (holder, Flow.Both, 0) };
+        for (var i = 0; i < walk.Count && walk.Count <= MaxVisited; i++)
         {
-            var f = mine[fd];
-            if (f.Kind is not (StdioKind.Pipe or StdioKind.Fifo))
+            var (node, flow, hop) = walk[i];
+            var stdio = node.Context.Stdio;
+            for (var fd = 0; fd < 2; fd++)
             {
-                continue;
-            }
-            foreach (var peer in s.Peers.Others(f, holder))
-            {
-                var pc = peer.Context;
-                // Opposite ends: the holder writes what the interpreter reads (its stdout, their stdin), or reads what it writes.
-                var opposite = fd == 1 ? pc.Stdio.In == f : pc.Stdio.Out == f;
-                if (opposite && s.IsInterpreter(pc)
-                    && (CommandInterpreter.ReadsCommandsFromStdin(pc) || (pc.Stdio.In == f && SpawnedShell(s, peer))))
+                if ((fd == 0 && flow == Flow.Down) || (fd == 1 && flow == Flow.Up))
                 {
-                    var end = pc.Stdio.In == f ? "stdin" : "stdout";
-                    return Hit(s, pc, $"{end} of {Subject.Label(pc.Exe)} is {f}, held by {Subject.Label(holder.Context.Exe)} with this connection");
+                    continue;
+                }
+                var f = stdio[fd];
+                if (f.Kind is not (StdioKind.Pipe or StdioKind.Fifo))
+                {
+                    continue;
+                }
+                foreach (var peer in s.Peers.Others(f, node))
+                {
+                    var pc = peer.Context;
+                    // Opposite ends: this process writes what the peer reads (its stdout, their stdin), or reads what it writes.
+                    var down = fd == 1;
+                    if (!(down ? pc.Stdio.In == f : pc.Stdio.Out == f))
+                    {
+                        continue;
+                    }
+                    if (s.IsInterpreter(pc) && (CommandInterpreter.ReadsCommandsFromStdin(pc, s.Lists) || (down && SpawnedShell(s, peer))))
+                    {
+                        var end = down ? "stdin" : "stdout";
+                        var via = hop == 0 ? "" : $" through {hop} relaying process{(hop > 1 ? "es" : "")} ({Subject.Label(node.Context.Exe)})";
+                        return Hit(s, pc, $"{end} of {Subject.Label(pc.Exe)} is {f}{via}, wired to {Subject.Label(holder.Context.Exe)} holding this connection");
+                    }
+                    // A peer met on both ends (nc < q | awk > q) is judged from each end, walked once.
+                    if (hop + 1 < MaxHops && walk.Count < MaxVisited && !Visited(walk, peer))
+                    {
+                        walk.Add((peer, down ? Flow.Down : Flow.Up, hop + 1));
+                    }
                 }
             }
-        }
-        foreach (var child in holder.ExecChildren)
-        {
-            if (Wired(s, holder, child) is { } hit)
+            foreach (var child in node.ExecChildren)
             {
-                return hit;
-            }
-            foreach (var grandchild in child.ExecChildren)
-            {
-                if (Wired(s, holder, grandchild) is { } hit2)
+                if (Wired(s, node, child, holder) is { } hit)
                 {
-                    return hit2;
+                    return hit;
+                }
+                foreach (var grandchild in child.ExecChildren)
+                {
+                    if (Wired(s, node, grandchild, holder) is { } hit2)
+                    {
+                        return hit2;
+                    }
                 }
             }
         }
         return null;
     }
 
-    private RuleHit? Wired(Subject s, ProcessNode holder, ProcessNode child)
+    private const int MaxHops = 3;
+    private const int MaxVisited = 12;
+
+    /// <summary>Which way data flows through a process reached on the walk.</summary>
+    private enum Flow
+    {
+        Both,
+        Down,
+        Up,
+    }
+
+    private static bool Visited(List<(ProcessNode Node, Flow Flow, int Hop)> walk, ProcessNode n)
+    {
+        foreach (var w in walk)
+        {
+            if (ReferenceEquals(w.Node, n))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>A child that parent (the holder, or a process relaying for it) spawned after the connection onto a socket, or a pipe or terminal parent made for it.</summary>
+    private RuleHit? Wired(Subject s, ProcessNode parent, ProcessNode child, ProcessNode holder)
     {
         var cc = child.Context;
         if (child.ExecBootNs != 0 && child.ExecBootNs < s.Connection.BirthBootNs - SpawnSlackNs)
         {
             return null; // spawned before this connection existed
         }
-        if (!s.IsInterpreter(cc) || !CommandInterpreter.ReadsCommandsFromStdin(cc))
+        if (!s.IsInterpreter(cc) || !CommandInterpreter.ReadsCommandsFromStdin(cc, s.Lists))
         {
             return null;
         }
-        var mine = holder.Context.Stdio;
+        var mine = parent.Context.Stdio;
+        var who = ReferenceEquals(parent, holder)
+            ? $"{Subject.Label(holder.Context.Exe)} holding this connection"
+            : $"{Subject.Label(parent.Context.Exe)}, relaying for {Subject.Label(holder.Context.Exe)} holding this connection,";
         foreach (var f in (ReadOnlySpan<StdioFd>)[cc.Stdio.In, cc.Stdio.Out])
         {
-            if (f.Kind == StdioKind.Socket)
+            // A relay's child on a socket it shares on its own stdio is its pipeline's, not one it made.
+            if (f.Kind == StdioKind.Socket && (ReferenceEquals(parent, holder) || (f != mine.In && f != mine.Out)))
             {
-                return Hit(s, cc, $"{Subject.Label(holder.Context.Exe)} holding this connection runs {Subject.Label(cc.Exe)} on a socket ({f})");
+                return Hit(s, cc, $"{who} runs {Subject.Label(cc.Exe)} on a socket ({f})");
             }
-            // A pipe or terminal the holder does not have on its own stdio: the holder made it for the child.
+            // A pipe or terminal the parent does not have on its own stdio: the parent made it for the child.
             if (f.Kind is StdioKind.Pipe or StdioKind.Fifo or StdioKind.Tty && f != mine.In && f != mine.Out && f != mine.Err)
             {
-                return Hit(s, cc, $"{Subject.Label(holder.Context.Exe)} holding this connection runs {Subject.Label(cc.Exe)} on a {StdioFd.Name(f.Kind)} it created");
+                return Hit(s, cc, $"{who} runs {Subject.Label(cc.Exe)} on a {StdioFd.Name(f.Kind)} it created");
             }
         }
         return null;
