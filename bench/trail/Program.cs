@@ -24,9 +24,11 @@ internal static class Program
         var processes = new Option<int>("--processes") { Description = "Distinct processes making the connections.", DefaultValueFactory = _ => 50 };
         var argvPerProcess = new Option<bool>("--argv-per-process") { Description = "One command line per process (a storm), instead of one per connection." };
         var format1 = new Option<bool>("--format1") { Description = "Write the trail format of earlier releases (format 1), for side-by-side figures." };
+        var compression = new Option<bool>("--compression") { Description = "Then compress the files with the BCL codecs at a few levels and print the figures." };
+        var format2 = new Option<bool>("--format2") { Description = "Write trail format 2 (chain_hash on every row, timeline birth rows), for side-by-side figures." };
         var cmd = new RootCommand("Write a synthetic trail with the real writer (benchmarks, demos).")
         {
-            stateDir, events, stepMs, active, seed, processes, argvPerProcess, format1,
+            stateDir, events, stepMs, active, seed, processes, argvPerProcess, format1, format2, compression,
         };
         cmd.SetAction(p =>
         {
@@ -41,7 +43,7 @@ internal static class Program
             var sw = Stopwatch.StartNew();
             // Same rows, chain and seals as `run`; only the once-per-second fsync is left out, since a simulated
             // hour passes in seconds here and the disk would be the only thing measured.
-            using (var sink = new TrailSink(dir, new TrailOptions { UtcNow = w.Clock, DiskSyncInterval = TimeSpan.FromDays(1), WriteFormat1 = p.GetValue(format1) }))
+            using (var sink = new TrailSink(dir, new TrailOptions { UtcNow = w.Clock, DiskSyncInterval = TimeSpan.FromDays(1), WriteFormat1 = p.GetValue(format1), WriteFormat2 = p.GetValue(format2) }))
             {
                 w.Run(sink, p.GetValue(events), TimeSpan.FromMilliseconds(p.GetValue(stepMs)));
                 Console.WriteLine($"verify_key\t{sink.NewVerifyKey}");
@@ -54,6 +56,10 @@ internal static class Program
             var bytes = Directory.EnumerateFiles(dir.Path, "*.tsv").Sum(f => new FileInfo(f).Length);
             Console.WriteLine($"trail_bytes\t{bytes}");
             Console.WriteLine($"bytes_per_connection\t{(w.Lives.Count == 0 ? 0 : bytes / w.Lives.Count)}");
+            if (p.GetValue(compression))
+            {
+                CompressionFigures.Print(dir.Path, w.Lives.Count);
+            }
             return 0;
         });
         return cmd;

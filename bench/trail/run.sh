@@ -4,8 +4,9 @@
 #          (same program, 100x less data: a ratio near 1 means the work does not grow with the timeline)
 #          and vs a plain full read of the file (wc -l), the floor of any replay-from-start design;
 #   verify of the >= 1,000,000 records of that trail (target < 5 s) vs sha256sum over the same bytes.
-#   disk per connection of a 1,000,000-connection storm from 2 processes, format 2 (certificates stored once)
-#   beside format 1 (the format of earlier releases), both written by the same writer in the same run.
+#   disk per connection of a 1,000,000-connection storm from 2 processes, format 3 (no timeline birth rows, chain
+#   head per write, coded columns) beside format 2 (certificates stored once) and format 1 (the format of earlier
+#   releases), all written by the same writer in the same run.
 # The trails are written by the real writer (TrailSink: chain, seals, keyframes) via bench/trail (trail-bench, NativeAOT).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -60,14 +61,16 @@ echo "verify ($((rows + births)) records): ${vw} ms wall, ${vu} ms user, max RSS
 echo "  reference sha256sum of the same bytes: ${hw} ms wall, ${hu} ms user -> ratio wall $(awk -v a="$vw" -v b="$hw" 'BEGIN{printf "%.2f", a/b}'), user $(awk -v a="$vu" -v b="$hu" 'BEGIN{printf "%.2f", a/(b>0?b:1)}')"
 echo "  load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 
-# Disk per connection: the same storm (2 processes, one command line each, ~1M connections) in both formats.
+# Disk per connection: the same storm (2 processes, one command line each, ~1M connections) in each format.
 STORM=${TRAIL_BENCH_STORM_EVENTS:-1980000}
-storm() { # DIR [--format1] -> bytes_per_connection
+storm() { # DIR [--format1|--format2] -> bytes_per_connection
   $TB --state-dir "$1" --events "$STORM" --active 100 --processes 2 --argv-per-process --step-ms 1 --seed 7 ${2:-} > "$work/storm.out"
   field connections "$(cat "$work/storm.out")" > "$work/storm.n"
   field bytes_per_connection "$(cat "$work/storm.out")"
 }
-b2=$(storm "$work/storm2"); n2=$(cat "$work/storm.n"); rm -rf "$work/storm2"
+b3=$(storm "$work/storm3"); n3=$(cat "$work/storm.n"); rm -rf "$work/storm3"
+b2=$(storm "$work/storm2" --format2); n2=$(cat "$work/storm.n"); rm -rf "$work/storm2"
 b1=$(storm "$work/storm1" --format1); n1=$(cat "$work/storm.n"); rm -rf "$work/storm1"
-echo "disk per connection ($n2-connection storm from 2 processes, all trail files): format 2 ${b2} B   (target <= 300 B)"
-echo "  reference format 1 (earlier releases), same storm ($n1 connections): ${b1} B -> ratio $(awk -v a="$b2" -v b="$b1" 'BEGIN{printf "%.2f", a/b}')"
+echo "disk per connection ($n3-connection storm from 2 processes, all trail files): format 3 ${b3} B   (target <= 300 B)"
+echo "  reference format 2 (certificates stored once), same storm ($n2 connections): ${b2} B -> ratio $(awk -v a="$b3" -v b="$b2" 'BEGIN{printf "%.2f", a/b}')"
+echo "  reference format 1 (earlier releases), same storm ($n1 connections): ${b1} B -> ratio $(awk -v a="$b3" -v b="$b1" 'BEGIN{printf "%.2f", a/b}')"

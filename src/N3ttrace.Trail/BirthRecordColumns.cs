@@ -66,6 +66,35 @@ public static class BirthRecordColumns
         "purpose", "level", "score", ReasonColumns.Id, "source",
     ];
 
+    public const string FailTs = "fail_ts";
+    public const string FailS = "fail_s";
+
+    /// <summary>
+    /// What birth_records.tsv stores since format 3: the format-2 columns, and for a failed connect when and after how
+    /// long it failed (the timeline has no row of its own for it: readers see the fail row as before, see TimelineMerge).
+    /// </summary>
+    public static IReadOnlyList<string> Format3Names { get; } = [.. StoredNames, FailTs, FailS];
+
+    /// <summary>A format-3 row: the format-2 row, and the failure's time and duration for a failed connect.
+    /// Enumerated columns are stored as <see cref="CompactCodes"/>.</summary>
+    public static string[] Format3Values(Connection c, string processCert, string reasonsId, bool failed)
+    {
+        string[] v =
+        [
+            .. StoredValues(c, processCert, reasonsId),
+            failed ? Timestamp.ToRecord(c.EndUtc!.Value) : "",
+            failed ? Timestamp.Seconds(c.EndBootNs!.Value - c.BirthBootNs) : "",
+        ];
+        foreach (var (column, i) in Coded)
+        {
+            v[i] = CompactCodes.Encode(column, v[i]);
+        }
+        return v;
+    }
+
+    private static readonly (string Column, int Index)[] Coded =
+        CompactCodes.Columns.Select(c => (c, Format3Names.ToList().IndexOf(c))).ToArray();
+
     private static readonly Func<Connection, string>[] StoredOwn =
         StoredNames.Where(n => n != ProcessCert && n != ReasonColumns.Id).Select(n => All.First(c => c.Name == n).Value).ToArray();
 

@@ -18,7 +18,17 @@ public static class ChainColumns
 
     public const string Prev = "chain_prev";
 
-    public static bool IsChainColumn(string name) => LegacyNames.Contains(name);
+    /// <summary>
+    /// The chain columns of format 3 (birth records and timeline): chain_head holds the row's chain hash only on the
+    /// last row of each write (so the file always ends with the full head), and is empty where it can be derived
+    /// (the hash of the row above and this row's bytes). Every row is still hashed into the chain; seals cover full heads.
+    /// </summary>
+    public static readonly IReadOnlyList<string> HeadNames = ["chain_seq", EventColumn, Head];
+
+    public const string Hash = "chain_hash";
+    public const string Head = "chain_head";
+
+    public static bool IsChainColumn(string name) => LegacyNames.Contains(name) || name == Head;
 
     /// <summary>The extra column after chain_hash in the sealed checkpoints file.</summary>
     public const string Mac = "mac";
@@ -34,6 +44,6 @@ public static class ChainColumns
     public static string GapEvent(string cause, long? records, string from, string to) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Gap} cause={cause} records={(records is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown")} from={from} to={to}");
 
-    public static IReadOnlyList<string> With(IReadOnlyList<string> dataColumns, bool sealedFile, bool legacy = false) =>
-        [.. dataColumns, .. legacy ? LegacyNames : Names, .. sealedFile ? new[] { Mac } : []];
+    public static IReadOnlyList<string> With(IReadOnlyList<string> dataColumns, bool sealedFile, bool legacy = false, bool headOnly = false) =>
+        [.. dataColumns, .. legacy ? LegacyNames : headOnly ? HeadNames : Names, .. sealedFile ? new[] { Mac } : []];
 }

@@ -28,17 +28,21 @@ internal sealed class ChainScanner
     private readonly string _file;
     private readonly byte[] _header;
     private readonly byte[] _legacyHeader;
+    private readonly byte[] _headHeader;
+    /// <summary>Format 3: chain_head is stored on the last row of each write only; the others' is derived.</summary>
+    private bool _headOnly;
     /// <summary>Format 1: chain_prev is stored in each row.</summary>
     private bool _storesPrev;
     private readonly bool _sealed;
     private readonly VerifyReport _report;
     private readonly ChainSummary _summary;
 
-    public ChainScanner(string file, IReadOnlyList<string> dataColumns, bool sealedFile, VerifyReport report, ChainSummary summary, IReadOnlyList<string>? legacyDataColumns = null)
+    public ChainScanner(string file, IReadOnlyList<string> dataColumns, bool sealedFile, VerifyReport report, ChainSummary summary, IReadOnlyList<string>? legacyDataColumns = null, IReadOnlyList<string>? format2DataColumns = null)
     {
         _file = file;
-        _header = Encoding.UTF8.GetBytes(string.Join('\t', ChainColumns.With(dataColumns, sealedFile)));
+        _header = Encoding.UTF8.GetBytes(string.Join('\t', ChainColumns.With(format2DataColumns ?? dataColumns, sealedFile)));
         _legacyHeader = Encoding.UTF8.GetBytes(string.Join('\t', ChainColumns.With(legacyDataColumns ?? dataColumns, sealedFile, legacy: true)));
+        _headHeader = Encoding.UTF8.GetBytes(string.Join('\t', ChainColumns.With(dataColumns, sealedFile, headOnly: true)));
         _sealed = sealedFile;
         _report = report;
         _summary = summary;
@@ -50,7 +54,7 @@ internal sealed class ChainScanner
     {
         using var reader = new ByteLineReader(stream);
         using var hash = new ChainHash(_file);
-        Span<byte> computed = stackalloc byte[ChainHash.HexLength];
+        Span<byte> computed = new byte[ChainHash.HexLength]; // on the heap: a derived head (format 3) is handed to the visitor
         var prevHash = Encoding.ASCII.GetBytes(ChainHash.Genesis);
         var expected = 1L;
         var gapDamage = -1;
@@ -60,7 +64,8 @@ internal sealed class ChainScanner
             return;
         }
         _storesPrev = header.SequenceEqual(_legacyHeader) || (!header.SequenceEqual(_header) && header.IndexOf("\tchain_prev\t"u8) >= 0);
-        if (!(header.SequenceEqual(_header) || header.SequenceEqual(_legacyHeader)) || !headerDone)
+        _headOnly = header.SequenceEqual(_headHeader) || (!header.SequenceEqual(_header) && header.EndsWith("\tchain_head"u8));
+        if (!(header.SequenceEqual(_header) || header.SequenceEqual(_legacyHeader) || header.SequenceEqual(_headHeader)) || !headerDone)
         {
             Add(1, DamageKind.Edit, "the header line differs from the one n3ttrace writes");
         }
@@ -92,9 +97,15 @@ internal sealed class ChainScanner
                 hashed[row.Text.Length] = (byte)'\t';
                 prevHash.CopyTo(hashed.AsSpan(row.Text.Length + 1));
                 hash.Compute(hashed.AsSpan(0, row.Text.Length + 1 + ChainHash.HexLength), computed);
-                if (!computed.SequenceEqual(row.Hash) && row.Seq == expected)
+                if (row.Hash.Length == 0)
                 {
-                    Add(n, DamageKind.Edit, $"row {row.Seq} does not match its hash over its content and its predecessor's: it, or the row before it, was changed");
+                    row.Hash = computed; // format 3: derived here, checked where the next stored head comes
+                }
+                else if (!computed.SequenceEqual(row.Hash) && row.Seq == expected)
+                {
+                    Add(n, DamageKind.Edit, _headOnly
+                        ? $"row {row.Seq} does not match its head over its content and the rows before it: it, or a row since the last stored head, was changed"
+                        : $"row {row.Seq} does not match its hash over its content and its predecessor's: it, or the row before it, was changed");
                     expected++;
                     row.Hash.CopyTo(prevHash);
                     continue;
@@ -171,7 +182,7 @@ internal sealed class ChainScanner
         }
         row.Hash = rest[(h + 1)..];
         row.Text = rest[..h];
-        if (row.Hash.Length != ChainHash.HexLength)
+        if (row.Hash.Length != ChainHash.HexLength && !(_headOnly && row.Hash.Length == 0))
         {
             return false;
         }

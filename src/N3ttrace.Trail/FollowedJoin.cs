@@ -24,10 +24,13 @@ public sealed class FollowedJoin(StateDirectory dir, Dictionary<string, int> bir
             return;
         }
         (_certificatesLength, _reasonsLength) = (c, r);
-        var d = TrailDictionary.Load(dir.Path);
+        var d = Dictionary = TrailDictionary.Load(dir.Path);
         _birth = RowJoin.For(birthHeader, d);
         _timeline = RowJoin.For(timelineHeader, d);
     }
+
+    /// <summary>The certificates and reasons as last read.</summary>
+    public TrailDictionary Dictionary { get; private set; } = TrailDictionary.Empty;
 
     public TrailRow Birth(string line) => Row(_birth, birthHeader, line);
 

@@ -22,6 +22,10 @@ public sealed class RecordWriter : IDisposable
     private readonly int _dataColumns;
     /// <summary>Format 1: chain_prev is written beside chain_hash.</summary>
     private readonly bool _storesPrev;
+    /// <summary>Format 3: the chain head is written on the last row of each write only (chain_head).</summary>
+    private readonly bool _headOnly;
+    /// <summary>Format 3: where in the pending buffer the last row's (empty) chain_head field begins.</summary>
+    private long _lastHeadPos = -1;
     /// <summary>Rows are written once this much is buffered, even between flushes.</summary>
     private const int PendingLimit = 1 << 20;
     private readonly MemoryStream _pending = new(PendingLimit + (1 << 16));
@@ -39,7 +43,9 @@ public sealed class RecordWriter : IDisposable
 
     public string Name { get; }
     /// <summary>The file is of format 1 (chain_prev stored; see <see cref="TrailFile.LegacyDataColumns"/>).</summary>
-    public bool Legacy { get; }
+    public bool Legacy => Format == 1;
+    /// <summary>The format the file is written in (1, 2, or 3 for a file with chain_head; see <see cref="TrailSchema.Format"/>).</summary>
+    public int Format { get; }
     /// <summary>Rows appended by this writer (data and chain events) that reached the file.</summary>
     public long Rows { get { Settle(); return _rows; } private set => _rows = value; }
     /// <summary>Sequence number and hash of the last row appended (maybe not yet flushed).</summary>
@@ -71,15 +77,17 @@ public sealed class RecordWriter : IDisposable
     /// <summary>
     /// Appends to <paramref name="file"/> in the format it already has: a file of format 1 (its legacy header,
     /// with chain_prev) goes on in format 1, so a state directory of an earlier release keeps one format per file.
-    /// A new file is written in the current format, or in format 1 when <paramref name="legacy"/> asks for it.
+    /// A new file is written in the current format, or in format 1 when <paramref name="legacy"/> asks for it
+    /// (format 2 when <paramref name="format2"/> does: benchmarks side by side).
     /// </summary>
-    public RecordWriter(StateDirectory dir, TrailFile file, Func<long, string, string>? seal = null, bool background = false, bool legacy = false)
+    public RecordWriter(StateDirectory dir, TrailFile file, Func<long, string, string>? seal = null, bool background = false, bool legacy = false, bool format2 = false)
     {
         Name = file.Name;
         var name = file.Name;
         _seal = seal;
         _hash = new ChainHash(name);
-        var header = legacy ? file.LegacyHeaderLine : file.HeaderLine;
+        var header = legacy ? file.LegacyHeaderLine : format2 ? file.Format2HeaderLine : file.HeaderLine;
+        var format = file.FormatOf(header);
         _file = dir.OpenChained(name);
         try
         {
@@ -94,31 +102,31 @@ public sealed class RecordWriter : IDisposable
             else
             {
                 var (firstLine, lastLine) = FirstAndLastLine();
-                if (firstLine == file.LegacyHeaderLine)
-                {
-                    legacy = true;
-                }
-                else if (firstLine != file.HeaderLine)
+                format = file.FormatOf(firstLine);
+                if (format == 0)
                 {
                     throw new StateDirectoryException($"{dir.FilePath(name)} has a different header than this version writes; move it aside or use another --state-dir");
                 }
-                else
-                {
-                    legacy = false;
-                }
+                legacy = format == 1;
                 if (lastLine is not null)
                 {
                     var fields = lastLine.Split('\t');
                     var hashIdx = fields.Length - (seal is null ? 1 : 2);
                     var seqIdx = hashIdx - (legacy ? 3 : 2);
+                    var head = fields[hashIdx];
+                    if (seqIdx >= 1 && format == 3 && head.Length == 0)
+                    {
+                        // A write cut short (a crash) can end the file on a row whose head is derived: derive it.
+                        head = HeadRecovery.Recompute(_file, name, seal is not null) ?? "";
+                    }
                     if (seqIdx < 1 || !long.TryParse(fields[seqIdx], NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
-                        || fields[hashIdx].Length != ChainHash.HexLength || !Ascii.IsValid(fields[hashIdx]))
+                        || head.Length != ChainHash.HexLength || !Ascii.IsValid(head))
                     {
                         throw new StateDirectoryException($"the last record of {dir.FilePath(name)} is not a chained row; run 'n3ttrace verify' and move the file aside");
                     }
                     Seq = CommittedSeq = seq;
                     Rows = 0;
-                    Head = CommittedHead = fields[hashIdx];
+                    Head = CommittedHead = head;
                     LastEventAtOpen = fields[seqIdx + 1];
                     LastTsAtOpen = fields[0];
                 }
@@ -129,8 +137,10 @@ public sealed class RecordWriter : IDisposable
             _file.Dispose();
             throw;
         }
-        Legacy = _storesPrev = legacy;
-        _dataColumns = (legacy ? file.LegacyDataColumns ?? file.DataColumns : file.DataColumns).Count;
+        Format = format;
+        _storesPrev = legacy;
+        _headOnly = format == 3 && seal is null;
+        _dataColumns = file.DataColumnsOf(format).Count;
         if (background)
         {
             _background = new BackgroundAppender(name, AppendRow, toDisk => WriteAndSync(toDisk));
@@ -206,7 +216,14 @@ public sealed class RecordWriter : IDisposable
         _headText = null;
         _pending.Write(_storesPrev ? body : body[..stored]);
         _pending.WriteByte((byte)'\t');
-        _pending.Write(_head);
+        if (_headOnly)
+        {
+            _lastHeadPos = _pending.Length; // filled in if this row ends the write (see WritePending)
+        }
+        else
+        {
+            _pending.Write(_head);
+        }
         _seq++;
         if (_seal is not null)
         {
@@ -295,6 +312,15 @@ public sealed class RecordWriter : IDisposable
         if (_pending.Length == 0)
         {
             return true;
+        }
+        if (_headOnly && _lastHeadPos >= 0)
+        {
+            // The last row of each write carries the full head: a reader or a restart finds it on the last line.
+            _pending.SetLength(_lastHeadPos);
+            _pending.Position = _lastHeadPos;
+            _pending.Write(_head);
+            _pending.WriteByte((byte)'\n');
+            _lastHeadPos = -1;
         }
         try
         {

@@ -9,12 +9,13 @@ namespace N3ttrace.Trail;
 /// </summary>
 public sealed class RowJoin
 {
-    private enum Source { Stored, Certificate, Reasons, Proto }
+    private enum Source { Stored, Certificate, Reasons, Proto, Coded }
 
     private readonly (Source Kind, int Index)[] _plan;
     private readonly int _certColumn = -1;
     private readonly int _reasonsColumn = -1;
     private readonly TrailDictionary _dictionary;
+    private readonly string[] _names;
 
     public string HeaderLine { get; }
     public IReadOnlyDictionary<string, int> Header { get; }
@@ -27,8 +28,11 @@ public sealed class RowJoin
         _reasonsColumn = stored.GetValueOrDefault(ReasonColumns.Id, -1);
         var chain = stored.Keys.Where(ChainColumns.IsChainColumn).OrderBy(k => stored[k]);
         IReadOnlyList<string> columns = [.. view, .. chain];
+        // Format 3 birth records store enumerated columns as codes.
+        var coded = _certColumn >= 0 && stored.ContainsKey(BirthRecordColumns.FailTs);
+        _names = columns.ToArray();
         _plan = columns.Select(c =>
-            stored.TryGetValue(c, out var i) ? (Source.Stored, i)
+            stored.TryGetValue(c, out var i) ? (coded && CompactCodes.Columns.Contains(c) ? Source.Coded : Source.Stored, i)
             : c == ReasonColumns.Text && _reasonsColumn >= 0 ? (Source.Reasons, 0)
             : c == BirthRecordColumns.Proto && _certColumn >= 0 ? (Source.Proto, 0)
             : _certColumn >= 0 && IndexOf(ProcessCertificateColumns.Joined, c) is var j and >= 0 ? (Source.Certificate, j)
@@ -86,6 +90,7 @@ public sealed class RowJoin
             f[i] = kind switch
             {
                 Source.Stored => index >= 0 ? stored[index] : "",
+                Source.Coded => CompactCodes.Decode(_names[i], stored[index]),
                 Source.Certificate => cert?[index] ?? "",
                 Source.Reasons => reasons ?? "",
                 Source.Proto => stored[_certColumn].Length > 0 ? BirthRecordColumns.Tcp : "", // a data row (chain events have no certificate)

@@ -58,6 +58,28 @@ public static class TimelineColumns
         return v;
     }
 
+    /// <summary>
+    /// A death row as format 3 stores it: only what the birth record does not hold (ts, event, conn_id, duration_s and
+    /// the byte counts); readers fill in the rest from the connection's birth record and last level row (TimelineMerge).
+    /// </summary>
+    public static string[] DeathValues(DateTime ts, Connection c)
+    {
+        var v = new string[StoredNames.Count];
+        Array.Fill(v, "");
+        v[0] = Timestamp.ToRecord(ts);
+        v[1] = Death;
+        v[2] = c.ConnId;
+        v[DurationIndex] = Timestamp.Seconds(c.EndBootNs!.Value - c.BirthBootNs);
+        v[^2] = c.BytesSent.ToString(CultureInfo.InvariantCulture);
+        v[^1] = c.BytesReceived.ToString(CultureInfo.InvariantCulture);
+        return v;
+    }
+
+    public const int DurationIndex = 4;
+
+    /// <summary>The columns a format-3 death row leaves empty, filled in by readers from the connection's earlier rows.</summary>
+    public static readonly IReadOnlyList<string> Derived = ["birth_ts", "pid", "comm", "ancestry_id", "remote_masked", "remote_hash", "rport", "level", "score", "purpose", ReasonColumns.Id];
+
     /// <summary>A row of format 1 (a state directory of an earlier release goes on in its format).</summary>
     public static string[] LegacyValues(string evt, DateTime ts, Connection c, long nowBootNs) =>
     [

@@ -20,6 +20,9 @@ public sealed record TrailOptions
     /// side by side with the current format and for migration tests. An existing directory keeps its format anyway.</summary>
     public bool WriteFormat1 { get; init; }
 
+    /// <summary>Write a new state directory in format 2 (chain_hash on every row, timeline birth rows): benchmarks side by side.</summary>
+    public bool WriteFormat2 { get; init; }
+
     /// <summary>
     /// Set when capture resumes a pinned kernel side that has been capturing without a break since this time (it
     /// outlived the last run): the time since the last run's end is then no not-running gap (what the kernel lost

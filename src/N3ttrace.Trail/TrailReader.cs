@@ -80,12 +80,16 @@ public sealed class TrailReader(TrailDictionary? dictionary = null)
         HeaderLine = header;
         var map = TsvRow.Header(header);
         Header = map;
-        var join = RowJoin.Needed(map) ? RowJoin.For(map, dictionary ?? DictionaryBeside(stream)) : null;
+        var dict = RowJoin.Needed(map) ? dictionary ?? DictionaryBeside(stream) : TrailDictionary.Empty;
+        var join = RowJoin.Needed(map) ? RowJoin.For(map, dict) : null;
         if (join is not null)
         {
             HeaderLine = join.HeaderLine;
             Header = join.Header;
         }
+        // Format 3: the timeline gets its birth and fail rows back from the birth records beside it.
+        using var births = TimelineMerge.Applies(map) ? BirthsBeside(stream) : null;
+        var merge = TimelineMerge.Applies(map) ? new TimelineMerge(map, births?.Header, births?.Rows() ?? [], dict) : null;
         string? line;
         while ((line = reader.ReadLine()) is not null)
         {
@@ -96,18 +100,40 @@ public sealed class TrailReader(TrailDictionary? dictionary = null)
                 continue;
             }
             Rows++;
-            if (join is null)
+            if (merge is null)
             {
-                yield return new TrailRow(map, fields, line);
+                yield return Row(map, join, fields, line);
+                continue;
             }
-            else
+            foreach (var f in merge.Before(fields))
             {
-                var joined = join.Fields(fields);
-                Unresolved = join.Unresolved;
-                yield return new TrailRow(join.Header, joined, string.Join('\t', joined));
+                yield return Row(map, join, f, null);
+            }
+        }
+        if (merge is not null)
+        {
+            foreach (var f in merge.Rest())
+            {
+                yield return Row(map, join, f, null);
             }
         }
     }
+
+    private TrailRow Row(IReadOnlyDictionary<string, int> map, RowJoin? join, string[] fields, string? line)
+    {
+        if (join is null)
+        {
+            return new TrailRow(map, fields, line ?? string.Join('\t', fields));
+        }
+        var joined = join.Fields(fields);
+        Unresolved = join.Unresolved;
+        return new TrailRow(join.Header, joined, string.Join('\t', joined));
+    }
+
+    private static StoredRows? BirthsBeside(Stream stream) =>
+        stream is FileStream { Name: var name } && Path.IsPathRooted(name) && Path.Combine(Path.GetDirectoryName(name)!, StateDirectory.BirthRecordsFile) is var p && File.Exists(p)
+            ? new StoredRows(OpenShared(p))
+            : null;
 
     /// <summary>Format-2 rows whose process certificate or reasons text is not in the trail (those fields are empty).</summary>
     public long Unresolved { get; private set; }

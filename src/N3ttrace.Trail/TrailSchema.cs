@@ -8,8 +8,8 @@ namespace N3ttrace.Trail;
 /// </summary>
 public static class TrailSchema
 {
-    public static readonly TrailFile BirthRecords = new(StateDirectory.BirthRecordsFile, BirthRecordColumns.StoredNames, Sealed: false, BirthRecordColumns.Names);
-    public static readonly TrailFile Timeline = new(StateDirectory.TimelineFile, TimelineColumns.StoredNames, Sealed: false, TimelineColumns.LegacyNames);
+    public static readonly TrailFile BirthRecords = new(StateDirectory.BirthRecordsFile, BirthRecordColumns.Format3Names, Sealed: false, BirthRecordColumns.Names, HeadOnly: true, BirthRecordColumns.StoredNames);
+    public static readonly TrailFile Timeline = new(StateDirectory.TimelineFile, TimelineColumns.StoredNames, Sealed: false, TimelineColumns.LegacyNames, HeadOnly: true);
     /// <summary>Format 2: the process certificates birth records point to (process_cert).</summary>
     public static readonly TrailFile Processes = new(ProcessCertificateColumns.FileName, ProcessCertificateColumns.Names, Sealed: false);
     /// <summary>Format 2: the reasons texts birth and timeline rows point to (reasons_id).</summary>
@@ -23,10 +23,12 @@ public static class TrailSchema
     public static IReadOnlyList<TrailFile> SealedFiles { get; } = [BirthRecords, Timeline, Processes, Reasons];
 
     /// <summary>
-    /// The trail format: 2 since process certificates are stored once (processes.tsv, reasons.tsv, no chain_prev).
-    /// Format 1 (every birth record complete, chain_prev beside chain_hash) is still read, verified and appended to.
+    /// The trail format: 3 since birth records and the timeline store the chain head only on the last row of each
+    /// write (chain_head), the timeline has no birth rows (the birth record is the birth) and death and fail rows
+    /// store only what is not in the birth record. 2: process certificates stored once (processes.tsv, reasons.tsv,
+    /// no chain_prev). Formats 1 and 2 are still read, verified and appended to in their own format.
     /// </summary>
-    public const int Format = 2;
+    public const int Format = 3;
 
     /// <summary>A row that carries data (a birth, a timeline event, a checkpoint, a baseline pair), not a chain event.</summary>
     public static bool IsDataRow(TrailRow row) => row[ChainColumns.EventColumn].Length == 0;

@@ -44,9 +44,14 @@ public sealed class TrailSink : PipelineSink
         // The two busy files encode and hash their rows on threads of their own: the pipeline thread
         // only hands fields over, and waits for them at each tick's flush (the barrier before sealing).
         // A state directory of an earlier release (format 1) goes on in its format: every file keeps one format.
-        _births = new RecordWriter(dir, TrailSchema.BirthRecords, background: true, legacy: _opt.WriteFormat1);
+        _births = new RecordWriter(dir, TrailSchema.BirthRecords, background: true, legacy: _opt.WriteFormat1, format2: _opt.WriteFormat2);
         Legacy = _births.Legacy;
-        _timeline = new RecordWriter(dir, TrailSchema.Timeline, background: true, legacy: Legacy);
+        _timeline = new RecordWriter(dir, TrailSchema.Timeline, background: true, legacy: Legacy, format2: _births.Format == 2);
+        if (_timeline.Format != _births.Format)
+        {
+            throw new StateDirectoryException($"the trail files in {dir.Path} are of different formats; move them aside or use another --state-dir");
+        }
+        Format = _births.Format;
         _checkpoints = new RecordWriter(dir, TrailSchema.Checkpoints, (_, hash) => _key!.Mac(hash), legacy: Legacy);
         if (_timeline.Legacy != Legacy || _checkpoints.Legacy != Legacy)
         {
@@ -132,6 +137,8 @@ public sealed class TrailSink : PipelineSink
     public long BirthRows => _births.Rows;
     /// <summary>The state directory is of format 1 (an earlier release): rows are written in that format.</summary>
     public bool Legacy { get; }
+    /// <summary>The format rows are written in (<see cref="TrailSchema.Format"/> in a new directory, else the directory's).</summary>
+    public int Format { get; }
     /// <summary>Process certificates written by this run (format 2).</summary>
     public long ProcessCertificates => _processes?.Written ?? 0;
     public long WriteFailures => _data.Sum(w => w.WriteFailures) + _checkpoints.WriteFailures;
@@ -179,8 +186,11 @@ public sealed class TrailSink : PipelineSink
         {
             return;
         }
-        _births.Append(BirthValues(c));
-        _timeline.Append(TimelineValues(TimelineColumns.Birth, c.BirthUtc, c, c.BirthBootNs));
+        _births.Append(BirthValues(c, failed: false));
+        if (Format < 3)
+        {
+            _timeline.Append(TimelineValues(TimelineColumns.Birth, c.BirthUtc, c, c.BirthBootNs)); // format 3: the birth record is the birth
+        }
     }
 
     public override void OnFail(Connection c)
@@ -189,18 +199,23 @@ public sealed class TrailSink : PipelineSink
         {
             return;
         }
-        _births.Append(BirthValues(c));
-        _timeline.Append(TimelineValues(TimelineColumns.Fail, c.EndUtc!.Value, c, c.EndBootNs!.Value));
+        _births.Append(BirthValues(c, failed: true));
+        if (Format < 3)
+        {
+            _timeline.Append(TimelineValues(TimelineColumns.Fail, c.EndUtc!.Value, c, c.EndBootNs!.Value)); // format 3: in the birth record
+        }
     }
 
     public override void OnDeath(Connection c) =>
-        _timeline.Append(TimelineValues(TimelineColumns.Death, c.EndUtc!.Value, c, c.EndBootNs!.Value));
+        _timeline.Append(Format < 3 ? TimelineValues(TimelineColumns.Death, c.EndUtc!.Value, c, c.EndBootNs!.Value) : TimelineColumns.DeathValues(c.EndUtc!.Value, c));
 
     /// <summary>Format 2: the socket's own fields and the ids of its process certificate and reasons (each written once).</summary>
-    private string[] BirthValues(Connection c) =>
-        _processes is null
-            ? BirthRecordColumns.Values(c)
-            : BirthRecordColumns.StoredValues(c, _processes.Intern(ProcessCertificateColumns.Values(c), _opt.UtcNow(), c.Context), ReasonsId(c));
+    private string[] BirthValues(Connection c, bool failed) =>
+        _processes is null ? BirthRecordColumns.Values(c)
+        : Format < 3 ? BirthRecordColumns.StoredValues(c, Certificate(c), ReasonsId(c))
+        : BirthRecordColumns.Format3Values(c, Certificate(c), ReasonsId(c), failed);
+
+    private string Certificate(Connection c) => _processes!.Intern(ProcessCertificateColumns.Values(c), _opt.UtcNow(), c.Context);
 
     private string[] TimelineValues(string evt, DateTime ts, Connection c, long nowBootNs) =>
         _reasons is null ? TimelineColumns.LegacyValues(evt, ts, c, nowBootNs) : TimelineColumns.StoredValues(evt, ts, c, nowBootNs, ReasonsId(c));
@@ -307,6 +322,11 @@ public sealed class TrailSink : PipelineSink
         if (_timelineRowsAtKeyframe >= 0 && since < Math.Max(_opt.KeyframeEveryRows, 2L * view.Active.Count))
         {
             return;
+        }
+        if (Format >= 3)
+        {
+            // The same mark in the birth records: readers place the births written before it before the keyframe.
+            _births.AppendEvent(TimelineColumns.KeyframeBegin, now);
         }
         _timeline.Append(TimelineColumns.Marker(TimelineColumns.KeyframeBegin, now, Legacy));
         foreach (var c in view.Active)

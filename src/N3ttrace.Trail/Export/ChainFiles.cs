@@ -51,7 +51,8 @@ public static class ChainFiles
         {
             return null;
         }
-        var col = Array.IndexOf(lines[0].Split('\t'), "chain_hash");
+        var header = lines[0].Split('\t');
+        var col = Array.IndexOf(header, ChainColumns.Hash) is var h and >= 0 ? h : Array.IndexOf(header, ChainColumns.Head); // format 3: on the last row
         var last = lines[^1].Split('\t');
         return col >= 0 && col < last.Length ? last[col] : null;
     }

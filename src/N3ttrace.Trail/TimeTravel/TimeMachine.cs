@@ -48,15 +48,15 @@ public static class TimeMachine
         string? lastTs = null;
         fs.Seek(start, SeekOrigin.Begin);
         using var reader = new ByteLineReader(fs);
+        // Format 3: birth and fail rows come from the birth records, from the mark written with this keyframe on.
+        using var births = TimelineMerge.Applies(col) ? OpenBirths(path) : null;
+        var merge = TimelineMerge.Applies(col)
+            ? new TimelineMerge(col, births?.Header, births is null ? [] : births.Rows(BirthsFrom(births, fs, start, dataStart)), TrailDictionary.Load(Path.GetDirectoryName(Path.GetFullPath(path))!))
+            : null;
         var inKeyframe = false;
-        while (reader.Next(out var raw, out var terminated))
+        foreach (var f in Rows(reader, merge, col.Count))
         {
-            if (!terminated)
-            {
-                break; // a line being written right now
-            }
             rows++;
-            var f = Encoding.UTF8.GetString(raw).Split('\t');
             if (f.Length < col.Count || !TryTs(f[0], out var ts))
             {
                 continue;
@@ -152,6 +152,68 @@ public static class TimeMachine
         }
         var list = result.Values.OrderBy(c => c.Birth).ThenBy(c => c.ConnId, StringComparer.Ordinal).ToList();
         return new AtResult(t1, t2, list, rows, running, firstTs, lastTs);
+    }
+
+    /// <summary>The timeline's complete lines from where the reader stands, split; merged with the births in format 3.</summary>
+    private static IEnumerable<string[]> Rows(ByteLineReader reader, TimelineMerge? merge, int columns)
+    {
+        while (reader.Next(out var raw, out var terminated))
+        {
+            if (!terminated)
+            {
+                break; // a line being written right now
+            }
+            var f = Encoding.UTF8.GetString(raw).Split('\t');
+            if (merge is null || f.Length != columns)
+            {
+                yield return f;
+                continue;
+            }
+            foreach (var m in merge.Before(f))
+            {
+                yield return m;
+            }
+        }
+        if (merge is not null)
+        {
+            foreach (var m in merge.Rest())
+            {
+                yield return m;
+            }
+        }
+    }
+
+    private static StoredRows? OpenBirths(string timelinePath)
+    {
+        var p = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(timelinePath))!, StateDirectory.BirthRecordsFile);
+        return File.Exists(p) ? new StoredRows(TrailReader.OpenShared(p, bufferSize: 1 << 16)) : null;
+    }
+
+    /// <summary>Where the births of a replay from <paramref name="start"/> begin: the birth records' mark of that keyframe.</summary>
+    private static long BirthsFrom(StoredRows births, FileStream timeline, long start, long dataStart)
+    {
+        if (start <= dataStart || ReadLineAt(timeline, start, out _)?.Split('\t')[0] is not { } mark || !TryTs(mark, out var t))
+        {
+            return births.DataStart;
+        }
+        var b = births.Stream;
+        // The mark is a chain event: its ts, then empty data columns (a data row has its conn_id).
+        var pattern = Encoding.ASCII.GetBytes("\n" + mark + new string('\t', births.Header.Count - ChainColumns.Names.Count));
+        const int chunk = 1 << 20;
+        var buf = new byte[chunk + pattern.Length];
+        var end = Math.Min(b.Length, SearchOffset(b, births.DataStart, t) + chunk);
+        for (var round = 0; round < 64 && end > births.DataStart; round++)
+        {
+            var begin = Math.Max(births.DataStart - 1, end - chunk);
+            var n = RandomAccess.Read(b.SafeFileHandle, buf.AsSpan(0, (int)Math.Min(buf.Length, b.Length - begin)), begin);
+            var i = buf.AsSpan(0, n).LastIndexOf(pattern);
+            if (i >= 0)
+            {
+                return begin + i + 1;
+            }
+            end = begin + pattern.Length;
+        }
+        return births.DataStart; // not found: every birth before the keyframe is replayed (slower, same result)
     }
 
     private static AliveConnection Parse(string[] f, Dictionary<string, int> col, DateTime? death) => new(

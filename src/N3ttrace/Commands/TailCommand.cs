@@ -97,6 +97,8 @@ internal static class TailCommand
             var birthRows = new Dictionary<string, TrailRow>(StringComparer.Ordinal);
             // Format 2: rows are joined to their process certificates and reasons, re-read whenever those files grew.
             var joins = new FollowedJoin(dir, birthHeader, timelineHeader);
+            // Format 3: births and failed connects are in the birth records only; merged back into the timeline here.
+            var merge = TimelineMerge.Applies(timelineHeader) ? new TimelineMerge(timelineHeader, birthHeader, [], TrailDictionary.Empty) : null;
             var version = ExportCommand.ProductVersion;
             var bootUtc = new BootClock().ToUtc(0);
             var host = HostFacts.Read(bootUtc);
@@ -115,7 +117,7 @@ internal static class TailCommand
                         birthRows[row["conn_id"]] = row;
                     }
                 }
-                foreach (var line in lines)
+                foreach (var line in TimelineLines(merge, joins, birthLines, lines))
                 {
                     var evt = joins.Timeline(line);
                     if (sinceRecord is not null && string.CompareOrdinal(evt["ts"], sinceRecord) < 0)
@@ -163,6 +165,28 @@ internal static class TailCommand
             }
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The timeline lines of one poll; in format 3 with the birth and fail rows the birth records hold.</summary>
+    private static List<string> TimelineLines(TimelineMerge? merge, FollowedJoin joins, IReadOnlyList<string> birthLines, IReadOnlyList<string> lines)
+    {
+        if (merge is null)
+        {
+            return [.. lines];
+        }
+        merge.Dictionary = joins.Dictionary;
+        foreach (var b in birthLines)
+        {
+            merge.Push(b.Split('\t'));
+        }
+        var merged = new List<string>();
+        foreach (var line in lines)
+        {
+            var f = line.Split('\t');
+            merged.AddRange(f.Length == merge.Columns ? merge.Before(f).Select(m => string.Join('\t', m)) : [line]);
+        }
+        merged.AddRange(merge.Rest().Select(m => string.Join('\t', m)));
+        return merged;
     }
 
     /// <summary>TS EVENT LEVEL conn_id CONN pid PID COMM REMOTE:PORT PURPOSE [lifetime] -- reasons</summary>

@@ -44,8 +44,8 @@ public class ProcessCertificateTests
             var births = Rows(dir, StateDirectory.BirthRecordsFile, out var reader);
             Assert.Equal(w.Lives.Count, births.Count);
             Assert.Equal(0, reader.Unresolved);
-            // Readers see the columns of a complete birth certificate, and no chain_prev.
-            Assert.Equal([.. BirthRecordColumns.Names, .. ChainColumns.Names], reader.HeaderLine.Split('\t'));
+            // Readers see the columns of a complete birth certificate, and no chain_prev (format 3: chain_head).
+            Assert.Equal([.. BirthRecordColumns.Names, .. ChainColumns.HeadNames], reader.HeaderLine.Split('\t'));
             foreach (var b in births)
             {
                 var life = w.Lives.Single(l => l.ConnId == b["conn_id"]);

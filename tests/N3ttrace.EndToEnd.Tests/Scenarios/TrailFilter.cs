@@ -18,6 +18,10 @@ internal static class TrailFilter
         var col = Array.IndexOf(header, "rport");
         Assert.True(col >= 0, $"{path} has no rport column");
         var stored = TsvRow.Header(string.Join('\t', header));
+        if (TimelineMerge.Applies(stored))
+        {
+            return Merged(path, wanted); // format 3: births and a death's rport are in the birth records
+        }
         var join = RowJoin.Needed(stored) ? RowJoin.For(stored, TrailDictionary.Load(Path.GetDirectoryName(Path.GetFullPath(path))!)) : null;
         var names = join is null ? header : join.HeaderLine.Split('\t');
         var rows = new List<Dictionary<string, string>>();
@@ -38,6 +42,20 @@ internal static class TrailFilter
                 row[names[i]] = System.Text.Encoding.UTF8.GetString(TextEscaper.Unescape(f[i]));
             }
             rows.Add(row);
+        }
+        return rows;
+    }
+
+    private static List<Dictionary<string, string>> Merged(string path, HashSet<string> wanted)
+    {
+        using var stream = TrailReader.OpenShared(path);
+        var rows = new List<Dictionary<string, string>>();
+        foreach (var row in new TrailReader().Read(stream))
+        {
+            if (wanted.Contains(row["rport"]))
+            {
+                rows.Add(row.Columns().ToDictionary(c => c.Name, c => System.Text.Encoding.UTF8.GetString(TextEscaper.Unescape(c.Value)), StringComparer.Ordinal));
+            }
         }
         return rows;
     }
