@@ -42,7 +42,12 @@ public sealed class BundleTarget : IFuzzTarget, IDisposable
         }
         var mutated = Gzip(Mutator.Apply(tar, steps, Gunzip(donor) ?? donor));
         // Now and then something after the gzip stream: a second member, or garbage.
-        return steps[0].Value % 7 == 0 ? [.. mutated, .. Mutator.Apply(mutated, steps, donor)[..Math.Min(4096, mutated.Length)]] : mutated;
+        if (steps[0].Value % 7 != 0)
+        {
+            return mutated;
+        }
+        var tail = Mutator.Apply(mutated, steps, donor);
+        return [.. mutated, .. tail[..Math.Min(4096, tail.Length)]];
     }
 
     public void Execute(byte[] input)

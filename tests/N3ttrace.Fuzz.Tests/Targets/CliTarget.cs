@@ -122,8 +122,9 @@ public sealed partial class CliTarget : IFuzzTarget, IDisposable
             .Replace("@CONN@", _trail.FirstConnId, StringComparison.Ordinal)
             .Replace("@STATE@", _trail.Dir.Path, StringComparison.Ordinal)
             .Replace("@BUNDLE@", _bundle, StringComparison.Ordinal)
+            .Replace("@WORK@", _work, StringComparison.Ordinal)
             .Replace("..", ".", StringComparison.Ordinal);
-        if (arg.Contains('/') && arg != _trail.Dir.Path && !arg.StartsWith(_work + "/", StringComparison.Ordinal))
+        if (arg.Contains('/') && arg != _trail.Dir.Path && arg != "@" + _work && !arg.StartsWith(_work + "/", StringComparison.Ordinal))
         {
             arg = arg.Replace('/', '_');
         }

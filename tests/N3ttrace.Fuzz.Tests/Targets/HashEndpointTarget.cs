@@ -12,8 +12,8 @@ namespace N3ttrace.Fuzz.Tests.Targets;
 /// </summary>
 public sealed class HashEndpointTarget : IFuzzTarget
 {
-    /// <summary>A list of every port as ints, with growth slack: what any port list may cost.</summary>
-    private const long PortListBytes = 2 * 65536 * sizeof(int) + 64 * 1024;
+    /// <summary>What any port list may cost: every port once as an int, the list's doublings before it, and change.</summary>
+    private const long PortListBytes = 1024 * 1024;
 
     private readonly EndpointPrivacy _privacy = new(new byte[32]);
 
