@@ -56,6 +56,7 @@ public sealed class TrailTarget : IFuzzTarget
                 VerifyKey.TryParse(Encoding.UTF8.GetString(keyText), out key);
             }
             // Each reader may end only with what its command catches and reports in one line (exit 1).
+            string? connId = null;
             Documented(Reading, () =>
             {
                 foreach (var name in new[] { StateDirectory.BirthRecordsFile, StateDirectory.TimelineFile, CheckpointColumns.FileName })
@@ -69,7 +70,16 @@ public sealed class TrailTarget : IFuzzTarget
                     foreach (var row in reader.Read(s))
                     {
                         _ = row.Columns().Count();
+                        connId ??= row.Get("conn_id") is { Length: > 0 } id && TrailSchema.IsDataRow(row) ? id : null;
                     }
+                }
+            });
+            // explain: every row of one connection, unescaped.
+            Documented(Reading, () =>
+            {
+                foreach (var name in new[] { StateDirectory.BirthRecordsFile, StateDirectory.TimelineFile })
+                {
+                    TrailRows.ForConnection(dir, name, connId ?? "");
                 }
             });
             Documented(Querying, () => BirthRecordQuery.Run(dir.FilePath(StateDirectory.BirthRecordsFile), dir.FilePath(StateDirectory.TimelineFile), new QueryFilter()));
