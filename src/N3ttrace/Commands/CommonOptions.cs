@@ -22,6 +22,11 @@ internal static class CommonOptions
             {
                 r.AddError("--state-dir must not be empty ('.' is the current directory)");
             }
+            else if (r.GetValueOrDefault<string>()?.Contains('\0') == true)
+            {
+                // Not from argv, but a config file line can hold one.
+                r.AddError("--state-dir must not contain a NUL byte");
+            }
         });
         return option;
     }

@@ -118,7 +118,8 @@ public sealed partial class CliTarget : IFuzzTarget, IDisposable
     /// </summary>
     private string Sanitize(string arg)
     {
-        arg = arg.Replace("@KEY@", _trail.Key.ToString(), StringComparison.Ordinal)
+        // argv cannot hold a NUL (the kernel passes C strings); the config file path is covered by --state-dir's check.
+        arg = arg.Replace("\0", "", StringComparison.Ordinal).Replace("@KEY@", _trail.Key.ToString(), StringComparison.Ordinal)
             .Replace("@CONN@", _trail.FirstConnId, StringComparison.Ordinal)
             .Replace("@STATE@", _trail.Dir.Path, StringComparison.Ordinal)
             .Replace("@BUNDLE@", _bundle, StringComparison.Ordinal)
