@@ -101,6 +101,10 @@ public sealed partial class CliTarget : IFuzzTarget, IDisposable
         }
         if (parse.Errors.Count > 0 && !Cli.Commands.CommandExamples.IsHelp(parse))
         {
+            foreach (var e in parse.Errors)
+            {
+                Console.Error.WriteLine($"n3ttrace: {e.Message}");
+            }
             return 2;
         }
         if (ParseOnly.Contains(parse.CommandResult.Command.Name) && !Cli.Commands.CommandExamples.IsHelp(parse))
