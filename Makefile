@@ -24,7 +24,7 @@ DEB_PACKAGES := clang llvm libbpf-dev libbpf1 bpftool libbpf-tools make gcc tmux
   openssh-server openssh-client cron at supervisor rsync git
 RUN_ARGS ?=
 
-.PHONY: build bpf deps run test unit-test bench publish publish-arm64-managed clean doctor
+.PHONY: build bpf deps run test unit-test bench publish publish-arm64-managed clean doctor fuzz
 
 ## deps: install missing Debian packages (needs root; skipped when all are present)
 deps:
@@ -63,6 +63,15 @@ doctor: publish
 ## test: unit tests and the end-to-end tests that load the real eBPF programs (and run the published binary)
 test: build publish
 	CONFIG=$(CONFIG) bash tests/run.sh
+
+## fuzz: every fuzz target (tests/N3ttrace.Fuzz.Tests) for FUZZ_SECONDS each with a new seed (FUZZ_SEED to replay one);
+## a crashing input is written to tests/N3ttrace.Fuzz.Tests/FuzzCorpus/<target>/ (commit it: `make test` replays it) and fails the run
+FUZZ_SECONDS ?= 600
+fuzz:
+	@mkdir -p artifacts && rm -f artifacts/fuzz-stats.tsv
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_STATS=$(CURDIR)/artifacts/fuzz-stats.tsv $(DOTNET) test tests/N3ttrace.Fuzz.Tests/N3ttrace.Fuzz.Tests.csproj \
+	  -c $(CONFIG) --nologo --filter "Category=Fuzz" --logger "console;verbosity=normal"; rc=$$?; \
+	  printf 'target\texecs\tseconds\tcrashes\tseed\n'; cat artifacts/fuzz-stats.tsv; exit $$rc
 
 bench: build publish
 	bash bench/run.sh

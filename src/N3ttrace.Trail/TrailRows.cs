@@ -27,7 +27,15 @@ public static class TrailRows
             var row = new Dictionary<string, string>(r.Header.Count, StringComparer.Ordinal);
             foreach (var (name, value) in r.Columns())
             {
-                row[name] = Lineage.ArgvText.Decode(TextEscaper.Unescape(value));
+                try
+                {
+                    row[name] = Lineage.ArgvText.Decode(TextEscaper.Unescape(value));
+                }
+                catch (FormatException e)
+                {
+                    // A field no writer could have escaped so: the trail is damaged (exit 1), not a crash.
+                    throw new InvalidDataException($"{dir.FilePath(file)}: column {TextEscaper.Escape(name)} of {TextEscaper.Escape(connId)}: {e.Message}");
+                }
             }
             rows.Add(row);
         }

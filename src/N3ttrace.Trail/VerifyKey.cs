@@ -15,6 +15,12 @@ public sealed record VerifyKey(byte[] Seed, long T0Unix, long EpochSeconds)
     private static readonly byte[] EvolveTag = Encoding.ASCII.GetBytes("n3ttrace-evolve-v1\n");
     private static readonly byte[] MacTag = Encoding.ASCII.GetBytes("n3ttrace-seal-v1\n");
 
+    /// <summary>A trail starts before 2200 (as every time n3ttrace reads) and seals at most every 30 days (run's
+    /// --seal-interval): a key outside that is mistyped, refused before any date arithmetic can overflow.</summary>
+    private const long MaxT0Unix = 7_258_118_400;
+    private const long MaxEpochSeconds = 366L * 86400;
+    private static readonly long MaxUnixSeconds = (long)(DateTime.MaxValue - DateTime.UnixEpoch).TotalSeconds;
+
     public override string ToString() =>
         $"n3v1-{Convert.ToHexStringLower(Seed)}-{T0Unix.ToString(CultureInfo.InvariantCulture)}-{EpochSeconds.ToString(CultureInfo.InvariantCulture)}";
 
@@ -24,7 +30,8 @@ public sealed record VerifyKey(byte[] Seed, long T0Unix, long EpochSeconds)
         var p = text.Trim().Split('-');
         if (p.Length != 4 || p[0] != "n3v1" || p[1].Length != 64
             || !long.TryParse(p[2], NumberStyles.None, CultureInfo.InvariantCulture, out var t0)
-            || !long.TryParse(p[3], NumberStyles.None, CultureInfo.InvariantCulture, out var len) || len <= 0)
+            || !long.TryParse(p[3], NumberStyles.None, CultureInfo.InvariantCulture, out var len) || len <= 0
+            || t0 > MaxT0Unix || len > MaxEpochSeconds)
         {
             return false;
         }
@@ -52,7 +59,11 @@ public sealed record VerifyKey(byte[] Seed, long T0Unix, long EpochSeconds)
     public static string Mac(byte[] epochKey, long epoch, string chainHash) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(epochKey, (byte[])[.. MacTag, .. Encoding.ASCII.GetBytes($"{epoch.ToString(CultureInfo.InvariantCulture)}\n{chainHash}")]));
 
-    public DateTime EpochStart(long epoch) => DateTime.UnixEpoch.AddSeconds(T0Unix + epoch * EpochSeconds);
+    /// <summary>Start of an epoch; DateTime.MaxValue for an epoch number (read from a damaged trail) past its range.</summary>
+    public DateTime EpochStart(long epoch) =>
+        epoch < 0 ? DateTime.UnixEpoch
+        : epoch > (MaxUnixSeconds - T0Unix) / EpochSeconds ? DateTime.MaxValue
+        : DateTime.UnixEpoch.AddSeconds(T0Unix + epoch * EpochSeconds);
 
     /// <summary>Key of an epoch, derived forward from the seed (cached walk: epochs are asked in rising order).</summary>
     public byte[] KeyFor(long epoch)

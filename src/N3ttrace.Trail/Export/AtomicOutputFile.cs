@@ -22,6 +22,10 @@ public sealed class AtomicOutputFile : IDisposable
     /// <exception cref="IOException">With a message naming the path and the reason.</exception>
     public static AtomicOutputFile Create(string path, bool overwrite)
     {
+        if (path.Length == 0)
+        {
+            throw new IOException("cannot write '': the output file name is empty");
+        }
         var full = System.IO.Path.GetFullPath(path);
         var dir = System.IO.Path.GetDirectoryName(full)!;
         if (!Directory.Exists(dir))

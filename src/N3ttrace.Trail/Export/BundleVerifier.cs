@@ -111,7 +111,8 @@ public static class BundleVerifier
             var chained = rel.StartsWith(BundleLayout.ChainDir + "/", StringComparison.Ordinal);
             string? spillPath = chained ? Path.Combine(spillDir, $"{entries.Count}.tsv") : null;
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            using var keep = small ? new MemoryStream((int)e.Size) : null;
+            // Grown as bytes arrive, not sized by the header: a declared 16 MiB that never comes costs nothing.
+            using var keep = small ? new MemoryStream((int)Math.Min(e.Size, 1 << 16)) : null;
             using var spill = spillPath is null ? null : new FileStream(spillPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
             long lines = 0;
             int n;

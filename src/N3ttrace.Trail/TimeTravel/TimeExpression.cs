@@ -129,15 +129,16 @@ public static partial class TimeExpression
         return unit != TimeSpan.Zero;
     }
 
-    [GeneratedRegex(@"^-\s*(\d+(?:\.\d+)?)\s*([a-z]+)$")]
+    // [0-9], not \d: \d matches every Unicode digit (U+0663, an Arabic-Indic 3), which double.Parse then refuses by throwing.
+    [GeneratedRegex(@"^-\s*([0-9]+(?:\.[0-9]+)?)\s*([a-z]+)$")]
     private static partial Regex ShortRelative();
 
-    [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*([a-z]+)\s+ago$")]
+    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)\s*([a-z]+)\s+ago$")]
     private static partial Regex LongRelative();
 
-    [GeneratedRegex(@"^(yesterday|today)\s+(\d{1,2}:\d{2}(?::\d{2})?)$")]
+    [GeneratedRegex(@"^(yesterday|today)\s+([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)$")]
     private static partial Regex DayAndClock();
 
-    [GeneratedRegex(@"[+-]\d{2}:?\d{2}$")]
+    [GeneratedRegex(@"[+-][0-9]{2}:?[0-9]{2}$")]
     private static partial Regex ZoneSuffix();
 }

@@ -36,6 +36,8 @@ internal static class HashEndpointCommand
     public static List<int>? ParsePorts(string list)
     {
         var result = new List<int>();
+        // Each port once: a list repeating 1-65535 would otherwise grow without bound (and print every row again).
+        var seen = new bool[65536];
         foreach (var part in list.Split(','))
         {
             var range = part.Split('-');
@@ -46,7 +48,11 @@ internal static class HashEndpointCommand
             }
             for (var p = lo; p <= hi; p++)
             {
-                result.Add(p);
+                if (!seen[p])
+                {
+                    seen[p] = true;
+                    result.Add(p);
+                }
             }
         }
         return result;

@@ -127,6 +127,11 @@ internal static class VerifyCommand
             Console.Error.WriteLine("n3ttrace: --verify-key is not a verification key (expected n3v1-<64 hex>-<start>-<seconds>)");
             return ExitCodes.Usage;
         }
+        if (path.Length == 0)
+        {
+            Console.Error.WriteLine("n3ttrace: --bundle needs the path of a bundle (.tar.gz)");
+            return ExitCodes.Usage;
+        }
         FileStream fs;
         try
         {

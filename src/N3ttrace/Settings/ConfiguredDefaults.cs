@@ -16,13 +16,17 @@ internal static class ConfiguredDefaults
     public const string RunCommandName = "run";
     private const string SharedOption = "--state-dir";
 
+    /// <summary>No response files: "@PATH" would make the parser read any file (a directory, /dev/zero) as arguments,
+    /// which threw past every handler or read without bound. An argument starting with '@' is just text.</summary>
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
+
     public static string EnvName(string option) => "N3TTRACE_" + option.TrimStart('-').Replace('-', '_').ToUpperInvariant();
 
     /// <summary>Parses args, re-parsing with the configured values of the options the command line did not give.</summary>
     /// <param name="file">The config file's settings (see <see cref="ConfigFile"/>).</param>
     public static ParseResult Parse(RootCommand root, string[] args, Func<string, string?> env, IReadOnlyDictionary<string, string> file)
     {
-        var parse = root.Parse(args);
+        var parse = root.Parse(args, Parsing);
         if (parse.Errors.Count > 0 || parse.CommandResult.Command is not { } command || command == root)
         {
             return parse;
@@ -54,6 +58,6 @@ internal static class ConfiguredDefaults
                 extra.AddRange(value.Length == 0 ? [option.Name, value] : [$"{option.Name}={value}"]);
             }
         }
-        return extra.Count == 0 ? parse : root.Parse([.. args, .. extra]);
+        return extra.Count == 0 ? parse : root.Parse([.. args, .. extra], Parsing);
     }
 }

@@ -1,0 +1,13 @@
+namespace N3ttrace.Fuzz.Tests.Harness;
+
+public enum MutationKind
+{
+    FlipBit,
+    SetByte,
+    InsertToken,
+    Delete,
+    Duplicate,
+    Splice,
+    Truncate,
+    OverwriteToken,
+}
