@@ -64,8 +64,9 @@ internal sealed unsafe class KernelPrograms : IDisposable
     internal const string StatsMap = "n3t_stats";
     internal const string CtlMap = "n3t_ctl";
     private const string ExecScratchMap = "n3t_exec_scratch";
+    internal const string ListenMap = "n3t_listen";
     /// <summary>Every map, pinned so the state the programs share (sockets in flight) is visible and outlives a run.</summary>
-    internal static readonly string[] PinnedMaps = [EventsMap, StatsMap, CtlMap, "n3t_conns", "n3t_seen", ExecScratchMap];
+    internal static readonly string[] PinnedMaps = [EventsMap, StatsMap, CtlMap, "n3t_conns", "n3t_seen", ExecScratchMap, ListenMap];
     /// <summary>Pinned links are named after their program: link_n3t_sock_state_btf (bpffs allows no dot in a name).</summary>
     internal const string LinkPrefix = "link_";
 

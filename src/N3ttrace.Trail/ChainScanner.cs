@@ -28,14 +28,18 @@ internal sealed class ChainScanner
     private readonly string _file;
     private readonly byte[] _header;
     private readonly byte[] _legacyHeader;
+    /// <summary>Format 2 before its latest columns (direction): as valid as the current header.</summary>
+    private readonly byte[]? _previousHeader;
     /// <summary>Format 1: chain_prev is stored in each row.</summary>
     private bool _storesPrev;
     private readonly bool _sealed;
     private readonly VerifyReport _report;
     private readonly ChainSummary _summary;
 
-    public ChainScanner(string file, IReadOnlyList<string> dataColumns, bool sealedFile, VerifyReport report, ChainSummary summary, IReadOnlyList<string>? legacyDataColumns = null)
+    public ChainScanner(string file, IReadOnlyList<string> dataColumns, bool sealedFile, VerifyReport report, ChainSummary summary, IReadOnlyList<string>? legacyDataColumns = null,
+        IReadOnlyList<string>? previousDataColumns = null)
     {
+        _previousHeader = previousDataColumns is null ? null : Encoding.UTF8.GetBytes(string.Join('\t', ChainColumns.With(previousDataColumns, sealedFile)));
         _file = file;
         _header = Encoding.UTF8.GetBytes(string.Join('\t', ChainColumns.With(dataColumns, sealedFile)));
         _legacyHeader = Encoding.UTF8.GetBytes(string.Join('\t', ChainColumns.With(legacyDataColumns ?? dataColumns, sealedFile, legacy: true)));
@@ -60,7 +64,7 @@ internal sealed class ChainScanner
             return;
         }
         _storesPrev = header.SequenceEqual(_legacyHeader) || (!header.SequenceEqual(_header) && header.IndexOf("\tchain_prev\t"u8) >= 0);
-        if (!(header.SequenceEqual(_header) || header.SequenceEqual(_legacyHeader)) || !headerDone)
+        if (!(header.SequenceEqual(_header) || header.SequenceEqual(_legacyHeader) || (_previousHeader is not null && header.SequenceEqual(_previousHeader))) || !headerDone)
         {
             Add(1, DamageKind.Edit, "the header line differs from the one n3ttrace writes");
         }

@@ -20,6 +20,8 @@ public sealed record QueryFilter
     public string? Purpose { get; init; }
     /// <summary>NORMAL, ANOMALY or THREAT, against the latest verdict.</summary>
     public string? Level { get; init; }
+    /// <summary>outbound, inbound or listen (rows of a trail older than the column are outbound).</summary>
+    public N3ttrace.Connections.FlowDirection? Direction { get; init; }
 
     public static bool Matches(string? pattern, string value)
     {

@@ -20,6 +20,10 @@ public sealed class RecordWriter : IDisposable
     private readonly ChainHash _hash;
     private readonly Func<long, string, string>? _seal;
     private readonly int _dataColumns;
+    /// <summary>Columns a caller's row has; more than the file's when it predates the latest columns (see _projection).</summary>
+    private readonly int _fullColumns;
+    /// <summary>For a file written before the latest columns: where each of its columns is in a caller's row.</summary>
+    private readonly int[]? _projection;
     /// <summary>Format 1: chain_prev is written beside chain_hash.</summary>
     private readonly bool _storesPrev;
     /// <summary>Rows are written once this much is buffered, even between flushes.</summary>
@@ -98,6 +102,12 @@ public sealed class RecordWriter : IDisposable
                 {
                     legacy = true;
                 }
+                else if (file.PreviousDataColumns is { } previous && firstLine == file.PreviousHeaderLine)
+                {
+                    // Written before the latest columns: rows go on with the file's own columns.
+                    _projection = previous.Select(n => IndexOf(file.DataColumns, n)).ToArray();
+                    legacy = false;
+                }
                 else if (firstLine != file.HeaderLine)
                 {
                     throw new StateDirectoryException($"{dir.FilePath(name)} has a different header than this version writes; move it aside or use another --state-dir");
@@ -131,10 +141,27 @@ public sealed class RecordWriter : IDisposable
         }
         Legacy = _storesPrev = legacy;
         _dataColumns = (legacy ? file.LegacyDataColumns ?? file.DataColumns : file.DataColumns).Count;
+        _fullColumns = _dataColumns;
+        if (_projection is not null)
+        {
+            _dataColumns = _projection.Length;
+        }
         if (background)
         {
             _background = new BackgroundAppender(name, AppendRow, toDisk => WriteAndSync(toDisk));
         }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> list, string name)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == name)
+            {
+                return i;
+            }
+        }
+        throw new InvalidOperationException($"column {name} is not among the current columns");
     }
 
     /// <summary>Waits for rows still being encoded: the chain state is read only when settled.</summary>
@@ -160,6 +187,15 @@ public sealed class RecordWriter : IDisposable
     private void Enqueue(IReadOnlyList<string> fields, string chainEvent)
     {
         Enqueued++;
+        if (_projection is not null && fields.Count == _fullColumns)
+        {
+            var own = new string[_projection.Length];
+            for (var i = 0; i < own.Length; i++)
+            {
+                own[i] = fields[_projection[i]];
+            }
+            fields = own;
+        }
         if (_background is null)
         {
             AppendRow(fields, chainEvent);

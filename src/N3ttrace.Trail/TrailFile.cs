@@ -15,6 +15,14 @@ public sealed record TrailFile(string Name, IReadOnlyList<string> DataColumns, b
     /// <summary>The header of this file in format 1 (data columns, chain columns with chain_prev).</summary>
     public string LegacyHeaderLine => string.Join('\t', ChainColumns.With(LegacyDataColumns ?? DataColumns, Sealed, legacy: true));
 
+    /// <summary>
+    /// The data columns format-2 files had before the latest columns were added (direction): such a file is read,
+    /// verified and appended to with its own columns (the newer ones left out of its rows). Null: none.
+    /// </summary>
+    public IReadOnlyList<string>? PreviousDataColumns { get; init; }
+
+    public string? PreviousHeaderLine => PreviousDataColumns is null ? null : string.Join('\t', ChainColumns.With(PreviousDataColumns, Sealed));
+
     /// <summary>Index of chain_event: empty in a data row, the event (start, stop, ...) in a chain row.</summary>
     public int ChainEventIndex => DataColumns.Count + 1;
 }

@@ -8,8 +8,14 @@ namespace N3ttrace.Trail;
 /// </summary>
 public static class TrailSchema
 {
-    public static readonly TrailFile BirthRecords = new(StateDirectory.BirthRecordsFile, BirthRecordColumns.StoredNames, Sealed: false, BirthRecordColumns.Names);
-    public static readonly TrailFile Timeline = new(StateDirectory.TimelineFile, TimelineColumns.StoredNames, Sealed: false, TimelineColumns.LegacyNames);
+    public static readonly TrailFile BirthRecords = new(StateDirectory.BirthRecordsFile, BirthRecordColumns.StoredNames, Sealed: false, BirthRecordColumns.Format1Names)
+    {
+        PreviousDataColumns = BirthRecordColumns.StoredNamesBeforeDirection,
+    };
+    public static readonly TrailFile Timeline = new(StateDirectory.TimelineFile, TimelineColumns.StoredNames, Sealed: false, TimelineColumns.LegacyNames)
+    {
+        PreviousDataColumns = TimelineColumns.StoredNamesBeforeDirection,
+    };
     /// <summary>Format 2: the process certificates birth records point to (process_cert).</summary>
     public static readonly TrailFile Processes = new(ProcessCertificateColumns.FileName, ProcessCertificateColumns.Names, Sealed: false);
     /// <summary>Format 2: the reasons texts birth and timeline rows point to (reasons_id).</summary>

@@ -199,7 +199,7 @@ public sealed class TrailSink : PipelineSink
     /// <summary>Format 2: the socket's own fields and the ids of its process certificate and reasons (each written once).</summary>
     private string[] BirthValues(Connection c) =>
         _processes is null
-            ? BirthRecordColumns.Values(c)
+            ? BirthRecordColumns.Format1Values(c)
             : BirthRecordColumns.StoredValues(c, _processes.Intern(ProcessCertificateColumns.Values(c), _opt.UtcNow(), c.Context), ReasonsId(c));
 
     private string[] TimelineValues(string evt, DateTime ts, Connection c, long nowBootNs) =>

@@ -5,7 +5,7 @@ using N3ttrace.Lineage;
 namespace N3ttrace.Connections;
 
 /// <summary>
-/// One outbound socket from birth to death, with the process context frozen at birth.
+/// One socket from birth to death (an outbound or accepted connection, or a listener: <see cref="Direction"/>), with the process context frozen at birth.
 /// The raw remote address lives only here, in memory; files get RemoteMasked and RemoteHash.
 /// </summary>
 public sealed class Connection
@@ -13,6 +13,7 @@ public sealed class Connection
     public required string ConnId { get; init; }
     public required ulong SocketKey { get; init; }
     public required string Source { get; init; }
+    public FlowDirection Direction { get; init; }
 
     public required long BirthBootNs { get; init; }
     public required DateTime BirthUtc { get; init; }
@@ -51,6 +52,8 @@ public sealed class Connection
     public ParentKnowledge ParentKnowledge { get; init; }
     /// <summary>Evidence about the process that rules may score: comm-renamed, argv0-mismatch, exe-deleted.</summary>
     public required IReadOnlyList<string> Facts { get; init; }
+    /// <summary>Outbound: what its process held on the server side at birth ("inbound", "listen", both, or empty).</summary>
+    public string Holds { get; init; } = "";
 
     public Verdict Verdict { get; set; } = Verdict.Unscored;
 
