@@ -747,6 +747,20 @@ int BPF_PROG(n3t_exec_raw, struct task_struct *task, pid_t old_pid, struct linux
 	return on_exec(task);
 }
 
+/* Only loaded by `doctor`: whether the task that accept()s could be seen at syscall exit (accepted
+ * connections are attributed to the listener's owner; a forked or pre-forked acceptor is not seen). */
+SEC("raw_tp/sys_exit")
+int BPF_PROG(n3t_probe_sysexit_rawprobe, struct pt_regs *regs, long ret)
+{
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(n3t_probe_sysexit_btfprobe, struct pt_regs *regs, long ret)
+{
+	return 0;
+}
+
 /* Only loaded by `doctor` to report whether fentry works on this kernel. */
 SEC("fentry/tcp_connect")
 int BPF_PROG(n3t_probe_fentry, struct sock *sk)

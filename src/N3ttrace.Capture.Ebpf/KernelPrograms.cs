@@ -17,6 +17,10 @@ public enum AttachMode
     RawTp,
     /// <summary>Only the fentry probe (doctor).</summary>
     FentryProbe,
+    /// <summary>Only the raw_tp sys_exit probe (doctor: could the accepting task be seen).</summary>
+    SysExitRawProbe,
+    /// <summary>Only the tp_btf sys_exit probe (doctor).</summary>
+    SysExitBtfProbe,
 }
 
 /// <summary>
@@ -118,6 +122,8 @@ internal sealed unsafe class KernelPrograms : IDisposable
         {
             AttachMode.TpBtf => "_btf",
             AttachMode.RawTp => "_raw",
+            AttachMode.SysExitRawProbe => "_sysexit_rawprobe",
+            AttachMode.SysExitBtfProbe => "_sysexit_btfprobe",
             _ => "_fentry",
         };
         var programs = new List<(nint Prog, string Name)>();

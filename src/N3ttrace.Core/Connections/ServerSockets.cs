@@ -14,6 +14,8 @@ public sealed class ServerSockets
     {
         public readonly List<Connection> Inbound = new(1);
         public int Listeners;
+        /// <summary>Live listening sockets per port (a server on IPv4 and IPv6 has two on one port).</summary>
+        public readonly Dictionary<int, int> ListenersByPort = [];
         /// <summary>Connections accepted per listening port, for as long as the process holds a server socket.</summary>
         public readonly Dictionary<int, int> AcceptedByPort = [];
     }
@@ -35,6 +37,7 @@ public sealed class ServerSockets
         if (c.Direction == FlowDirection.Listen)
         {
             h.Listeners++;
+            h.ListenersByPort[c.LocalPort] = h.ListenersByPort.GetValueOrDefault(c.LocalPort) + 1;
         }
         else
         {
@@ -52,6 +55,14 @@ public sealed class ServerSockets
         if (c.Direction == FlowDirection.Listen)
         {
             h.Listeners = Math.Max(0, h.Listeners - 1);
+            if (h.ListenersByPort.TryGetValue(c.LocalPort, out var n) && n > 1)
+            {
+                h.ListenersByPort[c.LocalPort] = n - 1;
+            }
+            else
+            {
+                h.ListenersByPort.Remove(c.LocalPort);
+            }
         }
         else
         {
@@ -66,6 +77,9 @@ public sealed class ServerSockets
     /// <summary>What a process holds now: live accepted connections and listening sockets.</summary>
     public (int Inbound, int Listeners) Holds(ProcessKey p) =>
         _byProcess.TryGetValue(p, out var h) ? (h.Inbound.Count, h.Listeners) : (0, 0);
+
+    /// <summary>On how many ports the process listens now.</summary>
+    public int ListeningPorts(ProcessKey p) => _byProcess.TryGetValue(p, out var h) ? h.ListenersByPort.Count : 0;
 
     /// <summary>The process's newest live accepted connection born at or before <paramref name="atBootNs"/>, with how many its port has accepted.</summary>
     public (Connection Inbound, int AcceptedOnPort)? NewestInbound(ProcessKey p, long atBootNs)

@@ -5,9 +5,13 @@ namespace N3ttrace.Inference;
 
 /// <summary>
 /// At an outbound connection's birth: a live accepted (inbound) connection held by the connecting process itself
-/// (<see cref="Depth"/> 0), or by a parent or grandparent that started the connecting process after accepting it
-/// (a relay that forks or runs a helper per client). <see cref="AcceptedOnPort"/>: how many connections that
-/// listening port has accepted so far; a service with many clients is not a one-shot relay.
+/// (<see cref="Depth"/> 0), or by a parent or grandparent that started the connecting process for that client (a
+/// relay that forks or runs a helper per client: socat fork, ncat --sh-exec). A helper counts only if it was
+/// started after the accept, in the holder's own session (a login, as under sshd, starts a new session: that is a
+/// user's command, not a helper), and the holder listens on at most one port (a process serving several listeners
+/// while it also launches programs is a service or a supervisor, and its children are not its clients' helpers).
+/// <see cref="AcceptedOnPort"/>: how many connections that listening port has accepted so far; a service with many
+/// clients is not a one-shot relay.
 /// </summary>
 public sealed record RelayFact(ProcessNode Holder, int Depth, Connection Inbound, double SecondsAfterAccept, int AcceptedOnPort)
 {
@@ -34,7 +38,8 @@ public sealed record RelayFact(ProcessNode Holder, int Depth, Connection Inbound
                 continue;
             }
             // A descendant counts only if it was started for this client (after the accept), not a worker that predates it.
-            if (depth > 0 && (long)node.Key.StartTicks * TickNs + TickNs < inbound.BirthBootNs)
+            if (depth > 0 && ((long)node.Key.StartTicks * TickNs + TickNs < inbound.BirthBootNs
+                || node.Context.Session != p.Context.Session || servers.ListeningPorts(p.Key) > 1))
             {
                 continue;
             }

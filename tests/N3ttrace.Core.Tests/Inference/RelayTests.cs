@@ -80,6 +80,15 @@ public class RelayTests
 
         var worker = NodeStartedAt(Make.Ctx("/usr/bin/python3", ["python3", "worker.py"]), listener, 2 * Sec);
         Assert.Null(RelayFact.Find(Make.Conn(worker, 10 * Sec + 50_000_000), servers, 10));
+
+        // A login (sshd's session child calls setsid): the command it runs is the user's, not a helper.
+        var login = NodeStartedAt(Make.Ctx("/usr/bin/curl", ["curl", "far"]) with { Session = 4242 }, sh, 10 * Sec + 40_000_000);
+        Assert.Null(RelayFact.Find(Make.Conn(login, 10 * Sec + 50_000_000), servers, 10));
+
+        // A holder serving on a second port is a service (or a supervisor) whose children are not its clients' helpers.
+        servers.OnBirth(Server(listener, FlowDirection.Listen, 1 * Sec, 6666));
+        Assert.Null(RelayFact.Find(Make.Conn(helper, 10 * Sec + 50_000_000), servers, 10));
+        Assert.NotNull(RelayFact.Find(Make.Conn(listener, 10 * Sec + 50_000_000), servers, 10)); // itself: still a relay fact
     }
 
     [Fact]
