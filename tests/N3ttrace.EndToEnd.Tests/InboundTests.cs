@@ -65,12 +65,12 @@ public class InboundTests
 
         var p = port.ToString(CultureInfo.InvariantCulture);
         var births = tracer.BirthRecords();
-        var listen = Assert.Single(births, r => r["direction"] == "listen" && r["local"] == $"127.0.0.1:{p}");
+        var listen = Assert.Single(births, r => r["direction"] == "listen" && r["local"] == $"127.0.0.0/24:{p}");
         Assert.Equal(server.Id.ToString(CultureInfo.InvariantCulture), listen["pid"]);
         Assert.Contains(marker, listen["cmdline"], StringComparison.Ordinal);
         Assert.Equal("0", listen["rport"]);
 
-        var inbound = births.Where(r => r["direction"] == "inbound" && r["local"] == $"127.0.0.1:{p}").ToList();
+        var inbound = births.Where(r => r["direction"] == "inbound" && r["local"] == $"127.0.0.0/24:{p}").ToList();
         var clientPorts = births.Where(r => r["direction"] == "outbound" && r["rport"] == p && r["pid"] == client.Id.ToString(CultureInfo.InvariantCulture))
             .Select(r => r["local"].Split(':')[1]).ToHashSet();
         Assert.Equal(N, clientPorts.Count);
@@ -115,7 +115,7 @@ public class InboundTests
         await tracer.StopAsync();
 
         var rec = Assert.Single(tracer.BirthRecords(), r => r["direction"] == "listen" && r["cmdline"].Contains(marker, StringComparison.Ordinal));
-        Assert.Equal($"127.0.0.1:{port}", rec["local"]);
+        Assert.Equal($"127.0.0.0/24:{port}", rec["local"]);
         Assert.Equal(sh.Id.ToString(CultureInfo.InvariantCulture), rec["pid"]);
         Assert.EndsWith("/perl", rec["exe"].Replace("5.", "", StringComparison.Ordinal).TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '.'), StringComparison.Ordinal);
         Assert.Equal("THREAT", rec["level"]);
@@ -169,7 +169,7 @@ public class InboundTests
             Assert.Equal("THREAT", r["level"]);
             Assert.Contains("relay +", r["reasons"], StringComparison.Ordinal);
         });
-        var inbound = births.Where(r => r["direction"] == "inbound" && r["local"] == $"127.0.0.1:{port}").ToList();
+        var inbound = births.Where(r => r["direction"] == "inbound" && r["local"] == $"127.0.0.0/24:{port}").ToList();
         Assert.NotEmpty(inbound);
         Assert.All(inbound, r => Assert.Equal(relay.Id.ToString(CultureInfo.InvariantCulture), r["pid"]));
     }

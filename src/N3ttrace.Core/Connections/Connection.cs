@@ -62,7 +62,16 @@ public sealed class Connection
     public static string EndpointFamily(IPAddress a) =>
         a.AddressFamily == AddressFamily.InterNetworkV6 && !a.IsIPv4MappedToIPv6 ? "ipv6" : "ipv4";
 
-    public string Local => Privacy.EndpointPrivacy.Canonical(LocalAddress, LocalPort);
+    /// <summary>
+    /// This host's side. A listener's or an accepted connection's local side is the address a client connected to:
+    /// on loopback or between hosts' records it is another record's remote endpoint, so it is masked like one
+    /// ("127.0.0.0/24:8080", "[::/48]:8080"); the port, which names the service, is kept.
+    /// </summary>
+    public string Local => Direction == FlowDirection.Outbound
+        ? Privacy.EndpointPrivacy.Canonical(LocalAddress, LocalPort)
+        : LocalAddress.AddressFamily == AddressFamily.InterNetworkV6 && !LocalAddress.IsIPv4MappedToIPv6
+            ? $"[{Privacy.EndpointPrivacy.Mask(LocalAddress)}]:{LocalPort}"
+            : $"{Privacy.EndpointPrivacy.Mask(LocalAddress)}:{LocalPort}";
 
     public double AgeSeconds(long nowBootNs) => ((EndBootNs ?? nowBootNs) - BirthBootNs) / 1e9;
 }
