@@ -46,7 +46,16 @@ struct {
 	__type(value, __u64);
 } n3t_ctl SEC(".maps");
 
-/* Identity of the task that called connect(), keyed by socket, until the socket closes. */
+/* conn_start.established: what the socket is. */
+enum sock_role {
+	ROLE_CONNECTING = 0, /* connect() called, not established */
+	ROLE_OUTBOUND = 1,   /* an established active open */
+	ROLE_LISTENER = 2,
+	ROLE_INBOUND = 3,    /* an established passive open (accepted) */
+};
+
+/* Identity of the task that called connect() or listen(), keyed by socket, until the socket closes.
+ * An accepted socket carries its listener's owner. */
 struct conn_start {
 	__u64 connect_ns;
 	__u64 start_ticks;
@@ -54,7 +63,7 @@ struct conn_start {
 	__u32 tgid;
 	__u32 tid;
 	__u32 uid;
-	__u32 established;
+	__u32 established; /* enum sock_role */
 	char comm[N3T_COMM_LEN];
 };
 
@@ -64,6 +73,19 @@ struct {
 	__type(key, __u64);
 	__type(value, struct conn_start);
 } n3t_conns SEC(".maps");
+
+/* A listener's owner by (netns, port), and the listening socket it belongs to. */
+struct listen_owner {
+	struct conn_start cs;
+	__u64 sock_id;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct n3t_listen_key);
+	__type(value, struct listen_owner);
+} n3t_listen SEC(".maps");
 
 /* Exec records are too large for the BPF stack: one scratch slot per CPU.
  * Tracepoints run with preemption disabled, so a slot is never shared. */
@@ -191,13 +213,49 @@ static __always_inline void emit_death(const struct sock *sk, __u64 key, int old
 
 static __always_inline void check_context(struct task_struct *task, __u32 tgid, __u64 start, __u64 now);
 
+static __always_inline bool is_self(struct task_struct *task, __u64 pid_tgid)
+{
+	/* The tracer never traces itself (its forwarder's connects would feed its own queue). */
+	__u32 self_slot = N3T_CTL_SELF_TGID;
+	__u64 *self = bpf_map_lookup_elem(&n3t_ctl, &self_slot);
+	if (self && *self == (pid_tgid >> 32)) {
+		__u32 start_slot = N3T_CTL_SELF_START;
+		__u64 *self_start = bpf_map_lookup_elem(&n3t_ctl, &start_slot);
+		if (self_start && *self_start == start_ticks_of(task))
+			return true;
+	}
+	return false;
+}
+
+/* The identity of the current task, which is asking for this socket (connect() or listen()). */
+static __always_inline void take_identity(struct conn_start *cs, __u64 pid_tgid, struct task_struct *task, __u64 now)
+{
+	cs->connect_ns = now;
+	cs->tgid = pid_tgid >> 32;
+	cs->tid = (__u32)pid_tgid;
+	cs->uid = (__u32)bpf_get_current_uid_gid();
+	cs->start_ticks = start_ticks_of(task);
+	cs->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(cs->comm, sizeof(cs->comm));
+}
+
+static __always_inline void listen_key_of(const struct sock *sk, struct n3t_listen_key *k)
+{
+	k->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	k->port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	k->_pad0 = 0;
+}
+
 static __always_inline int on_set_state(const struct sock *sk, int oldstate, int newstate)
 {
-	/* Only three transitions matter: connect (CLOSE->SYN_SENT), its success (SYN_SENT->ESTABLISHED)
-	 * and any end (->CLOSE). The rest (an accepted socket becoming established, FIN states) stop
-	 * here, before any map lookup: this runs several times per connection on a busy host. */
+	/* Five transitions matter: connect (CLOSE->SYN_SENT), its success (SYN_SENT->ESTABLISHED), listen()
+	 * (CLOSE->LISTEN), an accepted socket's handshake (SYN_RECV->ESTABLISHED) and any end (->CLOSE).
+	 * The rest (FIN states, a request becoming a child socket) stop here, before any map lookup: this
+	 * runs several times per connection on a busy host. */
 	bool connecting = oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT;
-	if (!connecting && newstate != TCP_CLOSE &&
+	bool listening = oldstate == TCP_CLOSE && newstate == TCP_LISTEN;
+	bool accepted = oldstate == TCP_SYN_RECV && newstate == TCP_ESTABLISHED;
+	if (!connecting && !listening && !accepted && newstate != TCP_CLOSE &&
 	    !(oldstate == TCP_SYN_SENT && newstate == TCP_ESTABLISHED))
 		return 0;
 	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
@@ -205,43 +263,69 @@ static __always_inline int on_set_state(const struct sock *sk, int oldstate, int
 	__u64 key = (__u64)sk;
 	__u64 now = bpf_ktime_get_boot_ns();
 
-	if (connecting) {
-		/* Inside connect(): the current task is the one that asked for this socket. */
+	if (connecting || listening) {
+		/* Inside connect() or listen(): the current task is the one that asked for this socket. */
 		struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 		__u64 pid_tgid = bpf_get_current_pid_tgid();
-		/* The tracer never traces itself (its forwarder's connects would feed its own queue). */
-		__u32 self_slot = N3T_CTL_SELF_TGID;
-		__u64 *self = bpf_map_lookup_elem(&n3t_ctl, &self_slot);
-		if (self && *self == (pid_tgid >> 32)) {
-			__u32 start_slot = N3T_CTL_SELF_START;
-			__u64 *self_start = bpf_map_lookup_elem(&n3t_ctl, &start_slot);
-			if (self_start && *self_start == start_ticks_of(task))
-				return 0;
-		}
+		if (is_self(task, pid_tgid))
+			return 0;
 		struct conn_start cs = {};
-		cs.connect_ns = now;
-		cs.tgid = pid_tgid >> 32;
-		cs.tid = (__u32)pid_tgid;
-		cs.uid = (__u32)bpf_get_current_uid_gid();
-		cs.start_ticks = start_ticks_of(task);
-		cs.cgroup_id = bpf_get_current_cgroup_id();
-		bpf_get_current_comm(cs.comm, sizeof(cs.comm));
+		take_identity(&cs, pid_tgid, task, now);
+		if (listening) {
+			cs.established = ROLE_LISTENER;
+			struct listen_owner lo = {};
+			struct n3t_listen_key lk;
+			lo.cs = cs;
+			lo.sock_id = key;
+			listen_key_of(sk, &lk);
+			if (bpf_map_update_elem(&n3t_listen, &lk, &lo, BPF_ANY))
+				stat_inc(N3T_STAT_MAP_FULL);
+		}
 		if (bpf_map_update_elem(&n3t_conns, &key, &cs, BPF_ANY))
 			stat_inc(N3T_STAT_MAP_FULL);
 		check_context(task, cs.tgid, cs.start_ticks, now);
+		if (listening)
+			emit_conn(N3T_LISTEN, sk, key, &cs, oldstate, now);
 		return 0;
 	}
 
-	/* An end or an established connect: one lookup; passive sockets end here. */
+	if (accepted) {
+		/* In softirq (or the listener owner's backlog processing): the current task is nobody's. The
+		 * listener's owner, found by port, is who the connection came to. */
+		struct n3t_listen_key lk;
+		listen_key_of(sk, &lk);
+		struct listen_owner *lo = bpf_map_lookup_elem(&n3t_listen, &lk);
+		struct conn_start cs = {};
+		if (lo)
+			cs = lo->cs;
+		else
+			stat_inc(N3T_STAT_UNOWNED);
+		cs.connect_ns = now;
+		cs.established = ROLE_INBOUND;
+		if (bpf_map_update_elem(&n3t_conns, &key, &cs, BPF_ANY))
+			stat_inc(N3T_STAT_MAP_FULL);
+		emit_conn(N3T_ACCEPT, sk, key, &cs, oldstate, now);
+		return 0;
+	}
+
+	/* An end or an established connect: one lookup; sockets not followed end here. */
 	struct conn_start *cs = bpf_map_lookup_elem(&n3t_conns, &key);
 	if (!cs)
 		return 0;
 
 	if (oldstate == TCP_SYN_SENT && newstate == TCP_ESTABLISHED) {
-		cs->established = 1;
+		cs->established = ROLE_OUTBOUND;
 		emit_conn(N3T_CONN_BIRTH, sk, key, cs, oldstate, now);
 	} else if (newstate == TCP_CLOSE) {
-		if (cs->established)
+		if (cs->established == ROLE_LISTENER) {
+			/* Forget the port's owner only if it is still this socket (SO_REUSEPORT siblings). */
+			struct n3t_listen_key lk;
+			listen_key_of(sk, &lk);
+			struct listen_owner *lo = bpf_map_lookup_elem(&n3t_listen, &lk);
+			if (lo && lo->sock_id == key)
+				bpf_map_delete_elem(&n3t_listen, &lk);
+		}
+		if (cs->established != ROLE_CONNECTING)
 			emit_death(sk, key, oldstate, now);
 		else
 			emit_conn(N3T_CONN_FAIL, sk, key, cs, oldstate, now);
@@ -669,6 +753,20 @@ SEC("raw_tp/sched_process_exec")
 int BPF_PROG(n3t_exec_raw, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
 	return on_exec(task);
+}
+
+/* Only loaded by `doctor`: whether the task that accept()s could be seen at syscall exit (accepted
+ * connections are attributed to the listener's owner; a forked or pre-forked acceptor is not seen). */
+SEC("raw_tp/sys_exit")
+int BPF_PROG(n3t_probe_sysexit_rawprobe, struct pt_regs *regs, long ret)
+{
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(n3t_probe_sysexit_btfprobe, struct pt_regs *regs, long ret)
+{
+	return 0;
 }
 
 /* Only loaded by `doctor` to report whether fentry works on this kernel. */

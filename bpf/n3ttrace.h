@@ -30,6 +30,9 @@ enum n3t_kind {
 	N3T_PROC_EXEC = 5,  /* followed by argv, env, cwd, exe bytes */
 	N3T_PROC_EXIT = 6,  /* the last thread of a process exited */
 	N3T_PROC_CTX = 7,   /* at connect: what changed since exec (cwd, deleted exe, argv); followed by cwd bytes */
+	N3T_LISTEN = 8,     /* CLOSE->LISTEN, in the task that called listen(): saddr/sport are the bound address */
+	N3T_ACCEPT = 9,     /* a passive open reached ESTABLISHED; the identity is the listener's owner (tgid 0: unknown) */
+	/* A listener's or an accepted socket's end is an N3T_CONN_DEATH with its sock_id. */
 };
 
 /* n3t_ctx.flags */
@@ -82,7 +85,8 @@ enum n3t_stat {
 	N3T_STAT_DROPPED = 1,   /* ring buffer full: record lost (must stay 0) */
 	N3T_STAT_MAP_FULL = 2,  /* connect could not be tracked: socket map full */
 	N3T_STAT_ORPHAN = 3,    /* ESTABLISHED/CLOSE of an active open whose connect predates the tracer */
-	N3T_STAT_MAX = 4,
+	N3T_STAT_UNOWNED = 4,   /* an accepted connection whose listener was not seen (opened before the tracer, unbound listen()) */
+	N3T_STAT_MAX = 5,
 };
 
 /*
@@ -99,7 +103,20 @@ enum n3t_ctl_slot {
 	N3T_CTL_MAX = 5,
 };
 
-/* Every record starts with kind; ts_ns is CLOCK_BOOTTIME nanoseconds. */
+/*
+ * Key of the map "n3t_listen": the listening port in its network namespace. An accepted socket's
+ * transition runs in softirq, where only its own addresses are at hand: this finds the listener's owner.
+ * User space also writes it, for listeners that predate the kernel side.
+ */
+struct n3t_listen_key {
+	__u32 netns;          /* network namespace inode (/proc/PID/ns/net) */
+	__u16 port;           /* host order */
+	__u16 _pad0;
+};
+
+/* Every record starts with kind; ts_ns is CLOCK_BOOTTIME nanoseconds.
+ * N3T_CONN_BIRTH/FAIL/DEATH, N3T_LISTEN and N3T_ACCEPT share it: for N3T_ACCEPT saddr/sport is the
+ * local (listening) side and daddr/dport the peer; for N3T_LISTEN daddr/dport are zero. */
 struct n3t_conn {
 	__u32 kind;
 	__u16 oldstate;       /* TCP state before the transition */

@@ -31,6 +31,14 @@ public static class KernelProbe
         var rawTp = TryLoad(AttachMode.RawTp, log, btf);
         checks.Add(("raw_tp", rawTp.Ok, rawTp.Detail));
         checks.Add(("ring buffer", tpBtf.Ok || rawTp.Ok, tpBtf.Ok || rawTp.Ok ? "BPF_MAP_TYPE_RINGBUF created" : "not tested: no program loaded"));
+        // Listeners (CLOSE->LISTEN, in listen()'s task) and accepted connections (SYN_RECV->ESTABLISHED) come from the same hook.
+        checks.Add(("listen + inbound TCP", tpBtf.Ok || rawTp.Ok, tpBtf.Ok || rawTp.Ok
+            ? "inet_sock_set_state LISTEN and SYN_RECV->ESTABLISHED: accepted connections attributed to the listener's owner"
+            : "needs tp_btf or raw_tp"));
+        var exitRaw = TryLoad(AttachMode.SysExitRawProbe, log, btf);
+        checks.Add(("raw_tp sys_exit", exitRaw.Ok, exitRaw.Detail + " (would show the task that accept()s; not used)"));
+        var exitBtf = TryLoad(AttachMode.SysExitBtfProbe, log, btf);
+        checks.Add(("tp_btf sys_exit", exitBtf.Ok, exitBtf.Detail + " (not used)"));
         var fentry = TryLoad(AttachMode.FentryProbe, log, btf);
         checks.Add(("fentry", fentry.Ok, fentry.Detail + " (optional, not used)"));
         var kprobe = Directory.Exists("/sys/bus/event_source/devices/kprobe");

@@ -17,6 +17,10 @@ public enum AttachMode
     RawTp,
     /// <summary>Only the fentry probe (doctor).</summary>
     FentryProbe,
+    /// <summary>Only the raw_tp sys_exit probe (doctor: could the accepting task be seen).</summary>
+    SysExitRawProbe,
+    /// <summary>Only the tp_btf sys_exit probe (doctor).</summary>
+    SysExitBtfProbe,
 }
 
 /// <summary>
@@ -64,8 +68,9 @@ internal sealed unsafe class KernelPrograms : IDisposable
     internal const string StatsMap = "n3t_stats";
     internal const string CtlMap = "n3t_ctl";
     private const string ExecScratchMap = "n3t_exec_scratch";
+    internal const string ListenMap = "n3t_listen";
     /// <summary>Every map, pinned so the state the programs share (sockets in flight) is visible and outlives a run.</summary>
-    internal static readonly string[] PinnedMaps = [EventsMap, StatsMap, CtlMap, "n3t_conns", "n3t_seen", ExecScratchMap];
+    internal static readonly string[] PinnedMaps = [EventsMap, StatsMap, CtlMap, "n3t_conns", "n3t_seen", ExecScratchMap, ListenMap];
     /// <summary>Pinned links are named after their program: link_n3t_sock_state_btf (bpffs allows no dot in a name).</summary>
     internal const string LinkPrefix = "link_";
 
@@ -117,6 +122,8 @@ internal sealed unsafe class KernelPrograms : IDisposable
         {
             AttachMode.TpBtf => "_btf",
             AttachMode.RawTp => "_raw",
+            AttachMode.SysExitRawProbe => "_sysexit_rawprobe",
+            AttachMode.SysExitBtfProbe => "_sysexit_btfprobe",
             _ => "_fentry",
         };
         var programs = new List<(nint Prog, string Name)>();

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using N3ttrace.Capture.Ebpf.Native;
+using N3ttrace.Connections;
 using N3ttrace.Events;
 using N3ttrace.Lineage;
 using N3ttrace.Capture.Proc.ProcFs;
@@ -35,7 +36,7 @@ internal sealed class RecordDecoder(Func<ulong, string> cgroupPath)
                 ConnRecord d = default; // only its prefix was sent
                 data[..ConnRecord.DeathSize].CopyTo(MemoryMarshal.AsBytes(new Span<ConnRecord>(ref d)));
                 return new ConnectionClosed((long)d.TsNs, d.SockId, d.BytesAcked, d.BytesReceived);
-            case EventKind.ConnBirth or EventKind.ConnFail when data.Length >= Marshal.SizeOf<ConnRecord>():
+            case EventKind.ConnBirth or EventKind.ConnFail or EventKind.Listen or EventKind.Accept when data.Length >= Marshal.SizeOf<ConnRecord>():
                 return DecodeConn(MemoryMarshal.Read<ConnRecord>(data));
             case EventKind.ProcFork when data.Length >= Marshal.SizeOf<ForkRecord>():
                 var f = MemoryMarshal.Read<ForkRecord>(data);
@@ -64,14 +65,19 @@ internal sealed class RecordDecoder(Func<ulong, string> cgroupPath)
 
     private unsafe CaptureEvent DecodeConn(ConnRecord r)
     {
-        var owner = new SocketOwner(new ProcessKey((int)r.Tgid, r.StartTicks), (int)r.Tid, r.Uid, Comm(new ReadOnlySpan<byte>(r.Comm, 16)));
+        // An accepted connection whose listener the kernel side never saw carries no owner (tgid 0).
+        var owner = r.Tgid == 0 ? null : new SocketOwner(new ProcessKey((int)r.Tgid, r.StartTicks), (int)r.Tid, r.Uid, Comm(new ReadOnlySpan<byte>(r.Comm, 16)));
         var v4 = r.Family == AfInet;
         var local = new IPAddress(new ReadOnlySpan<byte>(r.Saddr, v4 ? 4 : 16));
         var remote = new IPAddress(new ReadOnlySpan<byte>(r.Daddr, v4 ? 4 : 16));
         var ep = new SocketEndpoints(local, r.Sport, remote, r.Dport);
-        return (EventKind)r.Kind == EventKind.ConnBirth
-            ? new ConnectionOpened((long)r.ConnectNs, r.SockId, ep, owner, (long)r.TsNs, false, 0)
-            : new ConnectionFailed((long)r.TsNs, r.SockId, ep, owner, (long)r.ConnectNs);
+        return (EventKind)r.Kind switch
+        {
+            EventKind.ConnBirth => new ConnectionOpened((long)r.ConnectNs, r.SockId, ep, owner, (long)r.TsNs, false, 0),
+            EventKind.Listen => new ConnectionOpened((long)r.TsNs, r.SockId, ep, owner, (long)r.TsNs, false, 0, FlowDirection.Listen),
+            EventKind.Accept => new ConnectionOpened((long)r.TsNs, r.SockId, ep, owner, (long)r.TsNs, false, 0, FlowDirection.Inbound),
+            _ => new ConnectionFailed((long)r.TsNs, r.SockId, ep, owner, (long)r.ConnectNs),
+        };
     }
 
     /// <summary>A busy process connects again and again under the same comm: decode it once.</summary>

@@ -19,6 +19,8 @@ public static class BirthRecordColumns
         ("birth", c => c.BirthBeforeStart ? "before-start" : c.ResolutionMs > 0 ? "polled" : "exact"),
         ("resolution_ms", c => c.ResolutionMs.ToString(CultureInfo.InvariantCulture)),
         ("proto", _ => "tcp"),
+        (Direction, c => FlowDirections.Name(c.Direction)),
+        (Holds, c => c.Holds),
         ("family", c => c.Family),
         ("local", c => c.Local),
         ("remote_masked", c => c.RemoteMasked),
@@ -54,9 +56,21 @@ public static class BirthRecordColumns
 
     public static IReadOnlyList<string> Names { get; } = All.Select(c => c.Name).ToArray();
 
+    /// <summary>The columns of format 1 (every birth record complete; no direction yet).</summary>
+    public static IReadOnlyList<string> Format1Names { get; } = Names.Where(n => n is not Direction and not Holds).ToArray();
+
+    private static readonly Func<Connection, string>[] Format1Getters = Format1Names.Select(n => All.First(c => c.Name == n).Value).ToArray();
+
+    /// <summary>A format-1 row (a state directory of an earlier release goes on in its format).</summary>
+    public static string[] Format1Values(Connection c) => Format1Getters.Select(g => g(c)).ToArray();
+
     public const string ProcessCert = "process_cert";
     public const string Proto = "proto";
     public const string Tcp = "tcp";
+    /// <summary>outbound, inbound or listen; a trail written before the column reads as outbound (<see cref="RowJoin"/>).</summary>
+    public const string Direction = "direction";
+    /// <summary>An outbound connection's process also held, at birth: inbound, listen, both or nothing (a relay's mark).</summary>
+    public const string Holds = "holds";
 
     /// <summary>What birth_records.tsv stores per socket (format 2): what belongs to the socket, not to its process.</summary>
     public static IReadOnlyList<string> StoredNames { get; } =
@@ -94,6 +108,9 @@ public static class BirthRecordColumns
 
     private static readonly (string Column, int Index)[] Coded =
         CompactCodes.Columns.Select(c => (c, Format3Names.ToList().IndexOf(c))).ToArray();
+
+    /// <summary>What format-2 files stored before the direction column (still read, verified and appended to).</summary>
+    public static IReadOnlyList<string> StoredNamesBeforeDirection { get; } = StoredNames.Where(n => n is not Direction and not Holds).ToArray();
 
     private static readonly Func<Connection, string>[] StoredOwn =
         StoredNames.Where(n => n != ProcessCert && n != ReasonColumns.Id).Select(n => All.First(c => c.Name == n).Value).ToArray();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using N3ttrace.Connections;
 using N3ttrace.Time;
 
 namespace N3ttrace.Trail;
@@ -25,8 +26,17 @@ public static class BirthRecordQuery
         var pid = q.Pid?.ToString(CultureInfo.InvariantCulture);
         var port = q.Port?.ToString(CultureInfo.InvariantCulture);
         var uid = q.Uid?.ToString(CultureInfo.InvariantCulture);
+        var directionCol = bc[BirthRecordColumns.Direction];
         foreach (var f in DataRows(birthRecordsPath, BirthRecordColumns.Names))
         {
+            if (f[directionCol].Length == 0)
+            {
+                f[directionCol] = FlowDirections.Outbound; // a trail older than the column: outbound connections only
+            }
+            if (q.Direction is { } d && f[directionCol] != FlowDirections.Name(d))
+            {
+                continue;
+            }
             var ts = f[bc["ts"]];
             if ((since is not null && string.CompareOrdinal(ts, since) < 0) || (until is not null && string.CompareOrdinal(ts, until) >= 0)
                 || (pid is not null && f[bc["pid"]] != pid) || (port is not null && f[bc["rport"]] != port) || (uid is not null && f[bc["uid"]] != uid)

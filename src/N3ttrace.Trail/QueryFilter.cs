@@ -22,6 +22,8 @@ public sealed record QueryFilter
     public string? Purpose { get; init; }
     /// <summary>NORMAL, ANOMALY or THREAT: the latest verdict at this level or above, as `tail --level` and the live view.</summary>
     public string? Level { get; init; }
+    /// <summary>outbound, inbound or listen (rows of a trail older than the column are outbound).</summary>
+    public N3ttrace.Connections.FlowDirection? Direction { get; init; }
 
     /// <summary>True when <paramref name="level"/> is <paramref name="minimum"/> or higher (no minimum: always).</summary>
     public static bool AtOrAbove(string level, string? minimum) =>

@@ -1,3 +1,5 @@
+using N3ttrace.Connections;
+
 namespace N3ttrace.Trail;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace N3ttrace.Trail;
 /// </summary>
 public sealed class RowJoin
 {
-    private enum Source { Stored, Certificate, Reasons, Proto, Coded }
+    private enum Source { Stored, Certificate, Reasons, Proto, Coded, Outbound }
 
     private readonly (Source Kind, int Index)[] _plan;
     private readonly int _certColumn = -1;
@@ -35,6 +37,7 @@ public sealed class RowJoin
             stored.TryGetValue(c, out var i) ? (coded && CompactCodes.Columns.Contains(c) ? Source.Coded : Source.Stored, i)
             : c == ReasonColumns.Text && _reasonsColumn >= 0 ? (Source.Reasons, 0)
             : c == BirthRecordColumns.Proto && _certColumn >= 0 ? (Source.Proto, 0)
+            : c == BirthRecordColumns.Direction && _certColumn >= 0 ? (Source.Outbound, 0)
             : _certColumn >= 0 && IndexOf(ProcessCertificateColumns.Joined, c) is var j and >= 0 ? (Source.Certificate, j)
             : (Source.Stored, -1)).ToArray();
         HeaderLine = string.Join('\t', columns);
@@ -94,6 +97,7 @@ public sealed class RowJoin
                 Source.Certificate => cert?[index] ?? "",
                 Source.Reasons => reasons ?? "",
                 Source.Proto => stored[_certColumn].Length > 0 ? BirthRecordColumns.Tcp : "", // a data row (chain events have no certificate)
+                Source.Outbound => stored[_certColumn].Length > 0 ? FlowDirections.Outbound : "", // stored before the direction column: outbound only
                 _ => "",
             };
         }

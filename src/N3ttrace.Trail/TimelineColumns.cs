@@ -18,9 +18,15 @@ public static class TimelineColumns
     public const string BytesSent = "bytes_sent";
     public const string BytesReceived = "bytes_received";
 
-    public static readonly IReadOnlyList<string> Names = [.. LegacyNames, BytesSent, BytesReceived];
+    /// <summary>outbound, inbound or listen; absent from timelines written before it (read as outbound).</summary>
+    public const string Direction = BirthRecordColumns.Direction;
+
+    public static readonly IReadOnlyList<string> Names = [.. LegacyNames, BytesSent, BytesReceived, Direction];
 
     public static readonly IReadOnlyList<string> StoredNames = Names.Select(n => n == ReasonColumns.Text ? ReasonColumns.Id : n).ToArray();
+
+    /// <summary>What format-2 timelines stored before the direction column (still read, verified and appended to).</summary>
+    public static readonly IReadOnlyList<string> StoredNamesBeforeDirection = StoredNames.Where(n => n != Direction).ToArray();
 
     private static readonly int ReasonsIndex = LegacyNames.Count - 1;
 
@@ -48,6 +54,7 @@ public static class TimelineColumns
         .. LegacyValues(evt, ts, c, nowBootNs),
         evt is Death or Fail ? c.BytesSent.ToString(CultureInfo.InvariantCulture) : "",
         evt is Death or Fail ? c.BytesReceived.ToString(CultureInfo.InvariantCulture) : "",
+        FlowDirections.Name(c.Direction),
     ];
 
     /// <summary>A row as the file stores it: reasons by id.</summary>

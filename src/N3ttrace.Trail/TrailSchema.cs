@@ -8,8 +8,10 @@ namespace N3ttrace.Trail;
 /// </summary>
 public static class TrailSchema
 {
-    public static readonly TrailFile BirthRecords = new(StateDirectory.BirthRecordsFile, BirthRecordColumns.Format3Names, Sealed: false, BirthRecordColumns.Names, HeadOnly: true, BirthRecordColumns.StoredNames);
-    public static readonly TrailFile Timeline = new(StateDirectory.TimelineFile, TimelineColumns.StoredNames, Sealed: false, TimelineColumns.LegacyNames, HeadOnly: true);
+    public static readonly TrailFile BirthRecords = new(StateDirectory.BirthRecordsFile, BirthRecordColumns.Format3Names, Sealed: false,
+        BirthRecordColumns.Format1Names, HeadOnly: true, BirthRecordColumns.StoredNamesBeforeDirection);
+    public static readonly TrailFile Timeline = new(StateDirectory.TimelineFile, TimelineColumns.StoredNames, Sealed: false,
+        TimelineColumns.LegacyNames, HeadOnly: true, TimelineColumns.StoredNamesBeforeDirection);
     /// <summary>Format 2: the process certificates birth records point to (process_cert).</summary>
     public static readonly TrailFile Processes = new(ProcessCertificateColumns.FileName, ProcessCertificateColumns.Names, Sealed: false);
     /// <summary>Format 2: the reasons texts birth and timeline rows point to (reasons_id).</summary>

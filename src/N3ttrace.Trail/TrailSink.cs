@@ -211,14 +211,22 @@ public sealed class TrailSink : PipelineSink
 
     /// <summary>Format 2: the socket's own fields and the ids of its process certificate and reasons (each written once).</summary>
     private string[] BirthValues(Connection c, bool failed) =>
-        _processes is null ? BirthRecordColumns.Values(c)
-        : Format < 3 ? BirthRecordColumns.StoredValues(c, Certificate(c), ReasonsId(c))
+        _processes is null ? BirthRecordColumns.Format1Values(c)
+        : Format < 3 ? Format2(BirthRecordColumns.StoredValues(c, Certificate(c), ReasonsId(c)), BirthFormat2)
         : BirthRecordColumns.Format3Values(c, Certificate(c), ReasonsId(c), failed);
 
     private string Certificate(Connection c) => _processes!.Intern(ProcessCertificateColumns.Values(c), _opt.UtcNow(), c.Context);
 
     private string[] TimelineValues(string evt, DateTime ts, Connection c, long nowBootNs) =>
-        _reasons is null ? TimelineColumns.LegacyValues(evt, ts, c, nowBootNs) : TimelineColumns.StoredValues(evt, ts, c, nowBootNs, ReasonsId(c));
+        _reasons is null ? TimelineColumns.LegacyValues(evt, ts, c, nowBootNs) : Format2(TimelineColumns.StoredValues(evt, ts, c, nowBootNs, ReasonsId(c)), TimelineFormat2);
+
+    /// <summary>Format 2 predates the direction columns: its rows go on without them (they read as outbound).</summary>
+    private string[] Format2(string[] row, int[] keep) => Format == 2 ? keep.Select(i => row[i]).ToArray() : row;
+
+    private static readonly int[] BirthFormat2 = Positions(BirthRecordColumns.StoredNames, BirthRecordColumns.StoredNamesBeforeDirection);
+    private static readonly int[] TimelineFormat2 = Positions(TimelineColumns.StoredNames, TimelineColumns.StoredNamesBeforeDirection);
+
+    private static int[] Positions(IReadOnlyList<string> all, IReadOnlyList<string> kept) => kept.Select(n => all.ToList().IndexOf(n)).ToArray();
 
     private string ReasonsId(Connection c)
     {
@@ -328,12 +336,12 @@ public sealed class TrailSink : PipelineSink
             // The same mark in the birth records: readers place the births written before it before the keyframe.
             _births.AppendEvent(TimelineColumns.KeyframeBegin, now);
         }
-        _timeline.Append(TimelineColumns.Marker(TimelineColumns.KeyframeBegin, now, Legacy));
+        _timeline.Append(Legacy ? TimelineColumns.Marker(TimelineColumns.KeyframeBegin, now, true) : Format2(TimelineColumns.Marker(TimelineColumns.KeyframeBegin, now), TimelineFormat2));
         foreach (var c in view.Active)
         {
             _timeline.Append(TimelineValues(TimelineColumns.Keyframe, now, c, view.NowBootNs));
         }
-        _timeline.Append(TimelineColumns.Marker(TimelineColumns.KeyframeEnd, now, Legacy));
+        _timeline.Append(Legacy ? TimelineColumns.Marker(TimelineColumns.KeyframeEnd, now, true) : Format2(TimelineColumns.Marker(TimelineColumns.KeyframeEnd, now), TimelineFormat2));
         _timelineRowsAtKeyframe = _timeline.Enqueued;
     }
 

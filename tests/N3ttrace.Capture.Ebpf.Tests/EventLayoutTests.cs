@@ -16,6 +16,7 @@ public class EventLayoutTests
         ["n3t_exec"] = typeof(ExecRecord),
         ["n3t_ctx"] = typeof(CtxRecord),
         ["n3t_fd"] = typeof(FdRecord),
+        ["n3t_listen_key"] = typeof(ListenKey),
     };
 
     private static readonly Lazy<List<(string Struct, string Field, int Offset, int Size)>> CLayout = new(CompileAndRun);
@@ -52,7 +53,7 @@ public class EventLayoutTests
     public void Map_slots_have_the_values_of_the_C_header()
     {
         var slots = CLayout.Value.Where(r => r.Struct == "enum").ToDictionary(r => r.Field, r => r.Offset);
-        foreach (var (prefix, type) in new[] { ("N3T_STAT_", typeof(StatIndex)), ("N3T_CTL_", typeof(CtlSlot)) })
+        foreach (var (prefix, type) in new[] { ("N3T_STAT_", typeof(StatIndex)), ("N3T_CTL_", typeof(CtlSlot)), ("N3T_", typeof(EventKind)) })
         {
             foreach (var value in Enum.GetValues(type))
             {

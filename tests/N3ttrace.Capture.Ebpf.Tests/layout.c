@@ -41,8 +41,15 @@ int main(void)
 	F(n3t_ctx, kind); F(n3t_ctx, tgid); F(n3t_ctx, ts_ns); F(n3t_ctx, start_ticks);
 	F(n3t_ctx, flags); F(n3t_ctx, cwd_len); F(n3t_ctx, sid); F(n3t_ctx, _pad0); F(n3t_ctx, tty);
 
+	S(n3t_listen_key);
+	F(n3t_listen_key, netns); F(n3t_listen_key, port); F(n3t_listen_key, _pad0);
+
+	/* Record kinds. */
+	E(N3T_CONN_BIRTH); E(N3T_CONN_FAIL); E(N3T_CONN_DEATH); E(N3T_PROC_FORK); E(N3T_PROC_EXEC);
+	E(N3T_PROC_EXIT); E(N3T_PROC_CTX); E(N3T_LISTEN); E(N3T_ACCEPT);
+
 	/* Map slots user space reads and writes by index. */
-	E(N3T_STAT_EMITTED); E(N3T_STAT_DROPPED); E(N3T_STAT_MAP_FULL); E(N3T_STAT_ORPHAN); E(N3T_STAT_MAX);
+	E(N3T_STAT_EMITTED); E(N3T_STAT_DROPPED); E(N3T_STAT_MAP_FULL); E(N3T_STAT_ORPHAN); E(N3T_STAT_UNOWNED); E(N3T_STAT_MAX);
 	E(N3T_CTL_SELF_TGID); E(N3T_CTL_SELF_START); E(N3T_CTL_LOADED_NS); E(N3T_CTL_ACK_DROPPED);
 	E(N3T_CTL_ACK_MAP_FULL); E(N3T_CTL_MAX);
 	return 0;

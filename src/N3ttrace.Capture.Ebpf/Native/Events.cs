@@ -13,6 +13,8 @@ internal enum EventKind : uint
     ProcExec = 5,
     ProcExit = 6,
     ProcCtx = 7,
+    Listen = 8,
+    Accept = 9,
 }
 
 [Flags]
@@ -45,7 +47,8 @@ internal enum StatIndex : uint
     Dropped = 1,
     MapFull = 2,
     Orphan = 3,
-    Count = 4,
+    Unowned = 4,
+    Count = 5,
 }
 
 /// <summary>Slots of the map n3t_ctl (enum n3t_ctl_slot).</summary>
@@ -158,4 +161,13 @@ internal unsafe struct CtxRecord
     public uint Sid;
     public uint Pad0;
     public fixed byte Tty[32];
+}
+
+/// <summary>Key of the map n3t_listen (struct n3t_listen_key): a listening port in its network namespace.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct ListenKey
+{
+    public uint Netns;
+    public ushort Port;
+    public ushort Pad0;
 }

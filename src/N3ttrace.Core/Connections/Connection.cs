@@ -5,7 +5,7 @@ using N3ttrace.Lineage;
 namespace N3ttrace.Connections;
 
 /// <summary>
-/// One outbound socket from birth to death, with the process context frozen at birth.
+/// One socket from birth to death (an outbound or accepted connection, or a listener: <see cref="Direction"/>), with the process context frozen at birth.
 /// The raw remote address lives only here, in memory; files get RemoteMasked and RemoteHash.
 /// </summary>
 public sealed class Connection
@@ -13,6 +13,7 @@ public sealed class Connection
     public required string ConnId { get; init; }
     public required ulong SocketKey { get; init; }
     public required string Source { get; init; }
+    public FlowDirection Direction { get; init; }
 
     public required long BirthBootNs { get; init; }
     public required DateTime BirthUtc { get; init; }
@@ -51,6 +52,8 @@ public sealed class Connection
     public ParentKnowledge ParentKnowledge { get; init; }
     /// <summary>Evidence about the process that rules may score: comm-renamed, argv0-mismatch, exe-deleted.</summary>
     public required IReadOnlyList<string> Facts { get; init; }
+    /// <summary>Outbound: what its process held on the server side at birth ("inbound", "listen", both, or empty).</summary>
+    public string Holds { get; init; } = "";
 
     public Verdict Verdict { get; set; } = Verdict.Unscored;
 
@@ -59,7 +62,16 @@ public sealed class Connection
     public static string EndpointFamily(IPAddress a) =>
         a.AddressFamily == AddressFamily.InterNetworkV6 && !a.IsIPv4MappedToIPv6 ? "ipv6" : "ipv4";
 
-    public string Local => Privacy.EndpointPrivacy.Canonical(LocalAddress, LocalPort);
+    /// <summary>
+    /// This host's side. A listener's or an accepted connection's local side is the address a client connected to:
+    /// on loopback or between hosts' records it is another record's remote endpoint, so it is masked like one
+    /// ("127.0.0.0/24:8080", "[::/48]:8080"); the port, which names the service, is kept.
+    /// </summary>
+    public string Local => Direction == FlowDirection.Outbound
+        ? Privacy.EndpointPrivacy.Canonical(LocalAddress, LocalPort)
+        : LocalAddress.AddressFamily == AddressFamily.InterNetworkV6 && !LocalAddress.IsIPv4MappedToIPv6
+            ? $"[{Privacy.EndpointPrivacy.Mask(LocalAddress)}]:{LocalPort}"
+            : $"{Privacy.EndpointPrivacy.Mask(LocalAddress)}:{LocalPort}";
 
     public double AgeSeconds(long nowBootNs) => ((EndBootNs ?? nowBootNs) - BirthBootNs) / 1e9;
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using N3ttrace.Connections;
 using N3ttrace.Lineage;
 
 namespace N3ttrace.Events;
@@ -20,13 +21,17 @@ public sealed record SocketOwner(ProcessKey Process, int Tid, uint Uid, string C
 
 public sealed record SocketEndpoints(IPAddress Local, int LocalPort, IPAddress Remote, int RemotePort);
 
-/// <summary>An outbound connection was established. BootNs is connect() time when known.</summary>
+/// <summary>
+/// A connection was established (outbound: BootNs is connect() time when known; inbound: the handshake's end),
+/// or a socket started listening (<see cref="FlowDirection.Listen"/>: Endpoints.Local is the bound address,
+/// Remote is unspecified). Inbound: Owner is the listener's owner, Endpoints.Remote the peer.
+/// </summary>
 /// <param name="Key">Source-specific socket key, unique among live sockets.</param>
 /// <param name="EstablishedBootNs">When the handshake completed.</param>
 /// <param name="BirthBeforeStart">The socket existed before capture began: its birth time is unknown.</param>
 /// <param name="ResolutionMs">0 when the time is exact (eBPF), else the polling interval.</param>
 public sealed record ConnectionOpened(long BootNs, ulong Key, SocketEndpoints Endpoints, SocketOwner? Owner,
-    long EstablishedBootNs, bool BirthBeforeStart, int ResolutionMs) : CaptureEvent(BootNs);
+    long EstablishedBootNs, bool BirthBeforeStart, int ResolutionMs, FlowDirection Direction = FlowDirection.Outbound) : CaptureEvent(BootNs);
 
 /// <summary>A connect() that never established: refused, timed out, reset.</summary>
 public sealed record ConnectionFailed(long BootNs, ulong Key, SocketEndpoints Endpoints, SocketOwner? Owner, long ConnectBootNs)

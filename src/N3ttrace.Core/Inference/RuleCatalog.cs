@@ -9,6 +9,8 @@ public static class RuleCatalog
     public static readonly StdioSocketRule StdioSocket = new();
     public static readonly StdioWiringRule StdioWiring = new();
     public static readonly ShellSpawnRule ShellSpawn = new();
+    /// <summary>Judged on listen records only.</summary>
+    public static readonly BindShellRule BindShell = new();
 
     /// <summary>Rules judged at birth (and at a failed connect).</summary>
     public static readonly IReadOnlyList<IRiskRule> AtBirth =
@@ -31,5 +33,5 @@ public static class RuleCatalog
         new MasqueradeRule(),
     ];
 
-    public static readonly IReadOnlyList<IRiskRule> All = [.. AtBirth, Longevity];
+    public static readonly IReadOnlyList<IRiskRule> All = [.. AtBirth, Longevity, BindShell];
 }

@@ -21,6 +21,13 @@ public sealed record RulesConfig
     public int SshTunnelPoints { get; init; } = 35;
     public int SshForwardPoints { get; init; } = 65;
     public int RelayPoints { get; init; } = 65;
+    /// <summary>Relay: the outbound connection follows the accept within this many seconds...</summary>
+    public double RelayWindowSeconds { get; init; } = 10;
+    /// <summary>...and the listener has accepted at most this many connections (more: a service with clients).</summary>
+    public int RelayMaxClients { get; init; } = 3;
+    /// <summary>A shell or interpreter listening with no terminal (bind shell), and with one or as automation.</summary>
+    public int BindShellPoints { get; init; } = 65;
+    public int BindShellTtyPoints { get; init; } = 30;
     public int LolbinContextPoints { get; init; } = 10;
     public int OrphanShellPoints { get; init; } = 10;
     public int ServerChildPoints { get; init; } = 50;

@@ -45,6 +45,8 @@ public sealed class Subject
     public StdioPeers Peers { get; init; } = StdioPeers.Empty;
     /// <summary>Established inbound (accepted) TCP sockets the process holds, when the engine looked (relay candidates).</summary>
     public int InboundSockets { get; set; }
+    /// <summary>An accepted inbound connection this outbound one may be carrying (the engine finds it at birth).</summary>
+    public RelayFact? Relay { get; set; }
     /// <summary>Live outbound connections the connection's process holds, this one included (the engine counts them).</summary>
     public int HeldByProcess { get; init; }
     /// <summary>Copies of known interpreters under other names (null: by name only).</summary>

@@ -36,7 +36,7 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
     }
 
     // Rules whose answer changes per connection (destination, time, a launcher exiting later): never cached.
-    private static readonly IRiskRule[] PerConnection = [.. RuleCatalog.AtBirth.Where(r => r is Rules.BeaconRule or Rules.FirstSeenRule or Rules.OrphanShellRule or Rules.StdioWiringRule or Rules.ShellSpawnRule or Rules.SshTunnelRule)];
+    private static readonly IRiskRule[] PerConnection = [.. RuleCatalog.AtBirth.Where(r => r is Rules.BeaconRule or Rules.FirstSeenRule or Rules.OrphanShellRule or Rules.StdioWiringRule or Rules.ShellSpawnRule or Rules.SshTunnelRule or Rules.RelayRule)];
     private static readonly IRiskRule[] PerProcess = [.. RuleCatalog.AtBirth.Except(PerConnection)];
 
     private readonly ConditionalWeakTable<ProcessNode, ProcessJudgement> _byProcess = [];
@@ -54,6 +54,8 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
     public LifetimeDistribution Lifetimes { get; } = new();
     /// <summary>The pipeline's index of who holds each stdio pipe, FIFO and socket (set by whoever builds both).</summary>
     public StdioPeers Peers { get; set; } = StdioPeers.Empty;
+    /// <summary>The pipeline's live listeners and accepted connections (set by whoever builds both: relay facts).</summary>
+    public ServerSockets Servers { get; set; } = new();
     /// <summary>n3ttrace's own process: its connections (forwarding, shipping) are never scored.</summary>
     public int OwnTgid { get; init; } = Environment.ProcessId;
     public long WiringChecks { get; private set; }
@@ -89,11 +91,16 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
         {
             return OwnVerdict;
         }
+        if (c.Direction != FlowDirection.Outbound)
+        {
+            return JudgeServerSide(c, nowBootNs);
+        }
         if (c.State == ConnectionState.Active && c.Process is { } holderNode)
         {
             _holding[holderNode] = _holding.GetValueOrDefault(holderNode) + 1;
         }
         var s = NewSubject(c, nowBootNs);
+        s.Relay = RelayFact.Find(c, Servers, _lists.Config.RelayWindowSeconds);
         var p = ForProcess(s);
         if (!c.BirthBeforeStart)
         {
@@ -134,6 +141,19 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
             };
         }
         return verdict;
+    }
+
+    /// <summary>
+    /// A listener or an accepted connection: its owner's certificate, a purpose, and the bind-shell rule for a listener.
+    /// Nothing is learnt from it (baseline, beacons, lifetimes are those of outbound connections).
+    /// </summary>
+    private Verdict JudgeServerSide(Connection c, long nowBootNs)
+    {
+        var s = NewSubject(c, nowBootNs);
+        var hits = RuleCatalog.BindShell.Evaluate(s) is { } hit ? new List<RuleHit> { hit } : [];
+        var purpose = new PurposeGuess(PurposeGuess.BackgroundService, 0.6,
+            [c.Direction == FlowDirection.Listen ? $"listens on port {c.LocalPort}" : $"accepted on port {c.LocalPort} by {Subject.Label(c.Context.Exe)}"]);
+        return VerdictBuilder.Build(hits, purpose, _lists.Config);
     }
 
     /// <summary>The per-process part of the judgement, cached per process node and exec (storms of one process cost one judgement).</summary>
@@ -194,7 +214,7 @@ public sealed class VerdictEngine : IVerdictEngine, IDisposable
                 _holding[p] = n - 1;
             }
         }
-        if (c.State == ConnectionState.Closed && c.EndBootNs is { } end)
+        if (c.State == ConnectionState.Closed && c.EndBootNs is { } end && c.Direction == FlowDirection.Outbound)
         {
             Lifetimes.Add(c.AgeSeconds(end));
         }

@@ -46,6 +46,8 @@ public sealed class EventPipeline : IEventSink
 
     public PipelineStats Stats { get; } = new();
     public LifetimeStats Lifetimes { get; } = new(TimeSpan.FromMinutes(10));
+    /// <summary>Live listeners and accepted connections per process (the verdict engine reads the same instance: set both).</summary>
+    public ServerSockets Servers { get; init; } = new();
     public string Mode { get; set; }
     public string ModeNote { get; set; } = "";
 
@@ -187,10 +189,15 @@ public sealed class EventPipeline : IEventSink
             Stats.LostDeaths++;
             OnClosed(new ConnectionClosed(o.BootNs, o.Key, 0, 0));
         }
-        var c = NewConnection(o.Key, o.BootNs, o.Endpoints, o.Owner, o.BirthBeforeStart, o.ResolutionMs, o.EstablishedBootNs);
+        var c = NewConnection(o.Key, o.BootNs, o.Endpoints, o.Owner, o.BirthBeforeStart, o.ResolutionMs, o.EstablishedBootNs, o.Direction);
+        Servers.OnBirth(c);
         c.Verdict = _verdicts.Judge(c, o.BootNs);
         _active[o.Key] = c;
-        Lifetimes.OnStarted(c);
+        if (c.Direction == FlowDirection.Outbound)
+        {
+            // The lifetime figures (p90, oldest active, longevity) are those of outbound connections.
+            Lifetimes.OnStarted(c);
+        }
         Stats.Births++;
         foreach (var s in _sinks)
         {
@@ -229,13 +236,17 @@ public sealed class EventPipeline : IEventSink
                 s.OnVerdictChange(c, previous);
             }
         }
+        Servers.OnEnd(c);
         c.State = ConnectionState.Closed;
         c.EndBootNs = e.BootNs;
         c.EndUtc = _clock.ToUtc(e.BootNs);
         c.BytesSent = e.BytesSent;
         c.BytesReceived = e.BytesReceived;
         Stats.Deaths++;
-        Lifetimes.OnEnded(c);
+        if (c.Direction == FlowDirection.Outbound)
+        {
+            Lifetimes.OnEnded(c);
+        }
         _verdicts.OnEnd(c);
         foreach (var s in _sinks)
         {
@@ -243,7 +254,8 @@ public sealed class EventPipeline : IEventSink
         }
     }
 
-    private Connection NewConnection(ulong key, long birthNs, SocketEndpoints ep, SocketOwner? owner, bool beforeStart, int resolutionMs, long establishedNs)
+    private Connection NewConnection(ulong key, long birthNs, SocketEndpoints ep, SocketOwner? owner, bool beforeStart, int resolutionMs, long establishedNs,
+        FlowDirection direction = FlowDirection.Outbound)
     {
         var node = owner is null ? null : _processes.Find(owner.Process);
         if (node is not null && node.ContextFromProc && node.Context.Truncated.Contains("context"))
@@ -277,6 +289,7 @@ public sealed class EventPipeline : IEventSink
             ConnId = ConnId(key, birthNs),
             SocketKey = key,
             Source = _source,
+            Direction = direction,
             BirthBootNs = birthNs,
             BirthUtc = _clock.ToUtc(birthNs),
             EstablishedBootNs = establishedNs,
@@ -301,6 +314,8 @@ public sealed class EventPipeline : IEventSink
             PPid = node?.PPid ?? 0,
             ParentKnowledge = node?.Parent ?? ParentKnowledge.Unknown,
             Facts = facts,
+            // What the process holds on the server side as it connects out (a relay's mark); for outbound only.
+            Holds = direction == FlowDirection.Outbound && node is not null ? Servers.HoldsText(node.Key) : "",
         };
     }
 

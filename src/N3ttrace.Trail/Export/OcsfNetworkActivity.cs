@@ -118,8 +118,9 @@ public static partial class OcsfNetworkActivity
         w.WriteString("uid", evt["conn_id"]);
         w.WriteString("protocol_name", "tcp");
         w.WriteNumber("protocol_num", 6);
-        w.WriteNumber("direction_id", 2);
-        w.WriteString("direction", "Outbound");
+        var direction = FlowDirections.Parse(b?[BirthRecordColumns.Direction]) ?? FlowDirection.Outbound;
+        w.WriteNumber("direction_id", FlowDirections.OcsfId(direction));
+        w.WriteString("direction", FlowDirections.OcsfName(direction));
         if (b is not null)
         {
             w.WriteNumber("protocol_ver_id", b["family"] == "ipv6" ? 6 : 4);

@@ -38,6 +38,7 @@ public static class SyslogStructuredData
         }
         Param("event", evt);
         Param("conn_id", c.ConnId);
+        Param("direction", FlowDirections.Name(c.Direction));
         Param("level", Verdict.LevelName(c.Verdict.Level));
         Param("score", c.Verdict.Score.ToString(CultureInfo.InvariantCulture));
         Param("purpose", c.Verdict.Purpose);

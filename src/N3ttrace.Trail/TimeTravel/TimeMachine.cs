@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using N3ttrace.Connections;
 using N3ttrace.Time;
 using N3ttrace.Trail;
 
@@ -222,7 +223,9 @@ public static class TimeMachine
         f[col["comm"]], f[col["ancestry_id"]], f[col["remote_masked"]], f[col["remote_hash"]],
         int.TryParse(f[col["rport"]], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : 0,
         TryTs(f[col["birth_ts"]], out var b) ? b : default,
-        death, f[col["level"]], f[col["score"]], f[col["purpose"]]);
+        death, f[col["level"]], f[col["score"]], f[col["purpose"]],
+        // A timeline older than the direction column holds outbound connections only.
+        col.TryGetValue(TimelineColumns.Direction, out var d) && f[d].Length > 0 ? f[d] : FlowDirections.Outbound);
 
     /// <summary>Binary search by byte offset: an offset at or after the last row with ts &lt;= t (rows are nearly time-ordered).</summary>
     private static long SearchOffset(FileStream fs, long lo, DateTime t)

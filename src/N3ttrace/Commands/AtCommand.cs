@@ -10,9 +10,9 @@ namespace N3ttrace.Cli.Commands;
 internal static class AtCommand
 {
     public static readonly string[] Columns =
-        ["conn_id", "pid", "comm", "ancestry_id", "remote_masked", "remote_hash", "rport", "birth_ts", "death_ts", "age_s", "level", "score", "purpose"];
+        ["conn_id", "pid", "comm", "ancestry_id", "remote_masked", "remote_hash", "rport", "birth_ts", "death_ts", "age_s", "level", "score", "purpose", "direction"];
 
-    private static readonly string[] TableColumns = ["conn_id", "pid", "comm", "ancestry_id", "remote_masked", "rport", "birth_ts", "age_s", "level"];
+    private static readonly string[] TableColumns = ["conn_id", "direction", "pid", "comm", "ancestry_id", "remote_masked", "rport", "birth_ts", "age_s", "level"];
 
     public static Command Create()
     {
@@ -112,6 +112,7 @@ internal static class AtCommand
                 c.ConnId, c.Pid.ToString(CultureInfo.InvariantCulture), c.Comm, c.AncestryId, c.RemoteMasked, c.RemoteHash,
                 c.RemotePort.ToString(CultureInfo.InvariantCulture), Timestamp.ToRecord(c.Birth), c.Death is { } x ? Timestamp.ToRecord(x) : "",
                 Math.Max(0, (end - c.Birth).TotalSeconds).ToString("0.000", CultureInfo.InvariantCulture), c.Level, c.Score, c.Purpose,
+                c.Direction,
             };
         }).ToList();
         var when = t1 == t2 ? $"at {Timestamp.ToRecord(t1)} ({t1.ToLocalTime():yyyy-MM-dd HH:mm:ss} local)" : $"during [{Timestamp.ToRecord(t1)}, {Timestamp.ToRecord(t2)})";

@@ -8,7 +8,7 @@ namespace N3ttrace.Cli.Commands;
 /// <summary>`n3ttrace query`: birth certificates by time, process, lineage, endpoint hash or verdict.</summary>
 internal static class QueryCommand
 {
-    private static readonly string[] TableColumns = ["ts", "conn_id", "pid", "comm", "remote_masked", "rport", "ancestry_id", "lifetime_s", "level", "purpose"];
+    private static readonly string[] TableColumns = ["ts", "conn_id", "direction", "pid", "comm", "remote_masked", "rport", "ancestry_id", "lifetime_s", "level", "purpose"];
 
     public static Command Create()
     {
@@ -32,13 +32,15 @@ internal static class QueryCommand
                 r.AddError("--level must be NORMAL, ANOMALY or THREAT");
             }
         });
+        var direction = new Option<string?>("--direction") { Description = "outbound, inbound (accepted on a listener) or listen (the listening socket)." };
+        direction.AcceptOnlyFromAmong([.. FlowDirections.Names]);
         var format = RecordOutput.FormatOption();
         var output = RecordOutput.OutputOption();
         var stateDir = CommonOptions.StateDir();
         var cmd = new Command("query",
             "Search birth records. tsv output has the birth record's columns (verdict columns updated to the latest level change) plus end, end_ts, lifetime_s and verdict_from.")
         {
-            since, until, pid, port, connId, cmdline, uid, comm, exe, ancestry, remoteHash, purpose, level, format, output, stateDir,
+            since, until, pid, port, connId, cmdline, uid, comm, exe, ancestry, remoteHash, purpose, level, direction, format, output, stateDir,
         };
         cmd.SetAction(p =>
         {
@@ -61,6 +63,7 @@ internal static class QueryCommand
                     RemoteHash = p.GetValue(remoteHash),
                     Purpose = p.GetValue(purpose),
                     Level = p.GetValue(level),
+                    Direction = p.GetValue(direction) is { } d ? FlowDirections.Parse(d) : null,
                 };
             }
             catch (FormatException e)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using N3ttrace.Capture.Ebpf;
 using N3ttrace.Cli.Settings;
 using N3ttrace.Trail.Forwarding;
+using N3ttrace.Connections;
 using N3ttrace.Interop;
 using N3ttrace.Lineage;
 using N3ttrace.Pipeline;
@@ -170,8 +171,11 @@ internal static class RunCommand
         using var verdicts = new Inference.VerdictEngine(rulesConfig, new HostBaseline(dir, rulesConfig.BaselineMaxPairs), processes.Reader,
             new Capture.Proc.ProcFs.ExecutableIdentity(rulesConfig));
         verdicts.Peers = processes.Peers;
+        var servers = new ServerSockets();
+        verdicts.Servers = servers;
         var pipeline = new EventPipeline(source.Name, processes, new EndpointPrivacy(secret), clock, sinks, verdicts, log)
         {
+            Servers = servers,
             ModeNote = selection.ModeNote,
         };
 
