@@ -37,7 +37,7 @@ public sealed class RowJoin
             stored.TryGetValue(c, out var i) ? (coded && CompactCodes.Columns.Contains(c) ? Source.Coded : Source.Stored, i)
             : c == ReasonColumns.Text && _reasonsColumn >= 0 ? (Source.Reasons, 0)
             : c == BirthRecordColumns.Proto && _certColumn >= 0 ? (Source.Proto, 0)
-            : c == BirthRecordColumns.Direction && _certColumn >= 0 ? (Source.Outbound, 0)
+            : c == BirthRecordColumns.Direction && (_certColumn >= 0 || stored.ContainsKey("conn_id")) ? (Source.Outbound, _certColumn >= 0 ? _certColumn : stored["conn_id"])
             : _certColumn >= 0 && IndexOf(ProcessCertificateColumns.Joined, c) is var j and >= 0 ? (Source.Certificate, j)
             : (Source.Stored, -1)).ToArray();
         HeaderLine = string.Join('\t', columns);
@@ -97,7 +97,8 @@ public sealed class RowJoin
                 Source.Certificate => cert?[index] ?? "",
                 Source.Reasons => reasons ?? "",
                 Source.Proto => stored[_certColumn].Length > 0 ? BirthRecordColumns.Tcp : "", // a data row (chain events have no certificate)
-                Source.Outbound => stored[_certColumn].Length > 0 ? FlowDirections.Outbound : "", // stored before the direction column: outbound only
+                // Stored before the direction column: outbound only (a data row has a certificate or a conn_id).
+                Source.Outbound => stored[index].Length > 0 ? FlowDirections.Outbound : "",
                 _ => "",
             };
         }

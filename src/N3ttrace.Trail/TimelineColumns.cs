@@ -77,15 +77,17 @@ public static class TimelineColumns
         v[1] = Death;
         v[2] = c.ConnId;
         v[DurationIndex] = Timestamp.Seconds(c.EndBootNs!.Value - c.BirthBootNs);
-        v[^2] = c.BytesSent.ToString(CultureInfo.InvariantCulture);
-        v[^1] = c.BytesReceived.ToString(CultureInfo.InvariantCulture);
+        v[BytesSentIndex] = c.BytesSent.ToString(CultureInfo.InvariantCulture);
+        v[BytesSentIndex + 1] = c.BytesReceived.ToString(CultureInfo.InvariantCulture);
         return v;
     }
 
     public const int DurationIndex = 4;
 
+    private static readonly int BytesSentIndex = LegacyNames.Count;
+
     /// <summary>The columns a format-3 death row leaves empty, filled in by readers from the connection's earlier rows.</summary>
-    public static readonly IReadOnlyList<string> Derived = ["birth_ts", "pid", "comm", "ancestry_id", "remote_masked", "remote_hash", "rport", "level", "score", "purpose", ReasonColumns.Id];
+    public static readonly IReadOnlyList<string> Derived = ["birth_ts", "pid", "comm", "ancestry_id", "remote_masked", "remote_hash", "rport", "level", "score", "purpose", ReasonColumns.Id, Direction];
 
     /// <summary>A row of format 1 (a state directory of an earlier release goes on in its format).</summary>
     public static string[] LegacyValues(string evt, DateTime ts, Connection c, long nowBootNs) =>

@@ -143,7 +143,7 @@ public sealed class TimelineMerge
         v[_t["conn_id"]] = B(n, "conn_id");
         v[_t["birth_ts"]] = n[0];
         v[_t["duration_s"]] = failed ? B(n, BirthRecordColumns.FailS) : Time.Timestamp.Seconds(0);
-        foreach (var c in (ReadOnlySpan<string>)["pid", "comm", "remote_masked", "remote_hash", "rport", "level", "score", "purpose", ReasonColumns.Id])
+        foreach (var c in (ReadOnlySpan<string>)["pid", "comm", "remote_masked", "remote_hash", "rport", "level", "score", "purpose", ReasonColumns.Id, TimelineColumns.Direction])
         {
             v[_t[c]] = CompactCodes.Decode(c, B(n, c));
         }
