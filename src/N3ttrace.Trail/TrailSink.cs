@@ -29,6 +29,8 @@ public sealed class TrailSink : PipelineSink
     private bool _stopped;
     private long _seenDropped, _seenUntracked, _seenMalformed;
     private DateTime _lastTick;
+    /// <summary>When the counters already recorded were read (null before the first tick).</summary>
+    private DateTime? _countersReadAt;
     private readonly HashSet<string>? _written;
 
     /// <summary>Set when this start created the sealing key: show it once, then it is gone.</summary>
@@ -258,12 +260,12 @@ public sealed class TrailSink : PipelineSink
     {
         if (view.Final)
         {
-            RecordGaps(view.Stats, _opt.UtcNow());
+            RecordGaps(view, _opt.UtcNow());
             Stop(); // stop records, then one sync and seal: a quick exit on SIGINT
             return;
         }
         var now = _opt.UtcNow();
-        RecordGaps(view.Stats, now);
+        RecordGaps(view, now);
         MaybeKeyframe(view, now);
         // Written by the encoding threads; the pipeline waits for them only to seal (checkpoints).
         var sync = now - _lastSync >= _opt.DiskSyncInterval;
@@ -298,16 +300,23 @@ public sealed class TrailSink : PipelineSink
     }
 
     /// <summary>
-    /// Turns what the source says it lost since the last tick into gap records in both chains: the window is
-    /// from the last tick (when the counts were lower) to now. Kernel drops are records the ring had no room
-    /// for; untracked sockets are connects the socket map had no room for; malformed, records the decoder
-    /// could not read whole.
+    /// Turns what the source says it lost since its last reading into gap records in both chains. The window runs
+    /// from the counters' reading that showed what is already recorded to the reading that shows more: the counters
+    /// travel behind the records read before them, so after a stall (a stopped consumer draining a full ring) the
+    /// window still covers the time the records were lost, not the tick that happened to see the new total.
+    /// Kernel drops are records the ring had no room for; untracked sockets are connects the socket map had no room
+    /// for; malformed, records the decoder could not read whole.
     /// </summary>
-    private void RecordGaps(PipelineStats stats, DateTime now)
+    private void RecordGaps(PipelineView view, DateTime now)
     {
-        var from = Time.Timestamp.ToRecord(_lastTick == default ? now : _lastTick);
-        var to = Time.Timestamp.ToRecord(now);
+        var stats = view.Stats;
+        var readAt = stats.SourceCountersBootNs > 0 && view.NowBootNs >= stats.SourceCountersBootNs
+            ? view.NowUtc - TimeSpan.FromTicks((view.NowBootNs - stats.SourceCountersBootNs) / 100)
+            : now;
+        var from = Time.Timestamp.ToRecord(_countersReadAt ?? (_lastTick == default ? readAt : _lastTick));
+        var to = Time.Timestamp.ToRecord(readAt);
         _lastTick = now;
+        _countersReadAt = readAt;
         foreach (var (cause, total, seen) in new[] { ("kernel-drop", stats.SourceDropped, _seenDropped), ("socket-map-full", stats.SourceUntracked, _seenUntracked), ("malformed", stats.SourceMalformed, _seenMalformed) })
         {
             if (total > seen)

@@ -18,4 +18,6 @@ public sealed class PipelineStats
     public long SourceUntracked { get; set; }
     public long SourceOrphans { get; set; }
     public long SourceMalformed { get; set; }
+    /// <summary>When the source read the counters above (boot ns; 0: never): a drop happened before this reading.</summary>
+    public long SourceCountersBootNs { get; set; }
 }

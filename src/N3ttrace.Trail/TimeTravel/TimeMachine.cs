@@ -152,7 +152,7 @@ public static class TimeMachine
             result[id] = c;
         }
         var list = result.Values.OrderBy(c => c.Birth).ThenBy(c => c.ConnId, StringComparer.Ordinal).ToList();
-        return new AtResult(t1, t2, list, rows, running, firstTs, lastTs);
+        return new AtResult(t1, t2, list, rows, running, firstTs, lastTs) { Gaps = GapScan.Overlapping(path, t1, t2, start) };
     }
 
     /// <summary>The timeline's complete lines from where the reader stands, split; merged with the births in format 3.</summary>

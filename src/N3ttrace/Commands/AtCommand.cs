@@ -117,6 +117,6 @@ internal static class AtCommand
         }).ToList();
         var when = t1 == t2 ? $"at {Timestamp.ToRecord(t1)} ({t1.ToLocalTime():yyyy-MM-dd HH:mm:ss} local)" : $"during [{Timestamp.ToRecord(t1)}, {Timestamp.ToRecord(t2)})";
         var summary = $"{rows.Count} connection(s) alive {when}{(r.TracerRunning || rows.Count > 0 ? "" : " (the tracer was not running then, or the trail does not reach back that far)")}";
-        return RecordOutput.WriteTo(output, format, summary, Columns, rows, TableColumns);
+        return RecordOutput.WriteTo(output, format, summary, Columns, rows, TableColumns, r.Gaps);
     }
 }

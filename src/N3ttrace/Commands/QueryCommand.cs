@@ -72,17 +72,20 @@ internal static class QueryCommand
                 return ExitCodes.Usage;
             }
             List<string[]> rows;
+            List<GapRecord> gaps;
             try
             {
                 var dir = StateDirectory.Open(p.GetValue(stateDir)!, create: false);
                 rows = BirthRecordQuery.Run(dir.FilePath(StateDirectory.BirthRecordsFile), dir.FilePath(StateDirectory.TimelineFile), q);
+                // Births are what query answers from: a gap in their chain over the window makes the answer incomplete.
+                gaps = GapScan.Overlapping(dir.FilePath(StateDirectory.BirthRecordsFile), q.Since, q.Until);
             }
             catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"n3ttrace: {e.Message}");
                 return ExitCodes.Failure;
             }
-            return RecordOutput.WriteTo(p.GetValue(output), p.GetValue(format)!, $"{rows.Count} connection(s)", BirthRecordQuery.Columns, rows, TableColumns);
+            return RecordOutput.WriteTo(p.GetValue(output), p.GetValue(format)!, $"{rows.Count} connection(s)", BirthRecordQuery.Columns, rows, TableColumns, gaps);
         });
         return cmd;
     }

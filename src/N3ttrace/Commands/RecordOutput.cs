@@ -29,15 +29,29 @@ internal static class RecordOutput
     };
 
     /// <summary>Writes the rows to stdout or to a new file (complete or absent). The table's summary line goes first.</summary>
-    public static int WriteTo(string? output, string format, string tableSummary, IReadOnlyList<string> columns, IReadOnlyList<string[]> rows, IReadOnlyList<string>? tableColumns = null)
+    /// <param name="gaps">Gap records in the answer's window: the answer is incomplete (see <see cref="IncompleteNotice"/>).</param>
+    public static int WriteTo(string? output, string format, string tableSummary, IReadOnlyList<string> columns, IReadOnlyList<string[]> rows, IReadOnlyList<string>? tableColumns = null,
+        IReadOnlyList<Trail.GapRecord>? gaps = null)
     {
+        gaps ??= [];
+        if (format != "table" || output is not (null or "-"))
+        {
+            foreach (var line in IncompleteNotice.Lines(gaps))
+            {
+                Console.Error.WriteLine(line);
+            }
+        }
         if (output is null or "-")
         {
             if (format == "table")
             {
                 Console.Out.WriteLine(tableSummary);
+                foreach (var line in IncompleteNotice.Lines(gaps))
+                {
+                    Console.Out.WriteLine(line);
+                }
             }
-            Write(Console.Out, format, columns, rows, tableColumns);
+            Write(Console.Out, format, columns, rows, tableColumns, gaps.Count);
             Console.Out.Flush();
             return ExitCodes.Ok;
         }
@@ -49,8 +63,12 @@ internal static class RecordOutput
                 if (format == "table")
                 {
                     w.WriteLine(tableSummary);
+                    foreach (var line in IncompleteNotice.Lines(gaps))
+                    {
+                        w.WriteLine(line);
+                    }
                 }
-                Write(w, format, columns, rows, tableColumns);
+                Write(w, format, columns, rows, tableColumns, gaps.Count);
             }
             file.Stream.Flush();
             file.Commit();
@@ -65,7 +83,7 @@ internal static class RecordOutput
     }
 
 
-    public static void Write(TextWriter w, string format, IReadOnlyList<string> columns, IReadOnlyList<string[]> rows, IReadOnlyList<string>? tableColumns = null)
+    public static void Write(TextWriter w, string format, IReadOnlyList<string> columns, IReadOnlyList<string[]> rows, IReadOnlyList<string>? tableColumns = null, int? gapsInWindow = null)
     {
         switch (format)
         {
@@ -83,7 +101,22 @@ internal static class RecordOutput
                     j.WriteStartArray();
                     foreach (var r in rows)
                     {
-                        Trail.Export.FlatRecordJson.Write(j, columns.Select((c, i) => (c, r[i])), null);
+                        if (gapsInWindow is { } g)
+                        {
+                            // The record as everywhere else, and whether the window it was found in holds gaps.
+                            j.WriteStartObject();
+                            for (var i = 0; i < columns.Count; i++)
+                            {
+                                Trail.Export.FlatRecordJson.WriteField(j, columns[i], r[i]);
+                            }
+                            j.WriteBoolean("incomplete", g > 0);
+                            j.WriteNumber("gaps_in_window", g);
+                            j.WriteEndObject();
+                        }
+                        else
+                        {
+                            Trail.Export.FlatRecordJson.Write(j, columns.Select((c, i) => (c, r[i])), null);
+                        }
                     }
                     j.WriteEndArray();
                     j.Flush();

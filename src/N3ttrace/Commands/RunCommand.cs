@@ -168,6 +168,7 @@ internal static class RunCommand
         {
             sinks.Add(forwarder);
         }
+        liveView.Counters = () => new Live.LiveCounters(trail.Gaps, trail.LostRows, forwarder?.Stats.Queued);
         using var verdicts = new Inference.VerdictEngine(rulesConfig, new HostBaseline(dir, rulesConfig.BaselineMaxPairs), processes.Reader,
             new Capture.Proc.ProcFs.ExecutableIdentity(rulesConfig));
         verdicts.Peers = processes.Peers;

@@ -22,4 +22,5 @@ public sealed record LiveFrame(
     bool Final,
     IReadOnlyList<RecentVerdict>? Recent = null,
     IReadOnlyList<long>? LevelCounts = null,
-    string Filter = "");
+    string Filter = "",
+    LiveCounters? Counters = null);

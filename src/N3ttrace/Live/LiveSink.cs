@@ -43,6 +43,9 @@ public sealed class LiveSink : PipelineSink
 
     public LiveControls Controls { get; } = new();
 
+    /// <summary>The run's gap, lost-row and forwarding counters for the header (null: not shown).</summary>
+    public Func<LiveCounters>? Counters { get; set; }
+
     /// <summary>CPU time the last frame took to build on the pipeline thread.</summary>
     public TimeSpan LastBuild { get; private set; }
     public long Frames { get; private set; }
@@ -71,7 +74,8 @@ public sealed class LiveSink : PipelineSink
         _nextNs = view.NowBootNs + _refreshNs;
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         var filter = _options.Filter with { MinLevel = (RiskLevel)Math.Max((int)_options.Filter.MinLevel, (int)Controls.MinLevel) };
-        var frame = _builder.Build(view, Controls.Sort, _options.Top, _terminal?.Skipped ?? 0, _options.Recent > 0 ? _recent : null, filter, _options.Recent);
+        var frame = _builder.Build(view, Controls.Sort, _options.Top, _terminal?.Skipped ?? 0, _options.Recent > 0 ? _recent : null, filter, _options.Recent)
+            with { Counters = Counters?.Invoke() };
         LastBuild = System.Diagnostics.Stopwatch.GetElapsedTime(t0);
         Frames++;
         _terminal?.Post(frame);
