@@ -42,7 +42,7 @@ internal static class AttackReport
         {
             var s = o.Scenario;
             var mark = o.MeetsMinimum ? " " : "!";
-            var ran = o.Error is not null ? "err" : !s.MustAnswer ? "-" : o.Answered > 0 ? "yes" : "NO";
+            var ran = o.Error is not null ? "err" : s.Kind == AttackKind.Beacon ? (o.Spread ? "yes" : "NO") : !s.MustAnswer ? "-" : o.Answered > 0 ? "yes" : "NO";
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"{s.Id,-4} {s.Kind.ToString().ToLowerInvariant(),-7} {s.Wiring.ToString().ToLowerInvariant(),-7} {s.MinLevel,-8} {o.Level + mark,-8} {o.Connections.Count,5} {ran,-4} {s.Tool,-24} {s.Name}");
             sb.AppendLine(CultureInfo.InvariantCulture, $"{"",47}{(o.Worst is { } w ? $"[{w.Comm}] {w.Reasons}" : "(no connection recorded)")}{(o.Error is { } e ? $"  ERROR {e}" : "")}");
@@ -85,7 +85,7 @@ internal static class AttackReport
         var failures = new List<string>();
         foreach (var o in outcomes.Where(o => !o.Valid))
         {
-            failures.Add($"{o.Scenario.Id} did not run as designed: {o.Error ?? (o.Connections.Count == 0 ? "no connection recorded" : "the shell never answered")}");
+            failures.Add($"{o.Scenario.Id} did not run as designed: {o.Error ?? (o.Connections.Count == 0 ? "no connection recorded" : !o.Spread ? "the beacon's calls came in a burst (median gap " + o.MedianGapSeconds.ToString("0.000", CultureInfo.InvariantCulture) + " s between births)" : "the shell never answered")}");
         }
         var (anomaly, threat, _) = Figures(outcomes);
         if (anomaly < floor.AtLeastAnomaly)

@@ -7,7 +7,7 @@ namespace N3ttrace.EndToEnd.Tests.Corpora;
 /// One connection as the trail finally judged it: the highest level it reached (birth record or a later level row),
 /// the purpose of its latest verdict, and that verdict's reasons.
 /// </summary>
-internal sealed record ConnectionVerdict(string ConnId, int RemotePort, string Comm, string Exe, string Level, string Purpose, string Reasons)
+internal sealed record ConnectionVerdict(string ConnId, int RemotePort, string Comm, string Exe, string Level, string Purpose, string Reasons, DateTime Birth)
 {
     public static int Rank(string level) => Array.IndexOf(ScenarioOutcome.Levels, level);
 
@@ -26,7 +26,7 @@ internal sealed record ConnectionVerdict(string ConnId, int RemotePort, string C
             var level = rows.Select(r => r["level"]).Append(b["level"]).MaxBy(Rank)!;
             var latest = rows.Count > 0 ? rows[^1] : b;
             result.Add(new ConnectionVerdict(b["conn_id"], int.Parse(b["rport"], CultureInfo.InvariantCulture), b["comm"], b["exe"], level,
-                latest["purpose"], latest["reasons"]));
+                latest["purpose"], latest["reasons"], N3ttrace.Time.Timestamp.ParseRecord(b["ts"])));
         }
         return result;
     }
