@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-
 namespace N3ttrace.EndToEnd.Tests.Export;
 
 /// <summary>
@@ -11,23 +7,17 @@ namespace N3ttrace.EndToEnd.Tests.Export;
 /// </summary>
 internal sealed class Rsyslog : IDisposable
 {
-    public const string Binary = "/usr/sbin/rsyslogd";
-    private readonly string _dir;
-    private readonly bool _udp;
-    private Process? _process;
+    private readonly RsyslogDaemon _daemon;
 
-    public int Port { get; }
-    public string OutputFile => Path.Combine(_dir, "received.log");
+    public int Port => _daemon.Port;
+    public string OutputFile => Path.Combine(_daemon.Dir, "received.log");
 
     public Rsyslog(bool udp = false)
     {
-        Assert.True(File.Exists(Binary), $"{Binary} missing: `make deps` installs the Debian package rsyslog");
-        _udp = udp;
-        _dir = Directory.CreateTempSubdirectory("n3t-rsyslog-").FullName;
-        Port = FreePort(udp);
+        _daemon = new RsyslogDaemon("n3t-rsyslog-", udp);
         var module = udp ? "imudp" : "imtcp";
-        File.WriteAllText(Path.Combine(_dir, "rsyslog.conf"), $"""
-            global(workDirectory="{_dir}" maxMessageSize="128k")
+        File.WriteAllText(Path.Combine(_daemon.Dir, "rsyslog.conf"), $"""
+            global(workDirectory="{_daemon.Dir}" maxMessageSize="128k")
             module(load="{module}")
             input(type="{module}" port="{Port}" address="127.0.0.1")
             template(name="fields" type="string" string="%protocol-version%\t%syslogfacility%\t%syslogseverity%\t%hostname%\t%app-name%\t%procid%\t%msgid%\t%timereported:::date-rfc3339%\t%msg%\n")
@@ -36,62 +26,10 @@ internal sealed class Rsyslog : IDisposable
         Start();
     }
 
-    public void Start()
-    {
-        var psi = new ProcessStartInfo(Binary) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "-n", "-f", Path.Combine(_dir, "rsyslog.conf"), "-i", Path.Combine(_dir, "rsyslogd.pid") })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        _process = Process.Start(psi)!;
-        _process.BeginErrorReadLine();
-        _process.BeginOutputReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!Listening())
-        {
-            Assert.False(_process.HasExited, "rsyslogd exited at start");
-            Assert.True(DateTime.UtcNow < deadline, "rsyslogd did not listen within 15 s");
-            Thread.Sleep(50);
-        }
-    }
+    public void Start() => _daemon.Start();
 
     /// <summary>SIGKILL, as a crashed collector; returns once the process (and its sockets) are gone.</summary>
-    public void Kill()
-    {
-        _process!.Kill();
-        _process.WaitForExit();
-        _process.Dispose();
-        _process = null;
-    }
-
-    private bool Listening()
-    {
-        if (_udp)
-        {
-            // imudp has no handshake: rsyslogd is ready once the port is taken.
-            try
-            {
-                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                probe.Bind(new IPEndPoint(IPAddress.Loopback, Port));
-                return false;
-            }
-            catch (SocketException)
-            {
-                return true;
-            }
-        }
-        // A completed handshake is enough; rsyslog sees a connection that sends nothing and closes.
-        try
-        {
-            using var c = new TcpClient();
-            c.Connect(IPAddress.Loopback, Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    public void Kill() => _daemon.Kill();
 
     /// <summary>Received messages, split into the fields of the template.</summary>
     public List<string[]> Messages() =>
@@ -114,35 +52,5 @@ internal sealed class Rsyslog : IDisposable
         }
     }
 
-    private static int FreePort(bool udp)
-    {
-        if (udp)
-        {
-            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            return ((IPEndPoint)s.LocalEndPoint!).Port;
-        }
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
-
-    public void Dispose()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill();
-            _process.WaitForExit();
-        }
-        _process?.Dispose();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _daemon.Dispose();
 }

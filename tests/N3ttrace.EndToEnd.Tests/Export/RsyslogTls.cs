@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace N3ttrace.EndToEnd.Tests.Export;
@@ -13,21 +10,18 @@ namespace N3ttrace.EndToEnd.Tests.Export;
 /// </summary>
 internal sealed class RsyslogTls : IDisposable
 {
-    private readonly string _dir;
-    private Process? _process;
+    private readonly RsyslogDaemon _daemon;
 
-    public int Port { get; }
-    public string OutputFile => Path.Combine(_dir, "received.log");
+    public int Port => _daemon.Port;
+    public string OutputFile => Path.Combine(_daemon.Dir, "received.log");
 
     public RsyslogTls(TestPki pki)
     {
-        Assert.True(File.Exists(Rsyslog.Binary), $"{Rsyslog.Binary} missing: `make deps` installs the Debian package rsyslog");
         Assert.True(File.Exists("/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so") || File.Exists("/usr/lib/aarch64-linux-gnu/rsyslog/lmnsd_gtls.so"),
             "rsyslog's gtls driver missing: `make deps` installs the Debian package rsyslog-gnutls");
-        _dir = Directory.CreateTempSubdirectory("n3t-rsyslog-tls-").FullName;
-        Port = FreePort();
-        File.WriteAllText(Path.Combine(_dir, "rsyslog.conf"), $"""
-            global(workDirectory="{_dir}" maxMessageSize="128k"
+        _daemon = new RsyslogDaemon("n3t-rsyslog-tls-");
+        File.WriteAllText(Path.Combine(_daemon.Dir, "rsyslog.conf"), $"""
+            global(workDirectory="{_daemon.Dir}" maxMessageSize="128k"
                    defaultNetstreamDriver="gtls"
                    defaultNetstreamDriverCAFile="{pki.CaCert}"
                    defaultNetstreamDriverCertFile="{pki.ServerCert}"
@@ -43,51 +37,10 @@ internal sealed class RsyslogTls : IDisposable
     }
 
     /// <summary>Starts rsyslogd (again, after <see cref="Kill"/>: same port, same output file).</summary>
-    public void Start()
-    {
-        var psi = new ProcessStartInfo(Rsyslog.Binary) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "-n", "-f", Path.Combine(_dir, "rsyslog.conf"), "-i", Path.Combine(_dir, "rsyslogd.pid") })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        _process = Process.Start(psi)!;
-        _process.BeginErrorReadLine();
-        _process.BeginOutputReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!Listening())
-        {
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-            {
-                var why = _process.HasExited ? "rsyslogd exited at start" : "rsyslogd did not listen within 15 s";
-                Dispose();
-                Assert.Fail(why);
-            }
-            Thread.Sleep(50);
-        }
-    }
+    public void Start() => _daemon.Start();
 
     /// <summary>SIGKILL, as a crashed collector; returns once the process (and its sockets) are gone.</summary>
-    public void Kill()
-    {
-        _process!.Kill();
-        _process.WaitForExit();
-        _process.Dispose();
-        _process = null;
-    }
-
-    private bool Listening()
-    {
-        try
-        {
-            using var c = new TcpClient();
-            c.Connect(IPAddress.Loopback, Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    public void Kill() => _daemon.Kill();
 
     /// <summary>One received message: MSGID, the raw STRUCTURED-DATA, rsyslog's parse of it and the body.</summary>
     public sealed record Message(string MsgId, string RawSd, JsonElement? ParsedSd, string Body)
@@ -125,37 +78,6 @@ internal sealed class RsyslogTls : IDisposable
         return list;
     }
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
-
-    /// <summary>Stops rsyslogd by its PID (SIGKILL: nothing of it is under test at that point) and removes its files.</summary>
-    public void Dispose()
-    {
-        try
-        {
-            if (_process is { HasExited: false })
-            {
-                _process.Kill();
-                _process.WaitForExit();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process?.Dispose();
-        _process = null;
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    /// <summary>Stops rsyslogd by its PID and removes its files.</summary>
+    public void Dispose() => _daemon.Dispose();
 }
