@@ -37,8 +37,9 @@ public sealed record RelayFact(ProcessNode Holder, int Depth, Connection Inbound
             {
                 continue;
             }
-            // A descendant counts only if it was started for this client (after the accept), not a worker that predates it.
-            if (depth > 0 && ((long)node.Key.StartTicks * TickNs + TickNs < inbound.BirthBootNs
+            // A descendant counts only if it, and every process between it and the holder, was started for this client
+            // (after the accept): a loop or worker that predates the accept and runs programs is not the client's helper.
+            if (depth > 0 && (!StartedAfter(node, p, inbound.BirthBootNs)
                 || node.Context.Session != p.Context.Session || servers.ListeningPorts(p.Key) > 1))
             {
                 continue;
@@ -46,5 +47,18 @@ public sealed record RelayFact(ProcessNode Holder, int Depth, Connection Inbound
             return new RelayFact(p, depth, inbound, after / 1e9, accepted);
         }
         return null;
+    }
+
+    /// <summary>Whether <paramref name="node"/> and its ancestors below <paramref name="holder"/> all started after <paramref name="bootNs"/>.</summary>
+    private static bool StartedAfter(ProcessNode node, ProcessNode holder, long bootNs)
+    {
+        for (var n = node; n is not null && n != holder; n = n.ParentNode)
+        {
+            if ((long)n.Key.StartTicks * TickNs + TickNs < bootNs)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -81,6 +81,12 @@ public class RelayTests
         var worker = NodeStartedAt(Make.Ctx("/usr/bin/python3", ["python3", "worker.py"]), listener, 2 * Sec);
         Assert.Null(RelayFact.Find(Make.Conn(worker, 10 * Sec + 50_000_000), servers, 10));
 
+        // A loop the listener started before the accept runs a fresh program after it: that program is the loop's, not
+        // the client's helper (a scheduler or a test host that also listens).
+        var loop = NodeStartedAt(Make.Ctx("/usr/bin/sh", ["sh", "-c", "while :; do curl far; sleep 1; done"]), listener, 2 * Sec);
+        var call = NodeStartedAt(Make.Ctx("/usr/bin/curl", ["curl", "far"]), loop, 10 * Sec + 30_000_000);
+        Assert.Null(RelayFact.Find(Make.Conn(call, 10 * Sec + 50_000_000), servers, 10));
+
         // A login (sshd's session child calls setsid): the command it runs is the user's, not a helper.
         var login = NodeStartedAt(Make.Ctx("/usr/bin/curl", ["curl", "far"]) with { Session = 4242 }, sh, 10 * Sec + 40_000_000);
         Assert.Null(RelayFact.Find(Make.Conn(login, 10 * Sec + 50_000_000), servers, 10));
