@@ -34,12 +34,30 @@ public sealed class TimelineMerge
     /// <param name="births">The birth records' stored rows from where the timeline is read (split, escaped), in file order.</param>
     public TimelineMerge(IReadOnlyDictionary<string, int> timelineHeader, IReadOnlyDictionary<string, int>? birthsHeader, IEnumerable<string[]> births, TrailDictionary dictionary)
     {
+        // A damaged header is the trail's damage, reported in one line like any other (fuzzing found these).
+        Require(StateDirectory.TimelineFile, timelineHeader, TimelineColumns.Derived.Where(c => c != TimelineColumns.Direction)
+            .Concat([ChainColumns.EventColumn, "event", "conn_id", "duration_s", TimelineColumns.BytesSent, TimelineColumns.BytesReceived]));
+        if (birthsHeader is not null)
+        {
+            Require(StateDirectory.BirthRecordsFile, birthsHeader, [ChainColumns.EventColumn]);
+        }
         _t = timelineHeader;
         _tCount = timelineHeader.Count;
         _b = birthsHeader ?? new Dictionary<string, int>();
         _births = (birthsHeader is null ? [] : births).GetEnumerator();
         Dictionary = dictionary;
-        _derived = TimelineColumns.Derived.Select(c => _t[c]).ToArray();
+        _derived = TimelineColumns.Derived.Where(_t.ContainsKey).Select(c => _t[c]).ToArray();
+    }
+
+    private static void Require(string file, IReadOnlyDictionary<string, int> header, IEnumerable<string> columns)
+    {
+        foreach (var c in columns)
+        {
+            if (!header.ContainsKey(c))
+            {
+                throw new InvalidDataException($"{file}: header lacks column '{c}'");
+            }
+        }
     }
 
     /// <summary>The certificates (for ancestry_id); a follower sets it again as processes.tsv grows.</summary>
@@ -145,7 +163,10 @@ public sealed class TimelineMerge
         v[_t["duration_s"]] = failed ? B(n, BirthRecordColumns.FailS) : Time.Timestamp.Seconds(0);
         foreach (var c in (ReadOnlySpan<string>)["pid", "comm", "remote_masked", "remote_hash", "rport", "level", "score", "purpose", ReasonColumns.Id, TimelineColumns.Direction])
         {
-            v[_t[c]] = CompactCodes.Decode(c, B(n, c));
+            if (_t.TryGetValue(c, out var i))
+            {
+                v[i] = CompactCodes.Decode(c, B(n, c));
+            }
         }
         var cert = B(n, BirthRecordColumns.ProcessCert);
         v[_t["ancestry_id"]] = cert.Length > 0 && Dictionary.Certificate(cert) is { } known ? known[_ancestry] : "";

@@ -132,7 +132,7 @@ internal static class ExportCommand
             }
             return ExitCodes.Ok;
         }
-        catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             Console.Error.WriteLine($"n3ttrace: {e.Message}");
             return ExitCodes.Failure;

@@ -80,7 +80,7 @@ internal static class QueryCommand
                 // Births are what query answers from: a gap in their chain over the window makes the answer incomplete.
                 gaps = GapScan.Overlapping(dir.FilePath(StateDirectory.BirthRecordsFile), q.Since, q.Until);
             }
-            catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException or InvalidDataException)
             {
                 Console.Error.WriteLine($"n3ttrace: {e.Message}");
                 return ExitCodes.Failure;

@@ -71,7 +71,7 @@ internal static class TailCommand
             timeline = new LineFollower(dir.OpenRead(StateDirectory.TimelineFile));
             births = new LineFollower(dir.OpenRead(StateDirectory.BirthRecordsFile));
         }
-        catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             Console.Error.WriteLine($"n3ttrace: {e.Message}");
             return ExitCodes.Failure;

@@ -112,8 +112,8 @@ public sealed class TrailTarget : IFuzzTarget
 
     /// <summary>What `at` and `explain` catch.</summary>
     private static readonly Type[] Reading = [typeof(InvalidDataException), typeof(IOException), typeof(StateDirectoryException), typeof(UnauthorizedAccessException)];
-    /// <summary>What `query` and `export` catch.</summary>
-    private static readonly Type[] Querying = [typeof(IOException), typeof(StateDirectoryException), typeof(UnauthorizedAccessException)];
+    /// <summary>What `query`, `export` and `tail` catch.</summary>
+    private static readonly Type[] Querying = [typeof(InvalidDataException), typeof(IOException), typeof(StateDirectoryException), typeof(UnauthorizedAccessException)];
 
     /// <summary>Runs a reader; an exception of a type its command catches (a one-line message, exit 1) is allowed.</summary>
     public static void Documented(Type[] allowed, Action read)
