@@ -189,10 +189,13 @@ static __always_inline void emit_conn(__u32 kind, const struct sock *sk, __u64 k
 	stat_inc(N3T_STAT_EMITTED);
 }
 
-/* DEATH: only the record's prefix up to tgid (the BIRTH carried the rest). */
-#define N3T_CONN_DEATH_SIZE __builtin_offsetof(struct n3t_conn, tgid)
+/* DEATH: only the record's prefix up to start_ticks (the BIRTH carried the rest). connect_ns is the birth's
+ * time: a run that resumes a pinned kernel side names the connection (its conn_id) from it, although the
+ * birth was read and written by the run before. */
+#define N3T_CONN_DEATH_SIZE __builtin_offsetof(struct n3t_conn, start_ticks)
 
-static __always_inline void emit_death(const struct sock *sk, __u64 key, int oldstate, __u64 now)
+static __always_inline void emit_death(const struct sock *sk, __u64 key, const struct conn_start *cs,
+				       int oldstate, __u64 now)
 {
 	struct n3t_conn *e = bpf_ringbuf_reserve(&n3t_events, N3T_CONN_DEATH_SIZE, 0);
 	if (!e) {
@@ -207,6 +210,12 @@ static __always_inline void emit_death(const struct sock *sk, __u64 key, int old
 	e->sock_id = key;
 	e->bytes_acked = BPF_CORE_READ(tp, bytes_acked);
 	e->bytes_received = BPF_CORE_READ(tp, bytes_received);
+	e->tgid = cs->tgid;
+	e->tid = cs->tid;
+	e->uid = cs->uid;
+	e->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	e->dport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	e->connect_ns = cs->connect_ns;
 	bpf_ringbuf_submit(e, submit_flags());
 	stat_inc(N3T_STAT_EMITTED);
 }
@@ -326,7 +335,7 @@ static __always_inline int on_set_state(const struct sock *sk, int oldstate, int
 				bpf_map_delete_elem(&n3t_listen, &lk);
 		}
 		if (cs->established != ROLE_CONNECTING)
-			emit_death(sk, key, oldstate, now);
+			emit_death(sk, key, cs, oldstate, now);
 		else
 			emit_conn(N3T_CONN_FAIL, sk, key, cs, oldstate, now);
 		bpf_map_delete_elem(&n3t_conns, &key);

@@ -125,14 +125,14 @@ struct n3t_conn {
 	__u64 sock_id;        /* opaque per-socket key, unique while the socket lives */
 	__u64 bytes_acked;    /* DEATH only */
 	__u64 bytes_received; /* DEATH only */
-	/* A DEATH record ends here, at tgid: user space has the rest from the BIRTH, and a
-	 * shorter record means more connections fit in the ring buffer. */
 	__u32 tgid;
 	__u32 tid;
 	__u32 uid;
 	__u16 sport;          /* host order */
 	__u16 dport;          /* host order */
-	__u64 connect_ns;     /* time of connect(): CLOSE -> SYN_SENT */
+	__u64 connect_ns;     /* time of connect(): CLOSE -> SYN_SENT (of the birth, in a DEATH) */
+	/* A DEATH record ends here, at start_ticks: user space has the rest from the BIRTH, and a
+	 * shorter record means more connections fit in the ring buffer. */
 	__u64 start_ticks;    /* connecting process start, /proc/PID/stat field 22 units */
 	__u64 cgroup_id;      /* cgroup v2 id of the connecting task */
 	__u8 saddr[16];       /* IPv4 in the first 4 bytes */

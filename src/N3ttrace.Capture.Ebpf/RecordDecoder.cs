@@ -35,7 +35,7 @@ internal sealed class RecordDecoder(Func<ulong, string> cgroupPath)
             case EventKind.ConnDeath when data.Length >= ConnRecord.DeathSize:
                 ConnRecord d = default; // only its prefix was sent
                 data[..ConnRecord.DeathSize].CopyTo(MemoryMarshal.AsBytes(new Span<ConnRecord>(ref d)));
-                return new ConnectionClosed((long)d.TsNs, d.SockId, d.BytesAcked, d.BytesReceived);
+                return new ConnectionClosed((long)d.TsNs, d.SockId, d.BytesAcked, d.BytesReceived, (long)d.ConnectNs);
             case EventKind.ConnBirth or EventKind.ConnFail or EventKind.Listen or EventKind.Accept when data.Length >= Marshal.SizeOf<ConnRecord>():
                 return DecodeConn(MemoryMarshal.Read<ConnRecord>(data));
             case EventKind.ProcFork when data.Length >= Marshal.SizeOf<ForkRecord>():

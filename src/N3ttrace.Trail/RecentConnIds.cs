@@ -13,7 +13,8 @@ public static class RecentConnIds
     /// <summary>How much of the file's end is read: far more than the rows of one pipeline tick at full rate.</summary>
     public const long TailBytes = 32L << 20;
 
-    public static HashSet<string> Read(StateDirectory dir, string file, long tailBytes = TailBytes)
+    /// <param name="evt">Only rows whose event column holds this (the timeline's deaths); null: every row.</param>
+    public static HashSet<string> Read(StateDirectory dir, string file, long tailBytes = TailBytes, string? evt = null)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         if (!dir.FileExists(file))
@@ -30,6 +31,11 @@ public static class RecentConnIds
         {
             return ids;
         }
+        var eventColumn = -1;
+        if (evt is not null && !TsvRow.Header(header).TryGetValue("event", out eventColumn))
+        {
+            return ids;
+        }
         var start = Math.Max(0, stream.Length - tailBytes);
         stream.Seek(start, SeekOrigin.Begin);
         using var reader = new StreamReader(stream, Encoding.UTF8, false, 1 << 16);
@@ -40,7 +46,8 @@ public static class RecentConnIds
         while (reader.ReadLine() is { } line)
         {
             var fields = TsvRow.Split(line);
-            if (fields.Length > column && fields[column].Length > 0 && fields[column] != "conn_id")
+            if (fields.Length > column && fields[column].Length > 0 && fields[column] != "conn_id"
+                && (evt is null || (fields.Length > eventColumn && fields[eventColumn] == evt)))
             {
                 ids.Add(fields[column]);
             }

@@ -37,8 +37,43 @@ public sealed class StateDirectory
             }
         }
         Check(path, st, LibC.S_IFDIR);
+        CheckEntries(path, depth: 0);
         return new StateDirectory(path);
     }
+
+    /// <summary>
+    /// The one rule for every command that opens a state directory (run, verify, query, at, explain, tail, export,
+    /// the forwarder, hash-endpoint): nothing in it may be a symlink or belong to another user, whatever the command
+    /// goes on to read. Each file is opened again with O_NOFOLLOW and checked on its descriptor
+    /// (<see cref="TrailReader.OpenShared"/>), so a swap after this scan is refused too.
+    /// </summary>
+    private static void CheckEntries(string dir, int depth)
+    {
+        foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
+        {
+            if (!Exists(entry, out var st))
+            {
+                continue; // removed since it was listed
+            }
+            var type = (ushort)(st.Mode & LibC.S_IFMT);
+            if (type == LibC.S_IFLNK)
+            {
+                throw new StateDirectoryException($"{entry} is a symbolic link inside the state directory; refusing to follow it (remove it)");
+            }
+            var euid = LibC.GetEuid();
+            if (st.Uid != euid)
+            {
+                throw new StateDirectoryException($"{entry} is owned by uid {st.Uid}, not by uid {euid}; refusing to use the state directory");
+            }
+            if (type == LibC.S_IFDIR && depth < MaxDepth)
+            {
+                CheckEntries(entry, depth + 1);
+            }
+        }
+    }
+
+    /// <summary>Subdirectories checked below the state directory (segments, spools).</summary>
+    private const int MaxDepth = 2;
 
     public string FilePath(string name) => System.IO.Path.Combine(Path, name);
 
@@ -77,17 +112,8 @@ public sealed class StateDirectory
         return new FileStream(fd, FileAccess.ReadWrite, 0);
     }
 
-    /// <summary>Opens name for reading, refusing symlinks and foreign owners.</summary>
-    public FileStream OpenRead(string name)
-    {
-        var full = FilePath(name);
-        if (!Exists(full, out var st))
-        {
-            throw new FileNotFoundException($"{full} does not exist", full);
-        }
-        Check(full, st, LibC.S_IFREG);
-        return new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-    }
+    /// <summary>Opens name for reading, refusing symlinks and foreign owners (checked on the opened descriptor).</summary>
+    public FileStream OpenRead(string name) => TrailReader.OpenShared(FilePath(name));
 
     public bool FileExists(string name) => Exists(FilePath(name), out _);
 
@@ -102,7 +128,12 @@ public sealed class StateDirectory
             {
                 throw new StateDirectoryException($"{full} is readable by group or others (mode {Convert.ToString(st.Mode & 0xFFF, 8)}); refusing to use it");
             }
-            var key = File.ReadAllBytes(full);
+            byte[] key;
+            using (var f = TrailReader.OpenShared(full, bufferSize: 0))
+            {
+                key = new byte[Math.Min(f.Length, 33)];
+                f.ReadExactly(key);
+            }
             if (key.Length != 32)
             {
                 throw new StateDirectoryException($"{full} is not a 32-byte secret");

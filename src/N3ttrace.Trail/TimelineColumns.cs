@@ -69,16 +69,20 @@ public static class TimelineColumns
     /// A death row as format 3 stores it: only what the birth record does not hold (ts, event, conn_id, duration_s and
     /// the byte counts); readers fill in the rest from the connection's birth record and last level row (TimelineMerge).
     /// </summary>
-    public static string[] DeathValues(DateTime ts, Connection c)
+    public static string[] DeathValues(DateTime ts, Connection c) =>
+        DeathValues(ts, c.ConnId, c.EndBootNs!.Value - c.BirthBootNs, c.BytesSent, c.BytesReceived);
+
+    /// <summary>A format-3 death row from its own values alone (a death whose birth an earlier run wrote).</summary>
+    public static string[] DeathValues(DateTime ts, string connId, long durationNs, ulong bytesSent, ulong bytesReceived)
     {
         var v = new string[StoredNames.Count];
         Array.Fill(v, "");
         v[0] = Timestamp.ToRecord(ts);
         v[1] = Death;
-        v[2] = c.ConnId;
-        v[DurationIndex] = Timestamp.Seconds(c.EndBootNs!.Value - c.BirthBootNs);
-        v[BytesSentIndex] = c.BytesSent.ToString(CultureInfo.InvariantCulture);
-        v[BytesSentIndex + 1] = c.BytesReceived.ToString(CultureInfo.InvariantCulture);
+        v[2] = connId;
+        v[DurationIndex] = Timestamp.Seconds(durationNs);
+        v[BytesSentIndex] = bytesSent.ToString(CultureInfo.InvariantCulture);
+        v[BytesSentIndex + 1] = bytesReceived.ToString(CultureInfo.InvariantCulture);
         return v;
     }
 

@@ -32,6 +32,7 @@ public sealed class TrailSink : PipelineSink
     /// <summary>When the counters already recorded were read (null before the first tick).</summary>
     private DateTime? _countersReadAt;
     private readonly HashSet<string>? _written;
+    private readonly HashSet<string>? _writtenDeaths;
 
     /// <summary>Set when this start created the sealing key: show it once, then it is gone.</summary>
     public VerifyKey? NewVerifyKey { get; }
@@ -114,6 +115,8 @@ public sealed class TrailSink : PipelineSink
         if (_opt.KernelCapturingSince is not null)
         {
             _written = RecentConnIds.Read(dir, TrailSchema.BirthRecords.Name);
+            // Deaths too: a death the last run wrote before it freed the ring behind it is read again.
+            _writtenDeaths = RecentConnIds.Read(dir, TrailSchema.Timeline.Name, evt: TimelineColumns.Death);
             // Kernel drops found at the first tick happened while no consumer ran: their window starts at the last run's end.
             if (_births.LastTsAtOpen is { Length: > 0 } end && CapturedThrough(end) is not null)
             {
@@ -154,6 +157,15 @@ public sealed class TrailSink : PipelineSink
 
     /// <summary>Births read again from a resumed kernel side's ring that the last run had already written (not written again).</summary>
     public long Replayed { get; private set; }
+
+    /// <summary>Deaths read again from a resumed kernel side's ring that the last run had already written (not written again).</summary>
+    public long ReplayedDeaths { get; private set; }
+
+    /// <summary>Deaths of connections an earlier run wrote the birth of (a resumed kernel side): written here.</summary>
+    public long CarriedDeaths { get; private set; }
+
+    /// <summary>Deaths of connections born before this run that cannot be written (a trail of format 1 or 2 needs the birth's columns).</summary>
+    public long CarriedDeathsUnwritten { get; private set; }
 
     /// <summary>When the kernel side captured through the end of the last run (whose last row is at lastTs): since when.</summary>
     private DateTime? CapturedThrough(string lastTs)
@@ -208,8 +220,43 @@ public sealed class TrailSink : PipelineSink
         }
     }
 
-    public override void OnDeath(Connection c) =>
+    public override void OnDeath(Connection c)
+    {
+        if (DeathWritten(c.ConnId))
+        {
+            return;
+        }
         _timeline.Append(Format < 3 ? TimelineValues(TimelineColumns.Death, c.EndUtc!.Value, c, c.EndBootNs!.Value) : TimelineColumns.DeathValues(c.EndUtc!.Value, c));
+    }
+
+    /// <summary>
+    /// Only a resumed kernel side's earlier consumer can have written the birth; a fresh run that sees a death without
+    /// its birth lost the birth to a drop (a gap record says so) and leaves the death out, as before.
+    /// </summary>
+    public override void OnCarriedDeath(CarriedDeath d)
+    {
+        if (_opt.KernelCapturingSince is null || DeathWritten(d.ConnId))
+        {
+            return;
+        }
+        if (Format < 3)
+        {
+            CarriedDeathsUnwritten++;
+            return;
+        }
+        CarriedDeaths++;
+        _timeline.Append(TimelineColumns.DeathValues(d.EndUtc, d.ConnId, d.EndBootNs - d.BirthBootNs, d.BytesSent, d.BytesReceived));
+    }
+
+    private bool DeathWritten(string connId)
+    {
+        if (_writtenDeaths is null || _writtenDeaths.Count == 0 || !_writtenDeaths.Remove(connId))
+        {
+            return false;
+        }
+        ReplayedDeaths++;
+        return true;
+    }
 
     /// <summary>Format 2: the socket's own fields and the ids of its process certificate and reasons (each written once).</summary>
     private string[] BirthValues(Connection c, bool failed) =>

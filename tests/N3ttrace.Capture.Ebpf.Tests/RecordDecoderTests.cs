@@ -60,6 +60,8 @@ public unsafe class RecordDecoderTests
         var full = Bytes(Conn(EventKind.ConnDeath, 2, [10, 0, 0, 1], [10, 0, 0, 2]));
         var e = Assert.IsType<ConnectionClosed>(NewDecoder().Decode(full.AsSpan(0, ConnRecord.DeathSize)));
         Assert.Equal((2_000L, 0xfeedUL, 5UL, 6UL), (e.BootNs, e.Key, e.BytesSent, e.BytesReceived));
+        // The birth's time travels with the death: a resumed run names a connection an earlier run wrote the birth of.
+        Assert.Equal(1_000L, e.BirthBootNs);
     }
 
     private static byte[] Exec(string argv, string env, string cwdLeafFirst, string exeLeafFirst, int cutBody = 0)

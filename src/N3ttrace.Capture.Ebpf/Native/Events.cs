@@ -72,21 +72,21 @@ internal unsafe struct ConnRecord
     public ulong SockId;
     public ulong BytesAcked;
     public ulong BytesReceived;
-    // A DEATH record ends here (see n3ttrace.h): DeathSize bytes.
     public uint Tgid;
     public uint Tid;
     public uint Uid;
     public ushort Sport;
     public ushort Dport;
     public ulong ConnectNs;
+    // A DEATH record ends here (see n3ttrace.h): DeathSize bytes.
     public ulong StartTicks;
     public ulong CgroupId;
     public fixed byte Saddr[16];
     public fixed byte Daddr[16];
     public fixed byte Comm[16];
 
-    /// <summary>Bytes of a DEATH record: everything before <see cref="Tgid"/>.</summary>
-    public static readonly int DeathSize = (int)Marshal.OffsetOf<ConnRecord>(nameof(Tgid));
+    /// <summary>Bytes of a DEATH record: everything before <see cref="StartTicks"/> (its <see cref="ConnectNs"/> is the birth's).</summary>
+    public static readonly int DeathSize = (int)Marshal.OffsetOf<ConnRecord>(nameof(StartTicks));
 }
 
 [StructLayout(LayoutKind.Sequential)]

@@ -37,7 +37,9 @@ public sealed record ConnectionOpened(long BootNs, ulong Key, SocketEndpoints En
 public sealed record ConnectionFailed(long BootNs, ulong Key, SocketEndpoints Endpoints, SocketOwner? Owner, long ConnectBootNs)
     : CaptureEvent(BootNs);
 
-public sealed record ConnectionClosed(long BootNs, ulong Key, ulong BytesSent, ulong BytesReceived) : CaptureEvent(BootNs);
+/// <param name="BirthBootNs">The birth's time as the source keyed the connection (0 if the source does not say): a death
+/// whose birth an earlier run wrote (a resumed kernel side) is still named by its conn_id.</param>
+public sealed record ConnectionClosed(long BootNs, ulong Key, ulong BytesSent, ulong BytesReceived, long BirthBootNs = 0) : CaptureEvent(BootNs);
 
 /// <summary>
 /// A source's running totals, shown and logged, never hidden. Emitted, Dropped: records the kernel wrote and lost (ring full).

@@ -225,7 +225,21 @@ public sealed class EventPipeline : IEventSink
     {
         if (!_active.Remove(e.Key, out var c))
         {
-            Stats.UnmatchedDeaths++;
+            if (e.BirthBootNs <= 0)
+            {
+                Stats.UnmatchedDeaths++;
+            }
+            else
+            {
+                // Born before this run (a pinned kernel side's earlier consumer wrote the birth): the sinks decide
+                // whether an earlier run can have written it.
+                Stats.CarriedDeaths++;
+                var carried = new CarriedDeath(ConnId(e.Key, e.BirthBootNs), e.BirthBootNs, e.BootNs, _clock.ToUtc(e.BootNs), e.BytesSent, e.BytesReceived);
+                foreach (var s in _sinks)
+                {
+                    s.OnCarriedDeath(carried);
+                }
+            }
             return;
         }
         if (_verdicts.BeforeEnd(c, e.BootNs) is { } last)

@@ -17,6 +17,9 @@ public abstract class PipelineSink : IDisposable
     /// <summary>An established connection closed; c.State is Closed.</summary>
     public virtual void OnDeath(Connection c) { }
 
+    /// <summary>A death whose birth an earlier run of a pinned kernel side wrote (this run never had the connection).</summary>
+    public virtual void OnCarriedDeath(CarriedDeath d) { }
+
     /// <summary>The verdict of a live connection changed after birth.</summary>
     public virtual void OnVerdictChange(Connection c, Verdict previous) { }
 

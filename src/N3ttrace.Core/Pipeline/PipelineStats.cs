@@ -9,6 +9,8 @@ public sealed class PipelineStats
     public long Deaths { get; set; }
     /// <summary>Deaths of sockets whose birth was never seen (reported, not recorded as connections).</summary>
     public long UnmatchedDeaths { get; set; }
+    /// <summary>Unmatched deaths that name their birth (a resumed kernel side): handed to the sinks as <see cref="CarriedDeath"/>.</summary>
+    public long CarriedDeaths { get; set; }
     /// <summary>Connections whose death was lost (kernel drop) and that were retired when their socket key was reused.</summary>
     public long LostDeaths { get; set; }
     /// <summary>Sockets whose owning process was gone before it could be read (recorded with what is known).</summary>

@@ -224,6 +224,16 @@ internal static class RunCommand
         {
             log.LogInformation("resumed ring: {Replayed} births the last run had already written were read again and not written twice", trail.Replayed);
         }
+        if (trail.ReplayedDeaths > 0 || trail.CarriedDeaths > 0)
+        {
+            log.LogInformation("resumed ring: {Carried} deaths of connections born in an earlier run recorded; {Replayed} deaths the last run had already written not written twice",
+                trail.CarriedDeaths, trail.ReplayedDeaths);
+        }
+        if (trail.CarriedDeathsUnwritten > 0)
+        {
+            log.LogWarning("resumed ring: {Unwritten} deaths of connections born in an earlier run were not recorded: this trail's format ({Format}) needs the birth's columns in a death row (start a new --state-dir for format 3)",
+                trail.CarriedDeathsUnwritten, trail.Format);
+        }
         ForwardOptions.LogSummary(log, forwarder);
         var s = pipeline.Stats;
         log.LogInformation("stopped: {Births} births, {Fails} failed connects, {Deaths} deaths, {Active} still open; kernel dropped {Dropped}, untracked {Untracked} (socket map full), {Orphans} transitions of connections older than the tracer; {Malformed} malformed records; {Unattributed} unattributed; {LostDeaths} lost deaths retired",
