@@ -17,13 +17,13 @@ public static class GapScan
     public static List<GapRecord> Overlapping(string path, DateTime? from, DateTime? to, long startOffset = 0)
     {
         var gaps = new List<GapRecord>();
-        if (!File.Exists(path))
+        if (!TrailReader.TrailExists(path))
         {
             return gaps;
         }
         using var fs = TrailReader.OpenShared(path);
         var head = new byte[64 * 1024];
-        var n = RandomAccess.Read(fs.SafeFileHandle, head, 0);
+        var n = fs.ReadAt(head, 0);
         var nl = head.AsSpan(0, n).IndexOf((byte)'\n');
         if (nl < 0)
         {

@@ -30,5 +30,14 @@ public sealed record TrailOptions
     /// </summary>
     public DateTime? KernelCapturingSince { get; init; }
 
+    /// <summary>The live birth records and timeline are cut into a sealed segment once either holds this many bytes...</summary>
+    public long SegmentBytes { get; init; } = DefaultSegmentBytes;
+
+    /// <summary>... or once the segment is this old (counted from its first row, or from this run's start).</summary>
+    public TimeSpan SegmentAge { get; init; } = DefaultSegmentAge;
+
+    public const long DefaultSegmentBytes = 64L << 20;
+    public static readonly TimeSpan DefaultSegmentAge = TimeSpan.FromHours(1);
+
     public Func<DateTime> UtcNow { get; init; } = () => DateTime.UtcNow;
 }

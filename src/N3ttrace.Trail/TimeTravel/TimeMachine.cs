@@ -187,11 +187,11 @@ public static class TimeMachine
     private static StoredRows? OpenBirths(string timelinePath)
     {
         var p = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(timelinePath))!, StateDirectory.BirthRecordsFile);
-        return File.Exists(p) ? new StoredRows(TrailReader.OpenShared(p, bufferSize: 1 << 16)) : null;
+        return TrailReader.TrailExists(p) ? new StoredRows(TrailReader.OpenShared(p, bufferSize: 1 << 16)) : null;
     }
 
     /// <summary>Where the births of a replay from <paramref name="start"/> begin: the birth records' mark of that keyframe.</summary>
-    private static long BirthsFrom(StoredRows births, FileStream timeline, long start, long dataStart)
+    private static long BirthsFrom(StoredRows births, TrailStream timeline, long start, long dataStart)
     {
         if (start <= dataStart || ReadLineAt(timeline, start, out _)?.Split('\t')[0] is not { } mark || !TryTs(mark, out var t))
         {
@@ -206,7 +206,7 @@ public static class TimeMachine
         for (var round = 0; round < 64 && end > births.DataStart; round++)
         {
             var begin = Math.Max(births.DataStart - 1, end - chunk);
-            var n = RandomAccess.Read(b.SafeFileHandle, buf.AsSpan(0, (int)Math.Min(buf.Length, b.Length - begin)), begin);
+            var n = b.ReadAt(buf.AsSpan(0, (int)Math.Min(buf.Length, b.Length - begin)), begin);
             var i = buf.AsSpan(0, n).LastIndexOf(pattern);
             if (i >= 0)
             {
@@ -228,7 +228,7 @@ public static class TimeMachine
         col.TryGetValue(TimelineColumns.Direction, out var d) && f[d].Length > 0 ? f[d] : FlowDirections.Outbound);
 
     /// <summary>Binary search by byte offset: an offset at or after the last row with ts &lt;= t (rows are nearly time-ordered).</summary>
-    private static long SearchOffset(FileStream fs, long lo, DateTime t)
+    private static long SearchOffset(TrailStream fs, long lo, DateTime t)
     {
         var hi = fs.Length;
         while (hi - lo > 64 * 1024)
@@ -248,7 +248,7 @@ public static class TimeMachine
     }
 
     /// <summary>Offset of the last keyframe-begin row before `from` whose ts is at or before t; dataStart if none.</summary>
-    private static long KeyframeAtOrBefore(FileStream fs, long dataStart, long from, DateTime t)
+    private static long KeyframeAtOrBefore(TrailStream fs, long dataStart, long from, DateTime t)
     {
         const int chunk = 1 << 20;
         var buf = new byte[chunk + 256];
@@ -257,7 +257,7 @@ public static class TimeMachine
         {
             var begin = Math.Max(dataStart, end - chunk);
             var n = (int)(Math.Min(fs.Length, end + KeyframeBeginTag.Length) - begin);
-            n = RandomAccess.Read(fs.SafeFileHandle, buf.AsSpan(0, n), begin);
+            n = fs.ReadAt(buf.AsSpan(0, n), begin);
             var span = buf.AsSpan(0, n);
             while (true)
             {
@@ -287,14 +287,14 @@ public static class TimeMachine
         return dataStart;
     }
 
-    private static string? ReadLineAt(FileStream fs, long offset, out long next)
+    private static string? ReadLineAt(TrailStream fs, long offset, out long next)
     {
         var buf = new byte[64 * 1024];
         var sb = new MemoryStream();
         next = offset;
         while (true)
         {
-            var n = RandomAccess.Read(fs.SafeFileHandle, buf, next);
+            var n = fs.ReadAt(buf, next);
             if (n <= 0)
             {
                 return null;
@@ -311,7 +311,7 @@ public static class TimeMachine
         }
     }
 
-    private static string? ReadLineAfter(FileStream fs, long offset, out long next)
+    private static string? ReadLineAfter(TrailStream fs, long offset, out long next)
     {
         ReadLineAt(fs, offset, out var start);
         return ReadLineAt(fs, start, out next);
