@@ -36,6 +36,9 @@ public sealed record TrailOptions
     /// <summary>... or once the segment is this old (counted from its first row, or from this run's start).</summary>
     public TimeSpan SegmentAge { get; init; } = DefaultSegmentAge;
 
+    /// <summary>Sealed segments are compressed with Brotli in the background (<see cref="Segments.SegmentCompressor"/>).</summary>
+    public bool CompressSegments { get; init; } = true;
+
     public const long DefaultSegmentBytes = 64L << 20;
     public static readonly TimeSpan DefaultSegmentAge = TimeSpan.FromHours(1);
 

@@ -105,7 +105,7 @@ public sealed class TrailReader(TrailDictionary? dictionary = null)
 
     private static StoredRows? BirthsBeside(Stream stream) =>
         PathOf(stream) is { } name && Path.IsPathRooted(name) && Path.Combine(Path.GetDirectoryName(name)!, StateDirectory.BirthRecordsFile) is var p && TrailExists(p)
-            ? new StoredRows(OpenShared(p))
+            ? new StoredRows(stream is TrailStream t ? TrailStream.Open(p, t.From, t.Until, t.Keyframe) : OpenShared(p))
             : null;
 
     /// <summary>Whether the logical trail file <paramref name="path"/> exists: the live file or any of its segments.</summary>

@@ -36,6 +36,14 @@ public sealed class TrailSink : PipelineSink
     /// <summary>When the live segment began (this run's start for one a previous run began), and the rows then.</summary>
     private DateTime _segmentStarted;
     private long _rowsAtCut;
+    private readonly Segments.SegmentCompressor? _compressor;
+
+    /// <summary>Sealed segments compressed by this run so far, and compressions that failed (those stay plain).</summary>
+    public long SegmentsCompressed => _compressor?.Compressed ?? 0;
+    public long SegmentCompressionFailures => _compressor?.Failures ?? 0;
+
+    /// <summary>Compresses every plain sealed segment now, on the caller's thread (tests, benchmarks).</summary>
+    public void CompressSegmentsNow() => _compressor?.CompressAllNow();
 
     /// <summary>Set when this start created the sealing key: show it once, then it is gone.</summary>
     public VerifyKey? NewVerifyKey { get; }
@@ -140,6 +148,11 @@ public sealed class TrailSink : PipelineSink
         _timeline.AppendEvent(ChainColumns.Start, now);
         Checkpoint(CheckpointColumns.Start, now);
         _lastSync = now;
+        if (_opt.CompressSegments)
+        {
+            _compressor = new Segments.SegmentCompressor(dir);
+            _compressor.Kick(); // segments a previous run cut but did not compress
+        }
     }
 
     public long BirthRows => _births.Rows;
@@ -338,6 +351,7 @@ public sealed class TrailSink : PipelineSink
         }
         _segmentStarted = now;
         _rowsAtCut = _births.Enqueued + _timeline.Enqueued;
+        _compressor?.Kick();
     }
 
     /// <summary>
@@ -432,6 +446,7 @@ public sealed class TrailSink : PipelineSink
     public override void Dispose()
     {
         Stop();
+        _compressor?.Dispose();
         foreach (var w in _data)
         {
             w.Dispose();

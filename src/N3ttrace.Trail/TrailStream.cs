@@ -15,31 +15,21 @@ namespace N3ttrace.Trail;
 /// </summary>
 public sealed class TrailStream : Stream
 {
-    private readonly List<Part> _parts = [];
+    private readonly List<SegmentPart> _parts = [];
     private readonly string _path;
     private long _position;
     /// <summary>The highest segment number read (or known when opened): a cut makes the next ones.</summary>
     private long _lastSegment;
 
-    private sealed class Part(SafeFileHandle handle, string path, ulong ino)
-    {
-        public SafeFileHandle Handle { get; } = handle;
-        public string Path { get; } = path;
-        public ulong Ino { get; } = ino;
-        /// <summary>Bytes of the part's own header skipped (0 for the first part).</summary>
-        public long Skip { get; set; }
-        /// <summary>Logical offset of the part's first byte.</summary>
-        public long Start { get; set; }
-        /// <summary>Fixed length of a sealed part; -1 for the live file (it grows).</summary>
-        public long Fixed { get; set; } = -1;
-
-        public long Length => Fixed >= 0 ? Fixed : Math.Max(0, RandomAccess.GetLength(Handle) - Skip);
-    }
-
     private TrailStream(string path) => _path = path;
 
     /// <summary>The live file's path (the dictionaries and the birth records are found beside it).</summary>
     public string Name => _path;
+
+    /// <summary>The window the segments were chosen for (null: all of them).</summary>
+    public DateTime? From { get; private init; }
+    public DateTime? Until { get; private init; }
+    public bool Keyframe { get; private init; }
 
     /// <summary>Sealed segments read before the live file.</summary>
     public int SegmentCount => _parts.Count(p => p.Fixed >= 0);
@@ -47,30 +37,35 @@ public sealed class TrailStream : Stream
     /// <summary>The paths of the parts, oldest first (the live file last).</summary>
     public IReadOnlyList<string> PartPaths => _parts.Select(p => p.Path).ToList();
 
-    /// <summary>Opens the logical file <paramref name="path"/>: its segments, then the live file.</summary>
-    public static TrailStream Open(string path)
+    /// <summary>Opens the logical file <paramref name="path"/>: its segments, then the live file. With a window, only the
+    /// segments the index says overlap it (<see cref="SegmentIndex.Select"/>; with <paramref name="keyframe"/>, back to one
+    /// holding a keyframe before it), so the stream then begins mid-trail.</summary>
+    public static TrailStream Open(string path, DateTime? from = null, DateTime? until = null, bool keyframe = false)
     {
-        var s = new TrailStream(path);
+        var s = new TrailStream(path) { From = from, Until = until, Keyframe = keyframe };
         try
         {
             // The live file first: a cut that happens while the segments are listed then shows as a segment with
             // the same inode as the open live file, which is skipped (never read twice, never missed).
-            var live = TryOpen(path);
+            var live = TryOpen(new SegmentFile(0, path, false));
             var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-            foreach (var seg in TrailSegments.List(dir, System.IO.Path.GetFileName(path)))
+            var name = System.IO.Path.GetFileName(path);
+            var all = TrailSegments.List(dir, name);
+            var index = all.Any(x => x.Compressed) ? SegmentIndex.Load(dir) : [];
+            foreach (var seg in SegmentIndex.Select(dir, all, name, from, until, keyframe))
             {
-                if (seg.Compressed)
-                {
-                    throw new InvalidDataException($"{seg.Path}: compressed segments are not readable by this build");
-                }
-                if (TryOpen(seg.Path) is not { } part)
+                if (TryOpen(seg) is not { } part)
                 {
                     continue; // removed since it was listed (pruned)
                 }
                 if (live is not null && part.Ino == live.Ino)
                 {
-                    part.Handle.Dispose();
+                    part.Dispose();
                     continue;
+                }
+                if (index.TryGetValue((name, seg.Number), out var e))
+                {
+                    part.PlainBytes = e.PlainBytes;
                 }
                 s.Add(part, fixedLength: true);
             }
@@ -95,31 +90,27 @@ public sealed class TrailStream : Stream
     /// <summary>Opens one sealed segment alone (with its header).</summary>
     public static TrailStream OpenPart(SegmentFile segment)
     {
-        if (segment.Compressed)
-        {
-            throw new InvalidDataException($"{segment.Path}: compressed segments are not readable by this build");
-        }
         var s = new TrailStream(segment.Path);
-        var part = TryOpen(segment.Path) ?? throw new FileNotFoundException($"{segment.Path} does not exist", segment.Path);
+        var part = TryOpen(segment) ?? throw new FileNotFoundException($"{segment.Path} does not exist", segment.Path);
         s.Add(part, fixedLength: true);
         return s;
     }
 
-    private void Add(Part part, bool fixedLength)
+    private void Add(SegmentPart part, bool fixedLength)
     {
         if (_parts.Count > 0)
         {
-            var first = HeaderLength(_parts[0].Handle);
-            var own = HeaderLength(part.Handle);
+            var first = HeaderLength(_parts[0]);
+            var own = HeaderLength(part);
             if (own < 0 && !fixedLength)
             {
                 part.Skip = first; // a live file being created: its header comes in a moment, nothing to read yet
             }
             else
             {
-                if (own != first || !SameBytes(_parts[0].Handle, part.Handle, first))
+                if (own != first || !SameBytes(_parts[0], part, first))
                 {
-                    part.Handle.Dispose();
+                    part.Dispose();
                     throw new InvalidDataException($"{part.Path} has a different header than {_parts[0].Path}: not one trail");
                 }
                 part.Skip = own;
@@ -129,30 +120,46 @@ public sealed class TrailStream : Stream
         part.Start = last is null ? 0 : last.Start + last.Length;
         if (fixedLength)
         {
-            part.Fixed = Math.Max(0, RandomAccess.GetLength(part.Handle) - part.Skip);
+            part.Fixed = Math.Max(0, part.RawLength - part.Skip);
         }
         _parts.Add(part);
     }
 
     /// <summary>Length of the first line including its newline, or -1 when there is none.</summary>
-    private static long HeaderLength(SafeFileHandle h)
+    private static long HeaderLength(SegmentPart h)
     {
         var buf = new byte[64 * 1024];
-        var n = RandomAccess.Read(h, buf, 0);
+        var n = ReadFully(h, buf, 0);
         var i = buf.AsSpan(0, n).IndexOf((byte)'\n');
         return i < 0 ? -1 : i + 1;
     }
 
-    private static bool SameBytes(SafeFileHandle a, SafeFileHandle b, long length)
+    private static bool SameBytes(SegmentPart a, SegmentPart b, long length)
     {
         var x = new byte[length];
         var y = new byte[length];
-        return RandomAccess.Read(a, x, 0) == length && RandomAccess.Read(b, y, 0) == length && x.AsSpan().SequenceEqual(y);
+        return ReadFully(a, x, 0) == length && ReadFully(b, y, 0) == length && x.AsSpan().SequenceEqual(y);
+    }
+
+    private static int ReadFully(SegmentPart p, Span<byte> buffer, long offset)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var n = p.Read(buffer[total..], offset + total);
+            if (n <= 0)
+            {
+                break;
+            }
+            total += n;
+        }
+        return total;
     }
 
     /// <summary>Opens one part with the contract-7 checks, or null when it does not exist.</summary>
-    private static Part? TryOpen(string path)
+    private static SegmentPart? TryOpen(SegmentFile file)
     {
+        var path = file.Path;
         var h = LibC.Open(path, LibC.O_CLOEXEC | LibC.O_NOFOLLOW, 0);
         if (h.IsInvalid)
         {
@@ -171,7 +178,7 @@ public sealed class TrailStream : Stream
         try
         {
             var st = OpenChecked(h, path);
-            return new Part(h, path, st.Ino);
+            return new SegmentPart(h, path, st.Ino, file.Compressed);
         }
         catch
         {
@@ -228,7 +235,7 @@ public sealed class TrailStream : Stream
             {
                 var within = offset - p.Start;
                 var want = (int)Math.Min(buffer.Length, length - within);
-                return RandomAccess.Read(p.Handle, buffer[..want], p.Skip + within);
+                return p.Read(buffer[..want], p.Skip + within);
             }
         }
         return FollowCut() ? ReadOnce(buffer, offset) : 0;
@@ -246,28 +253,28 @@ public sealed class TrailStream : Stream
         {
             return false;
         }
-        if (TryOpen(_path) is not { } next)
+        if (TryOpen(new SegmentFile(0, _path, false)) is not { } next)
         {
             return false;
         }
-        if (HeaderLength(next.Handle) < 0)
+        if (HeaderLength(next) < 0)
         {
-            next.Handle.Dispose();
+            next.Dispose();
             return false; // its header is still being written: try again at the next read
         }
         // The live file read so far became the first segment cut since; later cuts (a follower that slept) made more.
-        live.Fixed = Math.Max(0, RandomAccess.GetLength(live.Handle) - live.Skip);
+        live.Fixed = Math.Max(0, live.RawLength - live.Skip);
         var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(_path))!;
         var cut = TrailSegments.List(dir, System.IO.Path.GetFileName(_path)).Where(x => x.Number > _lastSegment).ToList();
         foreach (var seg in cut.Skip(1))
         {
-            if (seg.Compressed || TryOpen(seg.Path) is not { } part)
+            if (TryOpen(seg) is not { } part)
             {
-                continue; // compressed or pruned while no one read it: not followable (this build)
+                continue; // pruned before it was read
             }
             if (part.Ino == next.Ino || part.Ino == live.Ino)
             {
-                part.Handle.Dispose();
+                part.Dispose();
                 continue;
             }
             Add(part, fixedLength: true);
@@ -361,7 +368,7 @@ public sealed class TrailStream : Stream
         {
             foreach (var p in _parts)
             {
-                p.Handle.Dispose();
+                p.Dispose();
             }
             _parts.Clear();
         }

@@ -29,7 +29,8 @@ public static class TimeMachine
 
     private static AtResult Replay(string path, DateTime t1, DateTime t2)
     {
-        using var fs = TrailReader.OpenShared(path, bufferSize: 1);
+        // Only the segments the index says hold the window (and a keyframe before it): `at` on a long trail opens few files.
+        using var fs = TrailStream.Open(path, t1, t2, keyframe: true);
         var headerLine = ReadLineAt(fs, 0, out var dataStart) ?? throw new InvalidDataException($"{path} is empty");
         var col = TsvRow.Header(headerLine);
         foreach (var need in new[] { "ts", "event", "conn_id", "birth_ts", "pid", "comm", "ancestry_id", "remote_masked", "remote_hash", "rport", "level", "score", "purpose", ChainColumns.EventColumn })
@@ -50,7 +51,7 @@ public static class TimeMachine
         fs.Seek(start, SeekOrigin.Begin);
         using var reader = new ByteLineReader(fs);
         // Format 3: birth and fail rows come from the birth records, from the mark written with this keyframe on.
-        using var births = TimelineMerge.Applies(col) ? OpenBirths(path) : null;
+        using var births = TimelineMerge.Applies(col) ? OpenBirths(path, t1, t2) : null;
         var merge = TimelineMerge.Applies(col)
             ? new TimelineMerge(col, births?.Header, births is null ? [] : births.Rows(BirthsFrom(births, fs, start, dataStart)), TrailDictionary.Load(Path.GetDirectoryName(Path.GetFullPath(path))!))
             : null;
@@ -152,7 +153,7 @@ public static class TimeMachine
             result[id] = c;
         }
         var list = result.Values.OrderBy(c => c.Birth).ThenBy(c => c.ConnId, StringComparer.Ordinal).ToList();
-        return new AtResult(t1, t2, list, rows, running, firstTs, lastTs) { Gaps = GapScan.Overlapping(path, t1, t2, start) };
+        return new AtResult(t1, t2, list, rows, running, firstTs, lastTs) { Gaps = GapScan.Overlapping(path, t1, t2, start, keyframeWindow: true) };
     }
 
     /// <summary>The timeline's complete lines from where the reader stands, split; merged with the births in format 3.</summary>
@@ -184,10 +185,11 @@ public static class TimeMachine
         }
     }
 
-    private static StoredRows? OpenBirths(string timelinePath)
+    private static StoredRows? OpenBirths(string timelinePath, DateTime t1, DateTime t2)
     {
         var p = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(timelinePath))!, StateDirectory.BirthRecordsFile);
-        return TrailReader.TrailExists(p) ? new StoredRows(TrailReader.OpenShared(p, bufferSize: 1 << 16)) : null;
+        // The same segments as the timeline's: both files are cut at the same instants.
+        return TrailReader.TrailExists(p) ? new StoredRows(TrailStream.Open(p, t1, t2, keyframe: true)) : null;
     }
 
     /// <summary>Where the births of a replay from <paramref name="start"/> begin: the birth records' mark of that keyframe.</summary>
