@@ -74,3 +74,29 @@ b1=$(storm "$work/storm1" --format1); n1=$(cat "$work/storm.n"); rm -rf "$work/s
 echo "disk per connection ($n3-connection storm from 2 processes, all trail files): format 3 ${b3} B   (target <= 300 B)"
 echo "  reference format 2 (certificates stored once), same storm ($n2 connections): ${b2} B -> ratio $(awk -v a="$b3" -v b="$b2" 'BEGIN{printf "%.2f", a/b}')"
 echo "  reference format 1 (earlier releases), same storm ($n1 connections): ${b1} B -> ratio $(awk -v a="$b3" -v b="$b1" 'BEGIN{printf "%.2f", a/b}')"
+
+# Segments (#14): the same storm cut into 64 MiB segments, the sealed ones compressed (Brotli, Fastest) and indexed.
+seg=$($TB --state-dir "$work/storm3s" --events "$STORM" --active 100 --processes 2 --argv-per-process --step-ms 1 --seed 7 --segment-mb 64)
+echo "disk per connection, segmented ($(field segments "$seg") sealed segments compressed, live files plain: $(field live_bytes "$seg") B): $(field bytes_per_connection "$seg") B   (target <= 150 B once sealed and compressed)"
+echo "  reference the same storm in one plain file (format 3 above): ${b3} B -> ratio $(awk -v a="$(field bytes_per_connection "$seg")" -v b="$b3" 'BEGIN{printf "%.2f", a/b}')"
+rm -rf "$work/storm3s"
+
+# `at` on the big trail written in 8 MiB segments (sealed ones compressed): with the index, then without it (every
+# compressed segment is then decompressed once to learn its length, as a trail without index would be read).
+bigseg=$($TB --state-dir "$work/bigseg" --events "$EVENTS" --step-ms 5 --active 1000 --seed 7 --segment-mb 8)
+at_idx=$(at_run "$work/bigseg" "$(field first "$bigseg")" "$(field last "$bigseg")")
+mv "$work/bigseg/segments.tsv" "$work/segments.tsv.aside"
+at_noidx=$(at_run "$work/bigseg" "$(field first "$bigseg")" "$(field last "$bigseg")")
+mv "$work/segments.tsv.aside" "$work/bigseg/segments.tsv"
+ai=$(awk '{print $1}' <<<"$at_idx" | median); an=$(awk '{print $1}' <<<"$at_noidx" | median)
+ri=$(awk '{print $3}' <<<"$at_idx" | sort -n | tail -1)
+echo "at on the segmented trail ($(field segments "$bigseg") compressed segments): median ${ai} ms wall, max RSS ${ri} KB with the index"
+echo "  reference the same without the index: ${an} ms -> ratio $(awk -v a="$ai" -v b="$an" 'BEGIN{printf "%.2f", a/(b>0?b:1)}')"
+echo "  reference at on the same trail in one plain file (above): ${ab} ms"
+
+# Export of a 1-hour window out of the segmented trail: time and max RSS.
+mid=$(instants "$(field first "$bigseg")" "$(field last "$bigseg")" | sed -n 2p)
+until=$(python3 -c 'import sys,datetime as d; t=d.datetime.strptime(sys.argv[1],"%Y-%m-%dT%H:%M:%S.%fZ"); print((t+d.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))' "$mid")
+ex=$(measure $N export --state-dir "$work/bigseg" --since "$mid" --until "$until" -o "$work/window.tar.gz")
+read -r ew eu er <<<"$ex"
+echo "export of a 1-hour window from the segmented trail ($(du -sb "$work/bigseg" | cut -f1) B on disk): ${ew} ms wall, max RSS ${er} KB, bundle $(stat -c %s "$work/window.tar.gz") B   (target < 5 s, < 64 MB)"

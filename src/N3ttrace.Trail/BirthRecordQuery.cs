@@ -27,7 +27,7 @@ public static class BirthRecordQuery
         var port = q.Port?.ToString(CultureInfo.InvariantCulture);
         var uid = q.Uid?.ToString(CultureInfo.InvariantCulture);
         var directionCol = bc[BirthRecordColumns.Direction];
-        foreach (var f in DataRows(birthRecordsPath, BirthRecordColumns.Names))
+        foreach (var f in DataRows(birthRecordsPath, BirthRecordColumns.Names, q.Since, q.Until))
         {
             if (f[directionCol].Length == 0)
             {
@@ -56,7 +56,7 @@ public static class BirthRecordQuery
         if (selected.Count > 0 && File.Exists(timelinePath))
         {
             var tc = Index(TimelineColumns.Names);
-            foreach (var f in DataRows(timelinePath, TimelineColumns.Names))
+            foreach (var f in DataRows(timelinePath, TimelineColumns.Names, q.Since, null)) // ends and verdicts come later
             {
                 if (!byId.TryGetValue(f[tc["conn_id"]], out var i))
                 {
@@ -91,9 +91,10 @@ public static class BirthRecordQuery
         names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
 
     /// <summary>The data columns of each data row, in <paramref name="columns"/>' order (chain events and torn lines skipped).</summary>
-    private static IEnumerable<string[]> DataRows(string path, IReadOnlyList<string> columns)
+    /// <remarks>Only the segments that overlap [from, until] are opened (the segment index).</remarks>
+    private static IEnumerable<string[]> DataRows(string path, IReadOnlyList<string> columns, DateTime? from, DateTime? until)
     {
-        using var stream = TrailReader.OpenShared(path);
+        using var stream = TrailStream.Open(path, from, until);
         foreach (var row in new TrailReader().ReadData(stream))
         {
             var f = new string[columns.Count];

@@ -14,16 +14,18 @@ public static class GapScan
     /// <summary>Rows are only nearly ordered by ts: a stop or epoch row this close to the window does not end the scan.</summary>
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(60);
 
-    public static List<GapRecord> Overlapping(string path, DateTime? from, DateTime? to, long startOffset = 0)
+    public static List<GapRecord> Overlapping(string path, DateTime? from, DateTime? to, long startOffset = 0, bool keyframeWindow = false)
     {
         var gaps = new List<GapRecord>();
-        if (!File.Exists(path))
+        if (!TrailReader.TrailExists(path))
         {
             return gaps;
         }
-        using var fs = TrailReader.OpenShared(path);
+        // The segments from the window's start on (a gap row is written when its window ends, so at or after it); with
+        // keyframeWindow the same first segments as `at` opened, so startOffset (an offset in its stream) means the same row.
+        using var fs = TrailStream.Open(path, from, null, keyframeWindow);
         var head = new byte[64 * 1024];
-        var n = RandomAccess.Read(fs.SafeFileHandle, head, 0);
+        var n = fs.ReadAt(head, 0);
         var nl = head.AsSpan(0, n).IndexOf((byte)'\n');
         if (nl < 0)
         {

@@ -11,8 +11,9 @@ internal static class HeadRecovery
 {
     private const int FirstChunk = 4 << 20;
 
-    /// <summary>The head of the last whole row of <paramref name="file"/>, or null when no row is found.</summary>
-    public static string? Recompute(FileStream file, string name, bool sealedFile)
+    /// <summary>The head of the last whole row of <paramref name="file"/>, or null when no row is found.
+    /// <paramref name="initialHead"/>: the head the file's first row chains onto (the genesis, or the last segment's head).</summary>
+    public static string? Recompute(FileStream file, string name, bool sealedFile, string initialHead)
     {
         var length = file.Length;
         for (long chunk = FirstChunk; ; chunk *= 2)
@@ -38,7 +39,7 @@ internal static class HeadRecovery
             {
                 return null;
             }
-            var head = start < 0 ? Encoding.ASCII.GetBytes(ChainHash.Genesis) : StoredHead(lines[start], sealedFile).ToArray();
+            var head = start < 0 ? Encoding.ASCII.GetBytes(initialHead) : StoredHead(lines[start], sealedFile).ToArray();
             using var hash = new ChainHash(name);
             var computed = new byte[ChainHash.HexLength];
             for (var i = start + 1; i < lines.Count; i++)

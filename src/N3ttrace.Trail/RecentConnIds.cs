@@ -21,7 +21,7 @@ public static class RecentConnIds
         {
             return ids;
         }
-        using var stream = dir.OpenRead(file);
+        using var stream = TrailReader.OpenShared(dir.FilePath(file));
         string? header;
         using (var first = new StreamReader(stream, Encoding.UTF8, false, 4096, leaveOpen: true))
         {

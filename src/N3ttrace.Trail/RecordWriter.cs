@@ -4,6 +4,7 @@ using System.Text;
 using N3ttrace.Interop;
 using N3ttrace.Text;
 using N3ttrace.Time;
+using N3ttrace.Trail.Segments;
 
 namespace N3ttrace.Trail;
 
@@ -16,7 +17,10 @@ namespace N3ttrace.Trail;
 /// </summary>
 public sealed class RecordWriter : IDisposable
 {
-    private readonly FileStream _file;
+    private FileStream _file;
+    private readonly StateDirectory _dir;
+    /// <summary>The header line (with its newline) of the file: every segment cut from it starts with the same.</summary>
+    private byte[] _headerBytes = [];
     private readonly ChainHash _hash;
     private readonly Func<long, string, string>? _seal;
     private readonly int _dataColumns;
@@ -88,20 +92,28 @@ public sealed class RecordWriter : IDisposable
         _hash = new ChainHash(name);
         var header = legacy ? file.LegacyHeaderLine : format2 ? file.Format2HeaderLine : file.HeaderLine;
         var format = file.FormatOf(header);
+        _dir = dir;
         _file = dir.OpenChained(name);
         try
         {
             Torn = TornTail.Recover(dir, name, _file);
+            // The chain goes on from the last sealed segment when the live file holds no row yet (just cut).
+            var previous = SegmentCut.Recover(dir, name, _file);
             _committedLength = _file.Length;
             if (_committedLength == 0)
             {
+                header = previous?.First ?? header; // a segmented trail keeps its format across cuts
                 var h = Encoding.UTF8.GetBytes(header + "\n");
                 RandomAccess.Write(_file.SafeFileHandle, h, 0);
                 _committedLength = h.Length;
             }
-            else
+            var (firstLine, lastLine) = FirstAndLastLine();
+            _headerBytes = Encoding.UTF8.GetBytes(firstLine + "\n");
+            if (lastLine is null && previous is not null && previous.First == firstLine)
             {
-                var (firstLine, lastLine) = FirstAndLastLine();
+                lastLine = previous.Last;
+            }
+            {
                 format = file.FormatOf(firstLine);
                 if (format == 0)
                 {
@@ -117,7 +129,7 @@ public sealed class RecordWriter : IDisposable
                     if (seqIdx >= 1 && format == 3 && head.Length == 0)
                     {
                         // A write cut short (a crash) can end the file on a row whose head is derived: derive it.
-                        head = HeadRecovery.Recompute(_file, name, seal is not null) ?? "";
+                        head = HeadRecovery.Recompute(_file, name, seal is not null, previous?.Head ?? ChainHash.Genesis) ?? "";
                     }
                     if (seqIdx < 1 || !long.TryParse(fields[seqIdx], NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
                         || head.Length != ChainHash.HexLength || !Ascii.IsValid(head))
@@ -146,6 +158,39 @@ public sealed class RecordWriter : IDisposable
             _background = new BackgroundAppender(name, AppendRow, toDisk => WriteAndSync(toDisk));
         }
     }
+
+    /// <summary>
+    /// Cuts the live file at a seal boundary (the caller has just sealed its head): it becomes segment
+    /// <paramref name="number"/>, and a new live file with the same header continues the chain, its first row
+    /// hashed onto the segment's last head. The live name never goes missing (<see cref="SegmentCut"/>).
+    /// Returns false, with the file left as it was, when the cut could not be made (a full disk).
+    /// </summary>
+    public bool Cut(long number)
+    {
+        Settle();
+        if (!WriteAndSync(toDisk: true))
+        {
+            return false;
+        }
+        if (SegmentCut.Cut(_dir, Name, number, _headerBytes) is { } error)
+        {
+            LastError = error;
+            return false;
+        }
+        var next = _dir.OpenChained(Name);
+        _file.Dispose();
+        _file = next;
+        _committedLength = _file.Length;
+        _unsynced = false;
+        Segments++;
+        return true;
+    }
+
+    /// <summary>Segments cut by this writer.</summary>
+    public long Segments { get; private set; }
+
+    /// <summary>Bytes written to the live file so far (its header included), read without waiting for the encoding thread.</summary>
+    public long LiveBytes => Volatile.Read(ref _committedLength);
 
     /// <summary>Waits for rows still being encoded: the chain state is read only when settled.</summary>
     private void Settle() => _background?.WaitIdle();

@@ -113,9 +113,32 @@ public sealed class StateDirectory
     }
 
     /// <summary>Opens name for reading, refusing symlinks and foreign owners (checked on the opened descriptor).</summary>
-    public FileStream OpenRead(string name) => TrailReader.OpenShared(FilePath(name));
+    public FileStream OpenRead(string name) => TrailStream.OpenFile(FilePath(name));
 
     public bool FileExists(string name) => Exists(FilePath(name), out _);
+
+    /// <summary>Creates name 0600 for writing; it must not exist (O_EXCL, never through a symlink).</summary>
+    public FileStream CreateNew(string name)
+    {
+        var full = FilePath(name);
+        var fd = LibC.Open(full, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0x180);
+        if (fd.IsInvalid)
+        {
+            fd.Dispose();
+            throw new IOException($"cannot create {full}: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+        return new FileStream(fd, FileAccess.Write, 0);
+    }
+
+    /// <summary>Forces the directory's entries (a rename, a new or removed file) to disk.</summary>
+    public void SyncDirectory()
+    {
+        using var fd = LibC.Open(Path, LibC.O_DIRECTORY | LibC.O_CLOEXEC | LibC.O_NOFOLLOW, 0);
+        if (fd.IsInvalid || LibC.FSync(fd) != 0)
+        {
+            throw new IOException($"cannot sync {Path}: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+    }
 
     /// <summary>Reads or creates (0600, O_EXCL) a 32-byte random secret.</summary>
     public byte[] ReadOrCreateSecret(string name)
@@ -129,7 +152,7 @@ public sealed class StateDirectory
                 throw new StateDirectoryException($"{full} is readable by group or others (mode {Convert.ToString(st.Mode & 0xFFF, 8)}); refusing to use it");
             }
             byte[] key;
-            using (var f = TrailReader.OpenShared(full, bufferSize: 0))
+            using (var f = TrailStream.OpenFile(full))
             {
                 key = new byte[Math.Min(f.Length, 33)];
                 f.ReadExactly(key);

@@ -9,18 +9,18 @@ namespace N3ttrace.Trail;
 /// </summary>
 public sealed class StoredRows : IDisposable
 {
-    private readonly FileStream _stream;
+    private readonly TrailStream _stream;
     private readonly long _complete;
     private readonly long _dataStart;
 
     public IReadOnlyDictionary<string, int> Header { get; }
 
-    public StoredRows(FileStream stream)
+    public StoredRows(TrailStream stream)
     {
         _stream = stream;
-        _complete = TornTail.LastNewline(stream, stream.Length) + 1;
+        _complete = stream.LastNewline(stream.Length) + 1;
         var first = new byte[64 * 1024];
-        var n = RandomAccess.Read(stream.SafeFileHandle, first, 0);
+        var n = stream.ReadAt(first, 0);
         var nl = Array.IndexOf(first, (byte)'\n', 0, n);
         Header = TsvRow.Header(nl < 0 ? "" : Encoding.UTF8.GetString(first, 0, nl));
         _dataStart = nl + 1;
@@ -49,7 +49,7 @@ public sealed class StoredRows : IDisposable
     }
 
     /// <summary>The stream (for a binary search by time before reading from an offset).</summary>
-    public FileStream Stream => _stream;
+    public TrailStream Stream => _stream;
 
     public long DataStart => _dataStart;
 

@@ -30,5 +30,17 @@ public sealed record TrailOptions
     /// </summary>
     public DateTime? KernelCapturingSince { get; init; }
 
+    /// <summary>The live birth records and timeline are cut into a sealed segment once either holds this many bytes...</summary>
+    public long SegmentBytes { get; init; } = DefaultSegmentBytes;
+
+    /// <summary>... or once the segment is this old (counted from its first row, or from this run's start).</summary>
+    public TimeSpan SegmentAge { get; init; } = DefaultSegmentAge;
+
+    /// <summary>Sealed segments are compressed with Brotli in the background (<see cref="Segments.SegmentCompressor"/>).</summary>
+    public bool CompressSegments { get; init; } = true;
+
+    public const long DefaultSegmentBytes = 64L << 20;
+    public static readonly TimeSpan DefaultSegmentAge = TimeSpan.FromHours(1);
+
     public Func<DateTime> UtcNow { get; init; } = () => DateTime.UtcNow;
 }

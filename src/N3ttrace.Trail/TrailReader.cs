@@ -27,44 +27,17 @@ public sealed class TrailReader(TrailDictionary? dictionary = null)
     /// Opens a trail file for reading while the writer may still append to it. Every reader of a trail goes
     /// through here (contract 7): a symlink is never followed (O_NOFOLLOW), and a file that is not a regular
     /// file owned by this user is refused, checked on the opened descriptor so it cannot be swapped in between.
+    /// A file cut into segments is read as one: its sealed segments, then the live file (<see cref="TrailStream"/>).
     /// </summary>
-    public static FileStream OpenShared(string path, int bufferSize = 1 << 16)
+    public static TrailStream OpenShared(string path, int bufferSize = 1 << 16) => TrailStream.Open(path);
+
+    /// <summary>The path a trail stream was opened from (the dictionaries and the birth records are beside it).</summary>
+    internal static string? PathOf(Stream stream) => stream switch
     {
-        var h = LibC.Open(path, LibC.O_CLOEXEC | LibC.O_NOFOLLOW, 0);
-        if (h.IsInvalid)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            h.Dispose();
-            throw errno switch
-            {
-                2 => new FileNotFoundException($"{path} does not exist", path),
-                40 => new StateDirectoryException($"{path} is a symbolic link; refusing to follow it"),
-                _ => new IOException($"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}"),
-            };
-        }
-        try
-        {
-            if (LibC.StatX((int)h.DangerousGetHandle(), "", LibC.AT_EMPTY_PATH, LibC.STATX_BASIC_STATS, out var st) != 0)
-            {
-                throw new IOException($"cannot stat {path}: {Marshal.GetLastPInvokeErrorMessage()}");
-            }
-            if ((st.Mode & LibC.S_IFMT) != LibC.S_IFREG)
-            {
-                throw new StateDirectoryException($"{path} is not a regular file");
-            }
-            var euid = LibC.GetEuid();
-            if (st.Uid != euid)
-            {
-                throw new StateDirectoryException($"{path} is owned by uid {st.Uid}, not by uid {euid}; refusing to read it");
-            }
-            return new TrailFileStream(h, bufferSize, path);
-        }
-        catch
-        {
-            h.Dispose();
-            throw;
-        }
-    }
+        TrailStream t => t.Name,
+        FileStream f => f.Name,
+        _ => null,
+    };
 
     /// <summary>Streams the rows of <paramref name="stream"/>; <paramref name="onBytes"/> gets the bytes read so far.</summary>
     public IEnumerable<TrailRow> Read(Stream stream, Action<long>? onBytes = null)
@@ -131,15 +104,19 @@ public sealed class TrailReader(TrailDictionary? dictionary = null)
     }
 
     private static StoredRows? BirthsBeside(Stream stream) =>
-        stream is FileStream { Name: var name } && Path.IsPathRooted(name) && Path.Combine(Path.GetDirectoryName(name)!, StateDirectory.BirthRecordsFile) is var p && File.Exists(p)
-            ? new StoredRows(OpenShared(p))
+        PathOf(stream) is { } name && Path.IsPathRooted(name) && Path.Combine(Path.GetDirectoryName(name)!, StateDirectory.BirthRecordsFile) is var p && TrailExists(p)
+            ? new StoredRows(stream is TrailStream t ? TrailStream.Open(p, t.From, t.Until, t.Keyframe) : OpenShared(p))
             : null;
+
+    /// <summary>Whether the logical trail file <paramref name="path"/> exists: the live file or any of its segments.</summary>
+    public static bool TrailExists(string path) =>
+        File.Exists(path) || Segments.TrailSegments.List(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileName(path)).Count > 0;
 
     /// <summary>Format-2 rows whose process certificate or reasons text is not in the trail (those fields are empty).</summary>
     public long Unresolved { get; private set; }
 
     private static TrailDictionary DictionaryBeside(Stream stream) =>
-        stream is FileStream { Name: var name } && Path.IsPathRooted(name) ? TrailDictionary.Load(Path.GetDirectoryName(name)!) : TrailDictionary.Empty;
+        PathOf(stream) is { } name && Path.IsPathRooted(name) ? TrailDictionary.Load(Path.GetDirectoryName(name)!) : TrailDictionary.Empty;
 
     /// <summary>The data rows only (chain events skipped).</summary>
     public IEnumerable<TrailRow> ReadData(Stream stream) => Read(stream).Where(TrailSchema.IsDataRow);

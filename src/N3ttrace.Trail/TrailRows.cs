@@ -12,7 +12,7 @@ public static class TrailRows
         {
             return rows;
         }
-        using var stream = dir.OpenRead(file);
+        using var stream = TrailReader.OpenShared(dir.FilePath(file));
         var reader = new TrailReader();
         foreach (var r in reader.Read(stream))
         {

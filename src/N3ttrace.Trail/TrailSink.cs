@@ -33,6 +33,18 @@ public sealed class TrailSink : PipelineSink
     private DateTime? _countersReadAt;
     private readonly HashSet<string>? _written;
     private readonly HashSet<string>? _writtenDeaths;
+    private readonly StateDirectory _dir;
+    /// <summary>When the live segment began (this run's start for one a previous run began), and the rows then.</summary>
+    private DateTime _segmentStarted;
+    private long _rowsAtCut;
+    private readonly Segments.SegmentCompressor? _compressor;
+
+    /// <summary>Sealed segments compressed by this run so far, and compressions that failed (those stay plain).</summary>
+    public long SegmentsCompressed => _compressor?.Compressed ?? 0;
+    public long SegmentCompressionFailures => _compressor?.Failures ?? 0;
+
+    /// <summary>Compresses every plain sealed segment now, on the caller's thread (tests, benchmarks).</summary>
+    public void CompressSegmentsNow() => _compressor?.CompressAllNow();
 
     /// <summary>Set when this start created the sealing key: show it once, then it is gone.</summary>
     public VerifyKey? NewVerifyKey { get; }
@@ -43,6 +55,8 @@ public sealed class TrailSink : PipelineSink
     {
         _opt = options ?? new TrailOptions();
         var now = _opt.UtcNow();
+        _dir = dir;
+        _segmentStarted = now;
         // Files first: a refused file must not leave behind a sealing key whose verification key nobody saw.
         // The two busy files encode and hash their rows on threads of their own: the pipeline thread
         // only hands fields over, and waits for them at each tick's flush (the barrier before sealing).
@@ -137,6 +151,11 @@ public sealed class TrailSink : PipelineSink
         _timeline.AppendEvent(ChainColumns.Start, now);
         Checkpoint(CheckpointColumns.Start, now);
         _lastSync = now;
+        if (_opt.CompressSegments)
+        {
+            _compressor = new Segments.SegmentCompressor(dir);
+            _compressor.Kick(); // segments a previous run cut but did not compress
+        }
     }
 
     public long BirthRows => _births.Rows;
@@ -344,6 +363,42 @@ public sealed class TrailSink : PipelineSink
         {
             Checkpoint(CheckpointColumns.Periodic, now);
         }
+        MaybeCut(now);
+    }
+
+    /// <summary>Segments cut by this run, and cuts that failed (the live file then simply goes on).</summary>
+    public long SegmentsCut { get; private set; }
+    public long SegmentCutFailures { get; private set; }
+
+    /// <summary>
+    /// Cuts the live birth records and timeline into sealed segments once either is big or old enough. The cut is
+    /// made right after a seal of both heads, so each segment ends on a sealed head and the next one's first row
+    /// chains onto it (<see cref="RecordWriter.Cut"/>).
+    /// </summary>
+    private void MaybeCut(DateTime now)
+    {
+        var rows = _births.Enqueued + _timeline.Enqueued;
+        if (rows == _rowsAtCut
+            || (_births.LiveBytes < _opt.SegmentBytes && _timeline.LiveBytes < _opt.SegmentBytes && now - _segmentStarted < _opt.SegmentAge))
+        {
+            return;
+        }
+        Checkpoint(CheckpointColumns.Periodic, now);
+        var number = Segments.TrailSegments.LastNumber(_dir.Path) + 1;
+        foreach (var w in new[] { _births, _timeline })
+        {
+            if (w.Cut(number))
+            {
+                SegmentsCut++;
+            }
+            else
+            {
+                SegmentCutFailures++;
+            }
+        }
+        _segmentStarted = now;
+        _rowsAtCut = _births.Enqueued + _timeline.Enqueued;
+        _compressor?.Kick();
     }
 
     /// <summary>
@@ -438,6 +493,7 @@ public sealed class TrailSink : PipelineSink
     public override void Dispose()
     {
         Stop();
+        _compressor?.Dispose();
         foreach (var w in _data)
         {
             w.Dispose();

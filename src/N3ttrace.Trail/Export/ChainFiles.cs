@@ -31,7 +31,7 @@ public static class ChainFiles
                 notes.Add($"{name} missing in the state directory");
                 continue;
             }
-            using var s = dir.OpenRead(name);
+            using var s = TrailReader.OpenShared(dir.FilePath(name));
             var bytes = new byte[s.Length];
             s.ReadExactly(bytes);
             // A row `run` is still appending is not part of the chain yet.

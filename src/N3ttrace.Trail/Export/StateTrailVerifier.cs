@@ -14,7 +14,7 @@ public sealed class StateTrailVerifier : ITrailVerifier
         {
             if (dir.FileExists(name))
             {
-                using var s = dir.OpenRead(name);
+                using var s = TrailReader.OpenShared(dir.FilePath(name));
                 var bytes = new byte[s.Length];
                 s.ReadExactly(bytes);
                 if (ChainFiles.Head(bytes[..(Array.LastIndexOf(bytes, (byte)'\n') + 1)]) is { } h)

@@ -46,8 +46,8 @@ public sealed class TrailWindow
     /// <summary>Reads the window from the state directory; progress gets (bytes read, total bytes).</summary>
     public static TrailWindow Read(StateDirectory dir, TimeWindow window, Action<long, long>? progress = null)
     {
-        using var timelineStream = dir.OpenRead(StateDirectory.TimelineFile);
-        using var birthStream = dir.OpenRead(StateDirectory.BirthRecordsFile);
+        using var timelineStream = TrailReader.OpenShared(dir.FilePath(StateDirectory.TimelineFile));
+        using var birthStream = TrailReader.OpenShared(dir.FilePath(StateDirectory.BirthRecordsFile));
         var total = timelineStream.Length + birthStream.Length;
         var timelineLength = timelineStream.Length;
 

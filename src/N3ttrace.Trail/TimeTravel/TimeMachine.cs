@@ -29,7 +29,8 @@ public static class TimeMachine
 
     private static AtResult Replay(string path, DateTime t1, DateTime t2)
     {
-        using var fs = TrailReader.OpenShared(path, bufferSize: 1);
+        // Only the segments the index says hold the window (and a keyframe before it): `at` on a long trail opens few files.
+        using var fs = TrailStream.Open(path, t1, t2, keyframe: true);
         var headerLine = ReadLineAt(fs, 0, out var dataStart) ?? throw new InvalidDataException($"{path} is empty");
         var col = TsvRow.Header(headerLine);
         foreach (var need in new[] { "ts", "event", "conn_id", "birth_ts", "pid", "comm", "ancestry_id", "remote_masked", "remote_hash", "rport", "level", "score", "purpose", ChainColumns.EventColumn })
@@ -50,7 +51,7 @@ public static class TimeMachine
         fs.Seek(start, SeekOrigin.Begin);
         using var reader = new ByteLineReader(fs);
         // Format 3: birth and fail rows come from the birth records, from the mark written with this keyframe on.
-        using var births = TimelineMerge.Applies(col) ? OpenBirths(path) : null;
+        using var births = TimelineMerge.Applies(col) ? OpenBirths(path, t1, t2) : null;
         var merge = TimelineMerge.Applies(col)
             ? new TimelineMerge(col, births?.Header, births is null ? [] : births.Rows(BirthsFrom(births, fs, start, dataStart)), TrailDictionary.Load(Path.GetDirectoryName(Path.GetFullPath(path))!))
             : null;
@@ -152,7 +153,7 @@ public static class TimeMachine
             result[id] = c;
         }
         var list = result.Values.OrderBy(c => c.Birth).ThenBy(c => c.ConnId, StringComparer.Ordinal).ToList();
-        return new AtResult(t1, t2, list, rows, running, firstTs, lastTs) { Gaps = GapScan.Overlapping(path, t1, t2, start) };
+        return new AtResult(t1, t2, list, rows, running, firstTs, lastTs) { Gaps = GapScan.Overlapping(path, t1, t2, start, keyframeWindow: true) };
     }
 
     /// <summary>The timeline's complete lines from where the reader stands, split; merged with the births in format 3.</summary>
@@ -184,14 +185,15 @@ public static class TimeMachine
         }
     }
 
-    private static StoredRows? OpenBirths(string timelinePath)
+    private static StoredRows? OpenBirths(string timelinePath, DateTime t1, DateTime t2)
     {
         var p = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(timelinePath))!, StateDirectory.BirthRecordsFile);
-        return File.Exists(p) ? new StoredRows(TrailReader.OpenShared(p, bufferSize: 1 << 16)) : null;
+        // The same segments as the timeline's: both files are cut at the same instants.
+        return TrailReader.TrailExists(p) ? new StoredRows(TrailStream.Open(p, t1, t2, keyframe: true)) : null;
     }
 
     /// <summary>Where the births of a replay from <paramref name="start"/> begin: the birth records' mark of that keyframe.</summary>
-    private static long BirthsFrom(StoredRows births, FileStream timeline, long start, long dataStart)
+    private static long BirthsFrom(StoredRows births, TrailStream timeline, long start, long dataStart)
     {
         if (start <= dataStart || ReadLineAt(timeline, start, out _)?.Split('\t')[0] is not { } mark || !TryTs(mark, out var t))
         {
@@ -206,7 +208,7 @@ public static class TimeMachine
         for (var round = 0; round < 64 && end > births.DataStart; round++)
         {
             var begin = Math.Max(births.DataStart - 1, end - chunk);
-            var n = RandomAccess.Read(b.SafeFileHandle, buf.AsSpan(0, (int)Math.Min(buf.Length, b.Length - begin)), begin);
+            var n = b.ReadAt(buf.AsSpan(0, (int)Math.Min(buf.Length, b.Length - begin)), begin);
             var i = buf.AsSpan(0, n).LastIndexOf(pattern);
             if (i >= 0)
             {
@@ -228,7 +230,7 @@ public static class TimeMachine
         col.TryGetValue(TimelineColumns.Direction, out var d) && f[d].Length > 0 ? f[d] : FlowDirections.Outbound);
 
     /// <summary>Binary search by byte offset: an offset at or after the last row with ts &lt;= t (rows are nearly time-ordered).</summary>
-    private static long SearchOffset(FileStream fs, long lo, DateTime t)
+    private static long SearchOffset(TrailStream fs, long lo, DateTime t)
     {
         var hi = fs.Length;
         while (hi - lo > 64 * 1024)
@@ -248,7 +250,7 @@ public static class TimeMachine
     }
 
     /// <summary>Offset of the last keyframe-begin row before `from` whose ts is at or before t; dataStart if none.</summary>
-    private static long KeyframeAtOrBefore(FileStream fs, long dataStart, long from, DateTime t)
+    private static long KeyframeAtOrBefore(TrailStream fs, long dataStart, long from, DateTime t)
     {
         const int chunk = 1 << 20;
         var buf = new byte[chunk + 256];
@@ -257,7 +259,7 @@ public static class TimeMachine
         {
             var begin = Math.Max(dataStart, end - chunk);
             var n = (int)(Math.Min(fs.Length, end + KeyframeBeginTag.Length) - begin);
-            n = RandomAccess.Read(fs.SafeFileHandle, buf.AsSpan(0, n), begin);
+            n = fs.ReadAt(buf.AsSpan(0, n), begin);
             var span = buf.AsSpan(0, n);
             while (true)
             {
@@ -287,14 +289,14 @@ public static class TimeMachine
         return dataStart;
     }
 
-    private static string? ReadLineAt(FileStream fs, long offset, out long next)
+    private static string? ReadLineAt(TrailStream fs, long offset, out long next)
     {
         var buf = new byte[64 * 1024];
         var sb = new MemoryStream();
         next = offset;
         while (true)
         {
-            var n = RandomAccess.Read(fs.SafeFileHandle, buf, next);
+            var n = fs.ReadAt(buf, next);
             if (n <= 0)
             {
                 return null;
@@ -311,7 +313,7 @@ public static class TimeMachine
         }
     }
 
-    private static string? ReadLineAfter(FileStream fs, long offset, out long next)
+    private static string? ReadLineAfter(TrailStream fs, long offset, out long next)
     {
         ReadLineAt(fs, offset, out var start);
         return ReadLineAt(fs, start, out next);

@@ -68,8 +68,8 @@ internal static class TailCommand
         try
         {
             dir = StateDirectory.Open(stateDir, create: false);
-            timeline = new LineFollower(dir.OpenRead(StateDirectory.TimelineFile));
-            births = new LineFollower(dir.OpenRead(StateDirectory.BirthRecordsFile));
+            timeline = new LineFollower(TrailReader.OpenShared(dir.FilePath(StateDirectory.TimelineFile)));
+            births = new LineFollower(TrailReader.OpenShared(dir.FilePath(StateDirectory.BirthRecordsFile)));
         }
         catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException or InvalidDataException)
         {

@@ -12,7 +12,7 @@ internal sealed class TrailFixture : IDisposable
     public TrailWorkload Workload { get; }
     public TrailOptions Options { get; }
 
-    public TrailFixture(long events = 2000, int seed = 1, TimeSpan? step = null, TimeSpan? epoch = null, int keyframeEveryRows = 300, bool stop = true, bool format1 = false, bool format2 = false)
+    public TrailFixture(long events = 2000, int seed = 1, TimeSpan? step = null, TimeSpan? epoch = null, int keyframeEveryRows = 300, bool stop = true, bool format1 = false, bool format2 = false, long segmentBytes = TrailOptions.DefaultSegmentBytes, bool compressSegments = false)
     {
         Path = Directory.CreateTempSubdirectory("n3t-trail-").FullName;
         Dir = StateDirectory.Open(System.IO.Path.Combine(Path, "state"), create: true);
@@ -24,6 +24,8 @@ internal sealed class TrailFixture : IDisposable
             KeyframeEveryRows = keyframeEveryRows,
             WriteFormat1 = format1,
             WriteFormat2 = format2,
+            SegmentBytes = segmentBytes,
+            CompressSegments = compressSegments,
         };
         var sink = new TrailSink(Dir, Options);
         Key = sink.NewVerifyKey ?? throw new InvalidOperationException("first start must create a verification key");
