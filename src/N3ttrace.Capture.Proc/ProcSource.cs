@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using N3ttrace.Capture.Proc.Native;
 using N3ttrace.Events;
 using N3ttrace.Capture.Proc.ProcFs;
-using N3ttrace.Pipeline;
+using N3ttrace.Threading;
 using N3ttrace.Time;
 
 namespace N3ttrace.Capture.Proc;

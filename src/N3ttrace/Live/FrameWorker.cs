@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using N3ttrace.Pipeline;
+using N3ttrace.Threading;
 
 namespace N3ttrace.Cli.Live;
 

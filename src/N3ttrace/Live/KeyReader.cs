@@ -1,4 +1,4 @@
-using N3ttrace.Pipeline;
+using N3ttrace.Threading;
 
 namespace N3ttrace.Cli.Live;
 

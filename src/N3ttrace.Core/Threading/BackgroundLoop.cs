@@ -1,4 +1,4 @@
-namespace N3ttrace.Pipeline;
+namespace N3ttrace.Threading;
 
 /// <summary>
 /// The one shape of every long-running loop in n3ttrace: a dedicated, named background thread

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using N3ttrace.Pipeline;
+using N3ttrace.Threading;
 
-namespace N3ttrace.Core.Tests.Pipeline;
+namespace N3ttrace.Core.Tests.Threading;
 
 /// <summary>The one shape of a long-running loop: its own named thread, one stop path that cancels and waits.</summary>
 public class BackgroundLoopTests
