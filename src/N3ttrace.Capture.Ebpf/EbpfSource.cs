@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using N3ttrace.Capture.Ebpf.Native;
 using N3ttrace.Events;
 using N3ttrace.Capture.Proc.ProcFs;
-using N3ttrace.Pipeline;
+using N3ttrace.Threading;
 using N3ttrace.Time;
 
 namespace N3ttrace.Capture.Ebpf;
@@ -245,7 +245,8 @@ public sealed unsafe class EbpfSource : ICaptureSource
         _postedDropped = dropped;
         _postedMapFull = mapFull;
         _sink!.Post(new SourceCounters(BootClock.NowBootNs(), _programs.ReadStat(StatIndex.Emitted),
-            Math.Max(0, dropped - _ackDropped), Math.Max(0, mapFull - _ackMapFull), _programs.ReadStat(StatIndex.Orphan), _decoder.Malformed));
+            Math.Max(0, dropped - _ackDropped), Math.Max(0, mapFull - _ackMapFull), _programs.ReadStat(StatIndex.Orphan), _decoder.Malformed,
+            _programs.ReadStat(StatIndex.Unowned)));
     }
 
     /// <summary>Once everything posted so far is written: free the ring up to here, and record the counters as written.</summary>
