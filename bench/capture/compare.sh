@@ -32,7 +32,7 @@ one() {
   local name=$1 bin=$2 r=$3 d s c0 now prev tcpu
   d=$OUT/round$r/$name
   mkdir -p "$d"
-  "$bin" run --verify-key-out "$(mktemp -u)" --no-tui --state-dir "$d/state" --log-file "$d/n3ttrace.log.txt" 2>"$d/stderr" &
+  "$bin" run --detach-kernel --verify-key-out "$(mktemp -u)" --no-tui --state-dir "$d/state" --log-file "$d/n3ttrace.log.txt" 2>"$d/stderr" &
   PID=$!
   until grep -q "capture ready" "$d/stderr" 2>/dev/null; do
     kill -0 "$PID" 2>/dev/null || { cat "$d/stderr" >&2; exit 1; }
