@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using N3ttrace.Capture.Ebpf.Native;
 using N3ttrace.Events;
 using N3ttrace.Capture.Proc.ProcFs;
+using N3ttrace.Threading;
 using N3ttrace.Time;
 
 namespace N3ttrace.Capture.Ebpf;
@@ -13,6 +14,7 @@ namespace N3ttrace.Capture.Ebpf;
 /// written to the event sink. Kernel counters (emitted, dropped) are posted once a second.
 /// The ring is freed only behind rows the sinks have written (<see cref="WrittenMark"/>); with a pinned
 /// kernel side (<see cref="KernelPins"/>) what a killed consumer read but did not write is read again by the next.
+/// Owns two <see cref="BackgroundLoop"/>s, the drain and the backlog watcher; <see cref="Stop"/> is their stop path.
 /// </summary>
 public sealed unsafe class EbpfSource : ICaptureSource
 {
@@ -29,9 +31,9 @@ public sealed unsafe class EbpfSource : ICaptureSource
     private long _postedDropped, _postedMapFull;
     private readonly Lock _ackGate = new();
     private bool _disposed;
-    private Thread? _thread;
-    private Thread? _monitor;
-    private volatile bool _stopping;
+    private BackgroundLoop? _thread;
+    private BackgroundLoop? _monitor;
+    private bool _stopping;
     private IEventSink? _sink;
     private readonly ExistingConnections _existing = new();
     private readonly BacklogPriority _priority;
@@ -166,20 +168,20 @@ public sealed unsafe class EbpfSource : ICaptureSource
             // Programs are attached: anything connecting from now on is seen. Existing sockets next.
             _existing.Enumerate(sink);
         }
-        _thread = new Thread(Drain) { Name = "n3ttrace-ringbuf", IsBackground = true };
+        _thread = new BackgroundLoop("n3ttrace-ringbuf", Drain);
         _thread.Start();
         // Its own thread: the drain thread may be held back by a full pipeline queue exactly when
         // the ring fills and priority must rise.
-        _monitor = new Thread(WatchBacklog) { Name = "n3ttrace-backlog", IsBackground = true };
+        _monitor = new BackgroundLoop("n3ttrace-backlog", WatchBacklog);
         _monitor.Start();
     }
 
-    private void Drain()
+    private void Drain(CancellationToken stopping)
     {
         var nextCounters = 0L;
         var nextExisting = 0L;
         var policy = _policy = new DrainPolicy(_busy, Environment.TickCount64, _fill!.Produced);
-        while (!_stopping)
+        while (!stopping.IsCancellationRequested)
         {
             var n = 0;
             var now = Environment.TickCount64;
@@ -205,17 +207,17 @@ public sealed unsafe class EbpfSource : ICaptureSource
             }
             if (n < 1000)
             {
-                Thread.Sleep(DrainInterval);
+                stopping.WaitHandle.WaitOne(DrainInterval);
             }
         }
     }
 
-    private void WatchBacklog()
+    private void WatchBacklog(CancellationToken stopping)
     {
-        while (!_stopping)
+        while (!stopping.IsCancellationRequested)
         {
             _priority.Update(_fill!.Fraction);
-            Thread.Sleep(DrainInterval);
+            stopping.WaitHandle.WaitOne(DrainInterval);
         }
     }
 
@@ -243,7 +245,8 @@ public sealed unsafe class EbpfSource : ICaptureSource
         _postedDropped = dropped;
         _postedMapFull = mapFull;
         _sink!.Post(new SourceCounters(BootClock.NowBootNs(), _programs.ReadStat(StatIndex.Emitted),
-            Math.Max(0, dropped - _ackDropped), Math.Max(0, mapFull - _ackMapFull), _programs.ReadStat(StatIndex.Orphan), _decoder.Malformed));
+            Math.Max(0, dropped - _ackDropped), Math.Max(0, mapFull - _ackMapFull), _programs.ReadStat(StatIndex.Orphan), _decoder.Malformed,
+            _programs.ReadStat(StatIndex.Unowned)));
     }
 
     /// <summary>Once everything posted so far is written: free the ring up to here, and record the counters as written.</summary>
@@ -280,8 +283,10 @@ public sealed unsafe class EbpfSource : ICaptureSource
             return;
         }
         _stopping = true;
-        _thread.Join();
-        _monitor?.Join();
+        _thread.Stop();
+        _monitor?.Stop();
+        _thread.Dispose();
+        _monitor?.Dispose();
         if (_pins is null || _removePins)
         {
             // Detach first, then drain what the programs wrote before detaching, then the final counters.

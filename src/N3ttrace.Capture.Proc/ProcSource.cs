@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using N3ttrace.Capture.Proc.Native;
 using N3ttrace.Events;
 using N3ttrace.Capture.Proc.ProcFs;
+using N3ttrace.Threading;
 using N3ttrace.Time;
 
 namespace N3ttrace.Capture.Proc;
@@ -12,6 +13,7 @@ namespace N3ttrace.Capture.Proc;
 /// not hidden: a connection that opens and closes between two polls is missed, births are known
 /// to within one interval (resolution_ms), and a process that forks, exits and leaves an orphan
 /// within one interval leaves that orphan with parent `unknown`.
+/// Owns its poll <see cref="BackgroundLoop"/>; <see cref="Stop"/> is the stop path.
 /// </summary>
 public sealed class ProcSource : ICaptureSource
 {
@@ -20,8 +22,8 @@ public sealed class ProcSource : ICaptureSource
     private readonly SocketOwners _owners;
     private readonly ProcessPoller _processes;
     private readonly SocketPoller _sockets;
-    private readonly ManualResetEventSlim _stop = new();
-    private Thread? _thread;
+    private BackgroundLoop? _loop;
+    private bool _stopped;
     private IEventSink? _sink;
     private long _posted;
 
@@ -52,15 +54,15 @@ public sealed class ProcSource : ICaptureSource
         _sink = sink;
         PollOnce(initial: true);
         _owners.Baseline(_processes.Live);
-        _thread = new Thread(Loop) { Name = "n3ttrace-procpoll", IsBackground = true };
-        _thread.Start();
+        _loop = new BackgroundLoop("n3ttrace-procpoll", Loop);
+        _loop.Start();
     }
 
-    private void Loop()
+    private void Loop(CancellationToken stopping)
     {
         var intervalMs = (long)Interval.TotalMilliseconds;
         var next = Environment.TickCount64 + intervalMs;
-        while (!_stop.Wait(TimeSpan.FromMilliseconds(Math.Max(0, next - Environment.TickCount64))))
+        while (!stopping.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Max(0, next - Environment.TickCount64))))
         {
             PollOnce(initial: false);
             next += intervalMs;
@@ -105,12 +107,13 @@ public sealed class ProcSource : ICaptureSource
     /// <summary>Stops polling after one last cycle, so sockets closed since the previous one get their death.</summary>
     public void Stop()
     {
-        if (_thread is null || _stop.IsSet)
+        if (_loop is null || _stopped)
         {
             return;
         }
-        _stop.Set();
-        _thread.Join();
+        _stopped = true;
+        _loop.Stop();
+        _loop.Dispose();
         PollOnce(initial: false);
         _log.LogInformation("proc polling: {Stats}", Stats);
     }
@@ -119,6 +122,5 @@ public sealed class ProcSource : ICaptureSource
     {
         Stop();
         _table.Dispose();
-        _stop.Dispose();
     }
 }

@@ -16,7 +16,7 @@ internal static class Layers
     // is not another layer's prefix.
     public static readonly Layer Core = new("N3ttrace.Core",
         ["N3ttrace.Connections", "N3ttrace.Events", "N3ttrace.Inference", "N3ttrace.Lifetimes", "N3ttrace.Lineage",
-         "N3ttrace.Pipeline", "N3ttrace.Privacy", "N3ttrace.Text", "N3ttrace.Time"],
+         "N3ttrace.Pipeline", "N3ttrace.Privacy", "N3ttrace.Text", "N3ttrace.Threading", "N3ttrace.Time"],
         ["N3ttrace.Interop"]);
 
     public static readonly Layer Trail = new("N3ttrace.Trail", ["N3ttrace.Trail"], ["N3ttrace.Core", "N3ttrace.Interop"]);

@@ -47,8 +47,9 @@ public sealed record ConnectionClosed(long BootNs, ulong Key, ulong BytesSent, u
 /// ownerless sockets reach the pipeline as connections and are counted there as unattributed.
 /// Orphans: transitions of connections opened before the tracer (eBPF; /proc lists them at start).
 /// Malformed: records the decoder could not read whole.
+/// Unowned: accepted connections whose listener the kernel side never saw (listening since before the tracer).
 /// </summary>
-public sealed record SourceCounters(long BootNs, long Emitted, long Dropped, long Untracked, long Orphans = 0, long Malformed = 0) : CaptureEvent(BootNs);
+public sealed record SourceCounters(long BootNs, long Emitted, long Dropped, long Untracked, long Orphans = 0, long Malformed = 0, long Unowned = 0) : CaptureEvent(BootNs);
 
 /// <summary>
 /// Everything the source posted before this mark: once every sink has written it out (the trail's rows are

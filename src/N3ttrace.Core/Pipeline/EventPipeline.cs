@@ -171,6 +171,7 @@ public sealed class EventPipeline : IEventSink
                 Stats.SourceUntracked = s.Untracked;
                 Stats.SourceOrphans = s.Orphans;
                 Stats.SourceMalformed = s.Malformed;
+                Stats.SourceUnowned = s.Unowned;
                 Stats.SourceCountersBootNs = s.BootNs;
                 break;
         }

@@ -20,6 +20,7 @@ public sealed class PipelineStats
     public long SourceUntracked { get; set; }
     public long SourceOrphans { get; set; }
     public long SourceMalformed { get; set; }
+    public long SourceUnowned { get; set; }
     /// <summary>When the source read the counters above (boot ns; 0: never): a drop happened before this reading.</summary>
     public long SourceCountersBootNs { get; set; }
 }

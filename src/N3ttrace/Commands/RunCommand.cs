@@ -236,8 +236,9 @@ internal static class RunCommand
         }
         ForwardOptions.LogSummary(log, forwarder);
         var s = pipeline.Stats;
-        log.LogInformation("stopped: {Births} births, {Fails} failed connects, {Deaths} deaths, {Active} still open; kernel dropped {Dropped}, untracked {Untracked} (socket map full), {Orphans} transitions of connections older than the tracer; {Malformed} malformed records; {Unattributed} unattributed; {LostDeaths} lost deaths retired",
-            s.Births, s.Fails, s.Deaths, pipeline.Active.Count, s.SourceDropped, s.SourceUntracked, s.SourceOrphans, s.SourceMalformed, s.Unattributed, s.LostDeaths);
+        log.LogInformation("stopped: {Births} births, {Fails} failed connects, {Deaths} deaths, {Active} still open; kernel dropped {Dropped}, untracked {Untracked} (socket map full), {Orphans} transitions of connections older than the tracer; {Malformed} malformed records; {Unattributed} unattributed; {LostDeaths} lost deaths retired; {Unowned} accepted connections whose listener predates the tracer; {Unmatched} deaths without a seen birth; {Emitted} records from the source, {Events} events processed",
+            s.Births, s.Fails, s.Deaths, pipeline.Active.Count, s.SourceDropped, s.SourceUntracked, s.SourceOrphans, s.SourceMalformed, s.Unattributed, s.LostDeaths,
+            s.SourceUnowned, s.UnmatchedDeaths, s.SourceEmitted, s.Events);
         if (trail.WriteFailures > 0)
         {
             log.LogError("trail: {Failures} failed writes, {Lost} rows lost (each loss is recorded in the chain as write-failure): {Error}",

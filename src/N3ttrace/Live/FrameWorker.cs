@@ -1,31 +1,32 @@
 using Microsoft.Extensions.Logging;
+using N3ttrace.Threading;
 
 namespace N3ttrace.Cli.Live;
 
 /// <summary>
 /// Draws frames on its own thread so a slow terminal or disk never holds up the pipeline. Only
 /// the newest frame waits: one posted while another is waiting replaces it and is counted as skipped.
+/// Owns its <see cref="BackgroundLoop"/>; <see cref="Dispose"/> is the stop path.
 /// </summary>
 public abstract class FrameWorker : IDisposable
 {
     private readonly AutoResetEvent _signal = new(false);
-    private readonly Thread _thread;
+    private readonly BackgroundLoop _loop;
     private readonly ILogger _log;
     private LiveFrame? _pending;
     private long _skipped;
-    private volatile bool _stopping;
     private volatile bool _failed;
 
     protected FrameWorker(string name, ILogger log)
     {
         _log = log;
-        _thread = new Thread(Loop) { IsBackground = true, Name = name };
+        _loop = new BackgroundLoop(name, Loop);
     }
 
     /// <summary>Frames replaced before they were drawn.</summary>
     public long Skipped => Interlocked.Read(ref _skipped);
 
-    public void Start() => _thread.Start();
+    public void Start() => _loop.Start();
 
     /// <summary>Never blocks.</summary>
     public void Post(LiveFrame frame)
@@ -53,11 +54,12 @@ public abstract class FrameWorker : IDisposable
     /// <summary>Runs on the worker thread after the last frame.</summary>
     protected virtual void Close() { }
 
-    private void Loop()
+    private void Loop(CancellationToken stopping)
     {
+        WaitHandle[] wake = [_signal, stopping.WaitHandle];
         while (true)
         {
-            _signal.WaitOne();
+            WaitHandle.WaitAny(wake);
             var frame = Interlocked.Exchange(ref _pending, null);
             try
             {
@@ -69,9 +71,9 @@ public abstract class FrameWorker : IDisposable
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 _failed = true; // reported once; capture goes on without this output
-                _log.LogError("{Worker}: {Message}; this output stops, capture goes on", _thread.Name, e.Message);
+                _log.LogError("{Worker}: {Message}; this output stops, capture goes on", _loop.Name, e.Message);
             }
-            if (_stopping && Volatile.Read(ref _pending) is null)
+            if (stopping.IsCancellationRequested && Volatile.Read(ref _pending) is null)
             {
                 break;
             }
@@ -82,19 +84,18 @@ public abstract class FrameWorker : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _log.LogError("{Worker}: {Message}", _thread.Name, e.Message);
+            _log.LogError("{Worker}: {Message}", _loop.Name, e.Message);
         }
     }
 
     /// <summary>Draws what is pending, then stops. Gives up waiting after a few seconds (a stuck terminal must not hang the exit).</summary>
     public virtual void Dispose()
     {
-        _stopping = true;
-        _signal.Set();
-        if (_thread.IsAlive && !_thread.Join(TimeSpan.FromSeconds(3)))
+        if (!_loop.Stop(TimeSpan.FromSeconds(3)))
         {
-            _log.LogWarning("{Worker}: still blocked writing after 3 s; exiting without it", _thread.Name);
+            _log.LogWarning("{Worker}: still blocked writing after 3 s; exiting without it", _loop.Name);
         }
+        _loop.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -1,31 +1,35 @@
+using N3ttrace.Threading;
+
 namespace N3ttrace.Cli.Live;
 
-/// <summary>Reads single key presses from the terminal (no Enter needed) and applies them to the controls.</summary>
+/// <summary>
+/// Reads single key presses from the terminal (no Enter needed) and applies them to the controls.
+/// Owns its <see cref="BackgroundLoop"/>; <see cref="Dispose"/> is the stop path.
+/// </summary>
 public sealed class KeyReader : IDisposable
 {
     private readonly LiveControls _controls;
     private readonly Action _redraw;
-    private readonly Thread _thread;
-    private volatile bool _stop;
+    private readonly BackgroundLoop _loop;
 
     public KeyReader(LiveControls controls, Action redraw)
     {
         _controls = controls;
         _redraw = redraw;
-        _thread = new Thread(Loop) { IsBackground = true, Name = "live-keys" };
-        _thread.Start();
+        _loop = new BackgroundLoop("live-keys", Loop);
+        _loop.Start();
     }
 
-    private void Loop()
+    private void Loop(CancellationToken stopping)
     {
         try
         {
-            while (!_stop)
+            while (!stopping.IsCancellationRequested)
             {
                 // Polling lets the thread end on Dispose; ReadKey alone would block until a key.
                 if (!Console.KeyAvailable)
                 {
-                    Thread.Sleep(50);
+                    stopping.WaitHandle.WaitOne(50);
                     continue;
                 }
                 if (Interop.LibC.IsATty(0) == 0)
@@ -47,5 +51,10 @@ public sealed class KeyReader : IDisposable
         }
     }
 
-    public void Dispose() => _stop = true;
+    /// <summary>Stops polling; waits briefly (a key being applied redraws once more), never for a blocked read.</summary>
+    public void Dispose()
+    {
+        _loop.Stop(TimeSpan.FromMilliseconds(200));
+        _loop.Dispose();
+    }
 }

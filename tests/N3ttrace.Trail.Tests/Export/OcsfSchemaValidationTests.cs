@@ -8,7 +8,7 @@ namespace N3ttrace.Core.Tests.Export;
 /// schema repository at tag 1.4.0, Apache-2.0, see OcsfSchema/1.4.0/LICENSE).</summary>
 public sealed class OcsfSchemaValidationTests
 {
-    private static readonly string SchemaRoot = Path.Combine(RepoRoot(), "tests", "N3ttrace.Core.Tests", "Export", "OcsfSchema", "1.4.0");
+    private static readonly string SchemaRoot = Path.Combine(RepoRoot(), "tests", "N3ttrace.Trail.Tests", "Export", "OcsfSchema", "1.4.0");
     private const string NetworkActivity = "events/network/network_activity.json";
 
     private static string RepoRoot()

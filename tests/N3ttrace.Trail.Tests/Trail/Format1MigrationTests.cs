@@ -25,7 +25,7 @@ public class Format1MigrationTests
     /// <summary>A private copy of the fixture (0700 directory, 0600 files, as a state directory is).</summary>
     private static (string Root, StateDirectory Dir, VerifyKey Key) Copy()
     {
-        var src = Path.Combine(RepoRoot(), "tests", "N3ttrace.Core.Tests", "Trail", "Fixtures", "format1");
+        var src = Path.Combine(RepoRoot(), "tests", "N3ttrace.Trail.Tests", "Trail", "Fixtures", "format1");
         var root = Directory.CreateTempSubdirectory("n3t-format1-").FullName;
         var state = Path.Combine(root, "state");
         Directory.CreateDirectory(state, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
