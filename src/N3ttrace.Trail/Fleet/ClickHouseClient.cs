@@ -30,11 +30,12 @@ public sealed class ClickHouseClient : IDisposable
         }
     }
 
-    /// <summary>Runs one statement (DDL, ALTER, or a SELECT whose text answer is returned).</summary>
-    public string Execute(string sql)
+    /// <summary>Runs one statement (DDL, ALTER, or a SELECT whose text answer is returned), with settings given
+    /// as URL parameters (e.g. "readonly=1").</summary>
+    public string Execute(string sql, string settings = "")
     {
         using var body = new StringContent(sql, Encoding.UTF8, "text/plain");
-        return Send("", body);
+        return Send(settings.Length > 0 ? "?" + settings : "", body);
     }
 
     /// <summary>A SELECT whose rows come back as JSONEachRow lines.</summary>
