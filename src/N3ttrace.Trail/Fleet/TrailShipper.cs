@@ -125,7 +125,8 @@ public sealed class TrailShipper(StateDirectory dir, ClickHouseClient client, Fl
         {
             _batch.Gap(file, seq, chainEvent, gap, ts);
         }
-        if (r[ChainColumns.Head] is { Length: > 0 } head)
+        // Format 3 stores the head on the last row of each write; format 2 a hash on every row.
+        if ((r[ChainColumns.Head] is { Length: > 0 } h ? h : r[ChainColumns.Hash]) is { Length: > 0 } head)
         {
             _batch.Head(file, seq, head, chainEvent, ts);
         }

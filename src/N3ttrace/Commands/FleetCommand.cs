@@ -46,6 +46,6 @@ internal static class FleetCommand
             }
             return ExitCodes.Ok;
         });
-        return new Command("fleet", "Many hosts in one ClickHouse: create the tables, hunt across hosts (docs/fleet.md).") { init, ddl };
+        return new Command("fleet", "Many hosts in one ClickHouse: create the tables, hunt across hosts (docs/fleet.md).") { init, ddl, FleetHuntCommands.Query(), FleetHuntCommands.At(), FleetHuntCommands.Top() };
     }
 }

@@ -37,6 +37,13 @@ internal static class FleetOptions
         Description = "The name this trail's rows carry in the fleet tables (default: this host's name). Give each trail its own.",
     };
 
+    public static Option<string?> EndpointKey() => new("--endpoint-key")
+    {
+        Description = "A 32-byte key FILE (0600; head -c 32 /dev/urandom) shared by the fleet, used for remote_hash instead of this host's own key, " +
+            "so one address hashes the same on every host. Trade-off: whoever holds it can brute-force the endpoints of every host (docs/fleet.md).",
+        HelpName = "FILE",
+    };
+
     public static Option<int> BatchRows() =>
         Numbers.Integer("--ship-batch", "Rows per insert into ClickHouse (a batch also goes after 1 s).", 20_000, 1, 1_000_000);
 }

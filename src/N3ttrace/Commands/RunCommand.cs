@@ -30,6 +30,8 @@ internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui,
     public string? Ship { get; init; }
     public string? ShipHost { get; init; }
     public int ShipBatch { get; init; } = 20_000;
+    /// <summary>--endpoint-key: the fleet's HMAC key for remote_hash instead of this host's own.</summary>
+    public string? EndpointKey { get; init; }
 }
 
 /// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
@@ -63,10 +65,11 @@ internal static class RunCommand
             "a thread of its own reads the trail from a cursor kept in the state directory, so a slow or absent ClickHouse never slows capture.";
         var shipHost = FleetOptions.Host();
         var shipBatch = FleetOptions.BatchRows();
+        var endpointKey = FleetOptions.EndpointKey();
         var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
         {
             stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules, forward, forwardQueue, forwardCa, forwardCert, forwardKey, verifyKeyOut, detachKernel,
-            ship, shipHost, shipBatch,
+            ship, shipHost, shipBatch, endpointKey,
         };
         foreach (var o in live.All)
         {
@@ -85,6 +88,7 @@ internal static class RunCommand
             Ship = p.GetValue(ship),
             ShipHost = p.GetValue(shipHost),
             ShipBatch = p.GetValue(shipBatch),
+            EndpointKey = p.GetValue(endpointKey),
         }, ct));
         return cmd;
     }
@@ -114,6 +118,10 @@ internal static class RunCommand
         {
             dir = StateDirectory.Open(args.StateDir, create: true);
             secret = dir.ReadOrCreateSecret(StateDirectory.HostSecretFile);
+            if (args.EndpointKey is { } fleetKey)
+            {
+                secret = Trail.Fleet.EndpointKeyFile.Read(fleetKey);
+            }
         }
         catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException)
         {
