@@ -11,7 +11,7 @@ internal static class FleetOptions
         var o = new Option<string>(name)
         {
             Description = "ClickHouse's HTTP interface: clickhouse://HOST[:PORT][/DATABASE] (port 8123, database n3ttrace by default; " +
-                "clickhouse://USER:PASSWORD@HOST/… to log in).",
+                "clickhouse://USER:PASSWORD@HOST/DATABASE to log in).",
             Required = required,
             HelpName = "URL",
         };
