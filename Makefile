@@ -18,7 +18,7 @@ CONFIG ?= Release
 # The interpreters, tools and daemons after perl: the detection corpora's real processes (tests/.../Corpora).
 # ksh, tcl: held-out set 2 of the attack corpus.
 # rsyslog-gnutls: the TLS collector of the syslog+tls end-to-end test; groff-base, zsh: the man page and completion tests run the real groff and zsh.
-DEB_PACKAGES := clang llvm libbpf-dev libbpf1 bpftool libbpf-tools make gcc tmux rsyslog rsyslog-gnutls groff-base zsh ksh tcl socat ncat python3 curl perl \
+DEB_PACKAGES := clickhouse-server clickhouse-client clang llvm libbpf-dev libbpf1 bpftool libbpf-tools make gcc tmux rsyslog rsyslog-gnutls groff-base zsh ksh tcl socat ncat python3 curl perl \
   libc6-dev-arm64-cross linux-libc-dev-arm64-cross \
   ruby php-cli nodejs lua5.4 lua-socket gawk mawk busybox netcat-openbsd netcat-traditional telnet openssl wget bsdutils \
   openssh-server openssh-client cron at supervisor rsync git

@@ -19,6 +19,8 @@ internal static class Program
             VerifyCommand.Create(),
             AtCommand.Create(),
             QueryCommand.Create(),
+            ShipCommand.Create(),
+            FleetCommand.Create(),
             TailCommand.Create(),
             ExplainCommand.Create(),
             ExportCommand.Create(),

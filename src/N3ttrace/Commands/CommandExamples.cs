@@ -73,6 +73,24 @@ internal static class CommandExamples
             "n3ttrace completions zsh > \"${fpath[1]}/_n3ttrace\"",
         ],
         ["man"] = ["n3ttrace man | man -l -", "n3ttrace man | sudo tee /usr/local/share/man/man1/n3ttrace.1"],
+        ["ship"] =
+        [
+            "sudo n3ttrace fleet init --clickhouse clickhouse://ch.example:8123/n3ttrace",
+            "sudo n3ttrace ship --clickhouse clickhouse://ch.example:8123/n3ttrace      # a stopped trail, from its cursor",
+            "sudo n3ttrace run --ship clickhouse://ch.example:8123/n3ttrace              # ship while tracing",
+        ],
+        ["fleet"] =
+        [
+            "n3ttrace fleet init --clickhouse clickhouse://ch.example:8123/n3ttrace",
+            "n3ttrace fleet query --clickhouse clickhouse://ch.example/n3ttrace --level THREAT --since -24h",
+            "n3ttrace fleet query --clickhouse clickhouse://ch.example/n3ttrace --remote 203.0.113.7:443 --endpoint-key /etc/n3ttrace/fleet.key --since -7d",
+            "n3ttrace fleet at \"yesterday 14:32\" --clickhouse clickhouse://ch.example/n3ttrace --host 'web*'",
+            "n3ttrace fleet top --clickhouse clickhouse://ch.example/n3ttrace --level THREAT --since -24h",
+            "n3ttrace fleet ddl --cluster fleet > fleet.sql",
+        ],
+        ["top"] = ["n3ttrace fleet top --clickhouse clickhouse://ch.example/n3ttrace --level THREAT --since -24h"],
+        ["init"] = ["n3ttrace fleet init --clickhouse clickhouse://ch.example:8123/n3ttrace"],
+        ["ddl"] = ["n3ttrace fleet ddl", "n3ttrace fleet ddl --cluster fleet | clickhouse-client --multiquery"],
         ["dev-trail"] = ["n3ttrace dev-trail --state-dir /tmp/t --events 10000"],
     };
 

@@ -24,11 +24,12 @@ internal static class HashEndpointCommand
         };
         var ports = new Option<string?>("--ports") { Description = "For bare addresses: only these ports, comma-separated (22,443,8000-8100)." };
         var stateDir = CommonOptions.StateDir();
+        var endpointKey = FleetOptions.EndpointKey();
         var cmd = new Command("hash-endpoint", "Print the mask and keyed hash of an endpoint as this host's trail stores them, to search for it without the trail holding addresses.")
         {
-            endpoints, ports, stateDir,
+            endpoints, ports, stateDir, endpointKey,
         };
-        cmd.SetAction(p => Run(p.GetValue(endpoints)!, p.GetValue(ports), p.GetValue(stateDir)!));
+        cmd.SetAction(p => Run(p.GetValue(endpoints)!, p.GetValue(ports), p.GetValue(stateDir)!, p.GetValue(endpointKey)));
         return cmd;
     }
 
@@ -79,7 +80,7 @@ internal static class HashEndpointCommand
         return false;
     }
 
-    private static int Run(string[] args, string? portList, string stateDir)
+    private static int Run(string[] args, string? portList, string stateDir, string? endpointKey)
     {
         List<int> ports = [.. Enumerable.Range(1, 65535)];
         if (portList is not null && ParsePorts(portList) is not { } chosen)
@@ -105,12 +106,12 @@ internal static class HashEndpointCommand
         try
         {
             var dir = StateDirectory.Open(stateDir, create: false);
-            if (!dir.FileExists(StateDirectory.HostSecretFile))
+            if (endpointKey is null && !dir.FileExists(StateDirectory.HostSecretFile))
             {
                 Console.Error.WriteLine($"n3ttrace: {dir.FilePath(StateDirectory.HostSecretFile)} does not exist: no trail was written with this state directory");
                 return ExitCodes.Failure;
             }
-            var privacy = new EndpointPrivacy(dir.ReadOrCreateSecret(StateDirectory.HostSecretFile));
+            var privacy = new EndpointPrivacy(endpointKey is null ? dir.ReadOrCreateSecret(StateDirectory.HostSecretFile) : Trail.Fleet.EndpointKeyFile.Read(endpointKey));
             if (parsed is [{ Port: > 0 } one] && args[0] != "-")
             {
                 Console.WriteLine($"remote_masked\t{EndpointPrivacy.Mask(one.Address)}");

@@ -26,6 +26,12 @@ internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui,
     public string? VerifyKeyOut { get; init; }
     /// <summary>Remove the pinned kernel side at exit (it otherwise keeps capturing for the next run).</summary>
     public bool DetachKernel { get; init; }
+    /// <summary>run --ship: ClickHouse to ship the trail to while it is written.</summary>
+    public string? Ship { get; init; }
+    public string? ShipHost { get; init; }
+    public int ShipBatch { get; init; } = 20_000;
+    /// <summary>--endpoint-key: the fleet's HMAC key for remote_hash instead of this host's own.</summary>
+    public string? EndpointKey { get; init; }
 }
 
 /// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
@@ -54,9 +60,16 @@ internal static class RunCommand
                 "in the BPF file system and keep capturing, so the next run (after a crash, kill, upgrade or stop) drains what " +
                 "happened meanwhile; 'n3ttrace unload' removes them.",
         };
+        var ship = FleetOptions.ClickHouse("--ship", required: false);
+        ship.Description = "Also ship the trail to ClickHouse while it is written (clickhouse://HOST[:PORT][/DATABASE], tables from 'n3ttrace fleet init'): " +
+            "a thread of its own reads the trail from a cursor kept in the state directory, so a slow or absent ClickHouse never slows capture.";
+        var shipHost = FleetOptions.Host();
+        var shipBatch = FleetOptions.BatchRows();
+        var endpointKey = FleetOptions.EndpointKey();
         var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
         {
             stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules, forward, forwardQueue, forwardCa, forwardCert, forwardKey, verifyKeyOut, detachKernel,
+            ship, shipHost, shipBatch, endpointKey,
         };
         foreach (var o in live.All)
         {
@@ -72,6 +85,10 @@ internal static class RunCommand
             ForwardKey = p.GetValue(forwardKey),
             VerifyKeyOut = p.GetValue(verifyKeyOut),
             DetachKernel = p.GetValue(detachKernel),
+            Ship = p.GetValue(ship),
+            ShipHost = p.GetValue(shipHost),
+            ShipBatch = p.GetValue(shipBatch),
+            EndpointKey = p.GetValue(endpointKey),
         }, ct));
         return cmd;
     }
@@ -101,6 +118,10 @@ internal static class RunCommand
         {
             dir = StateDirectory.Open(args.StateDir, create: true);
             secret = dir.ReadOrCreateSecret(StateDirectory.HostSecretFile);
+            if (args.EndpointKey is { } fleetKey)
+            {
+                secret = Trail.Fleet.EndpointKeyFile.Read(fleetKey);
+            }
         }
         catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException)
         {
@@ -168,6 +189,10 @@ internal static class RunCommand
         {
             sinks.Add(forwarder);
         }
+        using var shipClient = args.Ship is { } shipUrl ? new Trail.Fleet.ClickHouseClient(Trail.Fleet.ClickHouseTarget.Parse(shipUrl)) : null;
+        // The shipper's own connections are the tracer's: the kernel side never reports this process (its tgid is filtered).
+        using var shipLoop = shipClient is null ? null
+            : new Trail.Fleet.ShipLoop(new Trail.Fleet.TrailShipper(dir, shipClient, Trail.Fleet.FleetHost.Local(args.ShipHost), args.ShipBatch), log, TimeSpan.FromSeconds(1));
         liveView.Counters = () => new Live.LiveCounters(trail.Gaps, trail.LostRows, forwarder?.Stats.Queued);
         using var verdicts = new Inference.VerdictEngine(rulesConfig, new HostBaseline(dir, rulesConfig.BaselineMaxPairs), processes.Reader,
             new Capture.Proc.ProcFs.ExecutableIdentity(rulesConfig));
@@ -235,6 +260,13 @@ internal static class RunCommand
                 trail.CarriedDeathsUnwritten, trail.Format);
         }
         ForwardOptions.LogSummary(log, forwarder);
+        if (shipLoop is not null)
+        {
+            trail.Flush(); // the last rows of this run are in the files before the last pass reads them
+            var shipped = shipLoop.Stop(TimeSpan.FromSeconds(10));
+            log.LogInformation("ship: {Shipped} rows delivered to {Target} in {Batches} batches; pending {Pending} rows (they stay in the trail for the next run or 'n3ttrace ship'), lag {Lag:0.0} s, {Failures} failed attempts{Error}",
+                shipped.Shipped, shipClient!.Target, shipped.Batches, shipped.Pending, shipped.LagSeconds, shipped.Failures, shipped.LastError is { } le ? " (last: " + le + ")" : "");
+        }
         var s = pipeline.Stats;
         log.LogInformation("stopped: {Births} births, {Fails} failed connects, {Deaths} deaths, {Active} still open; kernel dropped {Dropped}, untracked {Untracked} (socket map full), {Orphans} transitions of connections older than the tracer; {Malformed} malformed records; {Unattributed} unattributed; {LostDeaths} lost deaths retired; {Unowned} accepted connections whose listener predates the tracer; {Unmatched} deaths without a seen birth; {Emitted} records from the source, {Events} events processed",
             s.Births, s.Fails, s.Deaths, pipeline.Active.Count, s.SourceDropped, s.SourceUntracked, s.SourceOrphans, s.SourceMalformed, s.Unattributed, s.LostDeaths,

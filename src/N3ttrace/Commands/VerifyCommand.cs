@@ -23,13 +23,57 @@ internal static class VerifyCommand
             Description = "Verify an export bundle (.tar.gz) instead of a state directory, offline, on any machine: every file's SHA-256 "
                 + "against SHA256SUMS, no file added or missing, manifest counts match the records, and the bundled trail's chain.",
         };
+        var against = FleetOptions.ClickHouse("--against", required: false);
+        against.Description = "Also compare the trail with the chain heads it shipped to ClickHouse (clickhouse://HOST[:PORT][/DATABASE]): " +
+            "catches a rewrite or truncation made after shipping, even one re-chained and re-sealed with this host's own keys (docs/fleet.md).";
+        var host = FleetOptions.Host();
         var cmd = new Command("verify",
             "Check the trail (or an export bundle) for edits, deletions, reordering and truncation. Exit 0 when intact, 1 when damaged, 2 on usage errors.")
         {
-            key, stateDir, bundle,
+            key, stateDir, bundle, against, host,
         };
-        cmd.SetAction(p => p.GetValue(bundle) is { } b ? RunBundle(b, p.GetValue(key)) : Run(p.GetValue(key), p.GetValue(stateDir)!));
+        cmd.SetAction(p =>
+        {
+            if (p.GetValue(bundle) is { } b)
+            {
+                return RunBundle(b, p.GetValue(key));
+            }
+            var rc = Run(p.GetValue(key), p.GetValue(stateDir)!);
+            return p.GetValue(against) is { } url && rc != ExitCodes.Usage ? Math.Max(rc, Against(url, p.GetValue(host), p.GetValue(stateDir)!)) : rc;
+        });
         return cmd;
+    }
+
+    private static int Against(string url, string? host, string stateDir)
+    {
+        try
+        {
+            var dir = StateDirectory.Open(stateDir, create: false);
+            using var client = new Trail.Fleet.ClickHouseClient(Trail.Fleet.ClickHouseTarget.Parse(url));
+            var name = Trail.Fleet.FleetHost.Local(host).Name;
+            var r = Trail.Fleet.ChainAnchor.Compare(dir, client, name);
+            if (r.Compared == 0)
+            {
+                Console.WriteLine($"against {client.Target}: no chain heads shipped for host {Text.TextEscaper.Escape(name)}: nothing to compare (--host?)");
+                return ExitCodes.Failure;
+            }
+            if (r.Mismatches.Count == 0)
+            {
+                Console.WriteLine($"against {client.Target}: OK: all {r.Compared} shipped chain heads of host {Text.TextEscaper.Escape(name)} are in the trail as shipped");
+                return ExitCodes.Ok;
+            }
+            Console.WriteLine($"against {client.Target}: REWRITTEN: {r.Mismatches.Count} of {r.Compared} shipped chain heads differ from the trail (history changed after it was shipped)");
+            foreach (var m in r.Mismatches.Take(20))
+            {
+                Console.WriteLine($"  {m.File} chain_seq {m.Seq}: shipped {Text.TextEscaper.Escape(m.Shipped)}, trail {Text.TextEscaper.Escape(m.Local)}");
+            }
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is Trail.Fleet.ClickHouseException or StateDirectoryException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"n3ttrace: verify --against: {e.Message}");
+            return ExitCodes.Failure;
+        }
     }
 
     private static int Run(string? keyText, string stateDir)

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Logging;
+
+namespace N3ttrace.Trail.Fleet;
+
+/// <summary>
+/// `run --ship`: a thread of its own that ships the trail while it is written. It only reads the trail files, so a
+/// slow or absent ClickHouse never holds up capture: the trail is the spool and the cursor says what is delivered.
+/// Passes repeat every <paramref name="interval"/>; after a failure, with exponential backoff (jittered, at most 10 s).
+/// </summary>
+public sealed class ShipLoop : IDisposable
+{
+    private readonly TrailShipper _shipper;
+    private readonly ILogger _log;
+    private readonly TimeSpan _interval;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+    private volatile bool _final;
+
+    public ShipLoop(TrailShipper shipper, ILogger log, TimeSpan interval)
+    {
+        _shipper = shipper;
+        _log = log;
+        _interval = interval;
+        _thread = new Thread(Run) { IsBackground = true, Name = "n3ttrace-ship" };
+        _thread.Start();
+    }
+
+    public ShipStats Stats => _shipper.Stats;
+
+    private void Run()
+    {
+        var backoff = TimeSpan.FromMilliseconds(250);
+        var down = false;
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                _shipper.ShipOnce(_stop.Token);
+                if (down)
+                {
+                    _log.LogInformation("ship: delivering again");
+                }
+                down = false;
+                backoff = TimeSpan.FromMilliseconds(250);
+                _stop.Token.WaitHandle.WaitOne(_interval);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (Exception e) when (e is ClickHouseException or IOException or StateDirectoryException or InvalidDataException)
+            {
+                if (!down)
+                {
+                    _log.LogWarning("ship: {Error}; rows stay in the trail and go when it answers (retrying with backoff)", e.Message);
+                }
+                down = true;
+                _stop.Token.WaitHandle.WaitOne(backoff * (0.5 + Random.Shared.NextDouble() / 2));
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    /// <summary>Stops the loop, then makes one last pass with at most <paramref name="drain"/> to deliver what the run
+    /// wrote last; what is left stays pending in the trail for the next run or `n3ttrace ship`.</summary>
+    public ShipStats Stop(TimeSpan drain)
+    {
+        if (!_final)
+        {
+            _final = true;
+            _stop.Cancel();
+            _thread.Join();
+            using var deadline = new CancellationTokenSource(drain);
+            try
+            {
+                _shipper.ShipOnce(deadline.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ClickHouseException or IOException or StateDirectoryException or InvalidDataException)
+            {
+                _log.LogWarning("ship: last pass stopped: {Error}", e.Message);
+            }
+        }
+        return _shipper.Stats;
+    }
+
+    public void Dispose()
+    {
+        Stop(TimeSpan.FromSeconds(5));
+        _stop.Dispose();
+    }
+}
