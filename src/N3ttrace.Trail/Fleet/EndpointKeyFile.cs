@@ -11,7 +11,7 @@ public static class EndpointKeyFile
 
     public static byte[] Read(string path)
     {
-        using var s = TrailReader.OpenShared(path, 4096); // no symlink, regular file, owned by this user
+        using var s = TrailStream.OpenFile(path); // no symlink, regular file, owned by this user
         if ((File.GetUnixFileMode(s.SafeFileHandle) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
         {
             throw new StateDirectoryException($"{path} is readable or writable by group or others; chmod 600 it");
