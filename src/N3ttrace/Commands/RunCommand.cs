@@ -26,6 +26,7 @@ internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui,
     public string? VerifyKeyOut { get; init; }
     /// <summary>Remove the pinned kernel side at exit (it otherwise keeps capturing for the next run).</summary>
     public bool DetachKernel { get; init; }
+    public UdpIdleTimeouts UdpIdle { get; init; } = UdpIdleTimeouts.Default;
 }
 
 /// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
@@ -54,9 +55,11 @@ internal static class RunCommand
                 "in the BPF file system and keep capturing, so the next run (after a crash, kill, upgrade or stop) drains what " +
                 "happened meanwhile; 'n3ttrace unload' removes them.",
         };
+        var (udpIdle, udpIdleReplied) = UdpIdleOptions.Create();
         var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
         {
             stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules, forward, forwardQueue, forwardCa, forwardCert, forwardKey, verifyKeyOut, detachKernel,
+            udpIdle, udpIdleReplied,
         };
         foreach (var o in live.All)
         {
@@ -72,6 +75,7 @@ internal static class RunCommand
             ForwardKey = p.GetValue(forwardKey),
             VerifyKeyOut = p.GetValue(verifyKeyOut),
             DetachKernel = p.GetValue(detachKernel),
+            UdpIdle = new UdpIdleTimeouts(p.GetValue(udpIdle), p.GetValue(udpIdleReplied)),
         }, ct));
         return cmd;
     }
@@ -129,7 +133,7 @@ internal static class RunCommand
         CaptureSelection selection;
         try
         {
-            selection = CaptureSelection.Choose(args.FallbackProc, args.IntervalSeconds, log, args.DetachKernel);
+            selection = CaptureSelection.Choose(args.FallbackProc, args.IntervalSeconds, log, args.DetachKernel, args.UdpIdle);
         }
         catch (PinMismatchException e)
         {
