@@ -26,7 +26,12 @@ public class UdpFlowTests
     private static async Task Expect(Process p, string line)
     {
         var got = await p.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(got == line, $"child said '{got}', expected '{line}': {await p.StandardError.ReadToEndAsync()}");
+        if (got != line)
+        {
+            // Its stderr only now: reading it to the end waits for the child's exit.
+            p.Kill();
+            Assert.Fail($"child said '{got}', expected '{line}': {await p.StandardError.ReadToEndAsync()}");
+        }
     }
 
     private static ulong StartTicks(int pid) =>
@@ -48,7 +53,7 @@ public class UdpFlowTests
             "print(peer.getsockname()[1], flush=True)\n" +
             "step('sent')\ns.close()\nc.close()\ns6.close()\npeer.close()\nstep('closed')\n");
         using var _ = child;
-        var peerPort = int.Parse((await child.StandardOutput.ReadLineAsync())!, CultureInfo.InvariantCulture);
+        var peerPort = int.Parse((await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)))!, CultureInfo.InvariantCulture);
         await Expect(child, "sent");
         var startTicks = StartTicks(child.Id);
         var closedAt = DateTime.UtcNow;
