@@ -154,7 +154,8 @@ public unsafe class UdpFlowTableTests
         Assert.Equal(IPAddress.Parse("10.0.0.9"), seen.Opened.Endpoints.Remote);
         Assert.Equal(4242, seen.Opened.Owner!.Process.Tgid);
         Assert.Equal((77UL, 53, 2), (seen.Flow.Cookie, (int)seen.Flow.Dport, (int)seen.Flow.Family));
-        Assert.Equal(10, seen.Flow.Daddr[0]);
+        var flow = seen.Flow;
+        Assert.Equal(10, flow.Daddr[0]);
         Assert.Equal((1_000L, true, false), (seen.PrevLastNs, seen.PrevReplied, seen.Connected));
 
         var rel = new UdpReleaseRecord { Kind = (uint)EventKind.UdpRelease, TsNs = 8_000, Cookie = 77 };
