@@ -784,3 +784,286 @@ int BPF_PROG(n3t_probe_fentry, struct sock *sk)
 {
 	return 0;
 }
+
+/* ---- UDP flows --------------------------------------------------------------- */
+/*
+ * A UDP flow is born with its first datagram: per (socket, destination) for unconnected sends (cgroup/sendmsg4/6,
+ * deduplicated in the LRU n3t_udp_flows), per socket for a connected one (tp_btf/sock_send_length, deduplicated by
+ * the socket's sk_storage mark). It dies when its socket is released (cgroup/sock_release: one record per socket,
+ * user space ends every flow of it) or, unconnected, when user space finds it idle in n3t_udp_flows.
+ * No payload is read. The cgroup programs always allow the operation (return 1).
+ */
+#define IPPROTO_UDP_ 17
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct n3t_udp_key);
+	__type(value, struct n3t_udp_flow);
+} n3t_udp_flows SEC(".maps");
+
+/* What a UDP socket carried: a connected flow's id (0: none yet) and whether any flow was born on it. */
+struct udp_sock_mark {
+	__u64 connected_flow;
+	__u32 has_flows;
+	__u32 _pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct udp_sock_mark);
+} n3t_udp_socks SEC(".maps");
+
+/* Flow ids: a counter, so they never equal a TCP socket's kernel pointer (whose top bits are set). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} n3t_udp_seq SEC(".maps");
+
+static __always_inline __u64 next_flow_id(void)
+{
+	__u32 zero = 0;
+	__u64 *seq = bpf_map_lookup_elem(&n3t_udp_seq, &zero);
+	if (!seq)
+		return 0;
+	return __sync_fetch_and_add(seq, 1) + 1;
+}
+
+/* How long an unconnected flow may go without sending before its next datagram is a new flow (n3t_ctl, set by user space). */
+static __always_inline __u64 udp_idle_ns(bool replied)
+{
+	__u32 slot = replied ? N3T_CTL_UDP_REPLIED_NS : N3T_CTL_UDP_IDLE_NS;
+	__u64 *v = bpf_map_lookup_elem(&n3t_ctl, &slot);
+	if (v && *v)
+		return *v;
+	return (replied ? 120ULL : 30ULL) * 1000000000ULL;
+}
+
+/* The birth of a flow, in the sending task's context: its identity, as connect() takes it for TCP. */
+static __always_inline void emit_udp_birth(__u64 flow_id, __u64 cookie, __u32 connected, __u64 prev_last_ns,
+					   __u32 prev_replied, __u16 family,
+					   const __u8 *saddr, __u16 sport, const __u8 *daddr, __u16 dport, __u64 now)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct conn_start cs = {};
+	take_identity(&cs, pid_tgid, task, now);
+	check_context(task, cs.tgid, cs.start_ticks, now);
+	struct n3t_udp_birth *b = bpf_ringbuf_reserve(&n3t_events, sizeof(*b), 0);
+	if (!b) {
+		stat_inc(N3T_STAT_DROPPED);
+		return;
+	}
+	struct n3t_conn *e = &b->conn;
+	e->kind = N3T_UDP_BIRTH;
+	e->oldstate = 0;
+	e->family = family;
+	e->ts_ns = now;
+	e->sock_id = flow_id;
+	e->bytes_acked = 0;
+	e->bytes_received = 0;
+	e->tgid = cs.tgid;
+	e->tid = cs.tid;
+	e->uid = cs.uid;
+	e->sport = sport;
+	e->dport = dport;
+	e->connect_ns = now;
+	e->start_ticks = cs.start_ticks;
+	e->cgroup_id = cs.cgroup_id;
+	__builtin_memcpy(e->saddr, saddr, 16);
+	__builtin_memcpy(e->daddr, daddr, 16);
+	__builtin_memcpy(e->comm, cs.comm, sizeof(e->comm));
+	b->cookie = cookie;
+	b->prev_last_ns = prev_last_ns;
+	b->connected = connected;
+	b->prev_replied = prev_replied;
+	bpf_ringbuf_submit(b, submit_flags());
+	stat_inc(N3T_STAT_EMITTED);
+}
+
+/* An unconnected datagram (cgroup/sendmsg4/6): a lookup and a store when the flow is known. */
+static __always_inline int on_udp_sendmsg(struct bpf_sock_addr *ctx, bool v6)
+{
+	if (ctx->protocol != IPPROTO_UDP_)
+		return 1;
+	struct n3t_udp_key k = {};
+	k.cookie = bpf_get_socket_cookie(ctx);
+	k.dport = __builtin_bswap16((__u16)ctx->user_port);
+	k.family = v6 ? AF_INET6 : AF_INET;
+	if (v6) {
+		__u32 *d = (__u32 *)k.daddr;
+		d[0] = ctx->user_ip6[0];
+		d[1] = ctx->user_ip6[1];
+		d[2] = ctx->user_ip6[2];
+		d[3] = ctx->user_ip6[3];
+	} else {
+		*(__u32 *)k.daddr = ctx->user_ip4;
+	}
+	__u64 now = bpf_ktime_get_boot_ns();
+	__u64 prev_last = 0;
+	__u32 prev_replied = 0;
+	__u64 flow_id;
+	struct n3t_udp_flow *f = bpf_map_lookup_elem(&n3t_udp_flows, &k);
+	if (f) {
+		__u64 last = f->last_ns;
+		if (now - last < udp_idle_ns(f->reply_ns != 0)) {
+			f->last_ns = now;
+			return 1;
+		}
+		/* Idle past its timeout: user space has ended (or will end) it; this datagram starts a new flow.
+		 * Of two CPUs racing here, the one that swaps last_ns is the birth. */
+		if (__sync_val_compare_and_swap(&f->last_ns, last, now) != last)
+			return 1;
+		prev_last = last;
+		prev_replied = f->reply_ns != 0;
+		f->reply_ns = 0;
+		flow_id = next_flow_id();
+		f->flow_id = flow_id;
+	} else {
+		struct n3t_udp_flow nf = { .flow_id = next_flow_id(), .last_ns = now, .reply_ns = 0 };
+		/* NOEXIST: two CPUs sending the same flow's first datagrams race; one birth. */
+		if (bpf_map_update_elem(&n3t_udp_flows, &k, &nf, BPF_NOEXIST))
+			return 1;
+		flow_id = nf.flow_id;
+	}
+	/* The tracer's own datagrams (its syslog forwarder) are kept in the map, so they cost one lookup, never a record. */
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	if (is_self(task, bpf_get_current_pid_tgid()))
+		return 1;
+	struct bpf_sock *sk = ctx->sk;
+	if (!sk)
+		return 1;
+	struct udp_sock_mark *m = bpf_sk_storage_get(&n3t_udp_socks, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (m)
+		m->has_flows = 1;
+	else
+		stat_inc(N3T_STAT_UDP_UNMARKED);
+	__u8 saddr[16] = {};
+	if (v6) {
+		__u32 *s = (__u32 *)saddr;
+		s[0] = sk->src_ip6[0];
+		s[1] = sk->src_ip6[1];
+		s[2] = sk->src_ip6[2];
+		s[3] = sk->src_ip6[3];
+	} else {
+		*(__u32 *)saddr = sk->src_ip4;
+	}
+	emit_udp_birth(flow_id, k.cookie, 0, prev_last, prev_replied, k.family, saddr, sk->src_port, k.daddr, k.dport, now);
+	return 1;
+}
+
+SEC("cgroup/sendmsg4")
+int n3t_cg_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	return on_udp_sendmsg(ctx, false);
+}
+
+SEC("cgroup/sendmsg6")
+int n3t_cg_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	return on_udp_sendmsg(ctx, true);
+}
+
+/* An unconnected receive names its peer: a reply to a known flow keeps it alive longer (the replied timeout). */
+static __always_inline int on_udp_recvmsg(struct bpf_sock_addr *ctx, bool v6)
+{
+	if (ctx->protocol != IPPROTO_UDP_)
+		return 1;
+	struct n3t_udp_key k = {};
+	k.cookie = bpf_get_socket_cookie(ctx);
+	k.dport = __builtin_bswap16((__u16)ctx->user_port);
+	k.family = v6 ? AF_INET6 : AF_INET;
+	if (v6) {
+		__u32 *d = (__u32 *)k.daddr;
+		d[0] = ctx->user_ip6[0];
+		d[1] = ctx->user_ip6[1];
+		d[2] = ctx->user_ip6[2];
+		d[3] = ctx->user_ip6[3];
+	} else {
+		*(__u32 *)k.daddr = ctx->user_ip4;
+	}
+	struct n3t_udp_flow *f = bpf_map_lookup_elem(&n3t_udp_flows, &k);
+	if (f)
+		f->reply_ns = bpf_ktime_get_boot_ns();
+	return 1;
+}
+
+SEC("cgroup/recvmsg4")
+int n3t_cg_recvmsg4(struct bpf_sock_addr *ctx)
+{
+	return on_udp_recvmsg(ctx, false);
+}
+
+SEC("cgroup/recvmsg6")
+int n3t_cg_recvmsg6(struct bpf_sock_addr *ctx)
+{
+	return on_udp_recvmsg(ctx, true);
+}
+
+/* The end of every flow of a marked socket: one record, user space ends each flow it knows for the cookie. */
+SEC("cgroup/sock_release")
+int n3t_cg_sock_release(struct bpf_sock *sk)
+{
+	if (sk->protocol != IPPROTO_UDP_)
+		return 1;
+	struct udp_sock_mark *m = bpf_sk_storage_get(&n3t_udp_socks, sk, 0, 0);
+	if (!m || !m->has_flows)
+		return 1;
+	struct n3t_udp_release *e = bpf_ringbuf_reserve(&n3t_events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(N3T_STAT_DROPPED);
+		return 1;
+	}
+	e->kind = N3T_UDP_RELEASE;
+	e->_pad0 = 0;
+	e->ts_ns = bpf_ktime_get_boot_ns();
+	e->cookie = bpf_get_socket_cookie(sk);
+	bpf_ringbuf_submit(e, submit_flags());
+	stat_inc(N3T_STAT_EMITTED);
+	return 1;
+}
+
+/*
+ * Every send of every socket passes here (connected UDP sends do not reach cgroup/sendmsg): leave at once unless
+ * it is a connected UDP socket; one sk_storage lookup when its flow is known.
+ */
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(n3t_udp_send_btf, struct sock *sk, int ret, int flags)
+{
+	if (ret <= 0 || sk->sk_protocol != IPPROTO_UDP_ || sk->__sk_common.skc_state != TCP_ESTABLISHED)
+		return 0;
+	struct udp_sock_mark *m = bpf_sk_storage_get(&n3t_udp_socks, sk, 0, 0);
+	if (m && m->connected_flow)
+		return 0;
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	if (is_self(task, bpf_get_current_pid_tgid()))
+		return 0;
+	if (!m)
+		m = bpf_sk_storage_get(&n3t_udp_socks, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!m) {
+		stat_inc(N3T_STAT_UDP_UNMARKED);
+		return 0;
+	}
+	__u64 now = bpf_ktime_get_boot_ns();
+	__u64 id = next_flow_id();
+	/* Two threads' first sends race: the first to swap the id in is the birth. */
+	if (__sync_val_compare_and_swap(&m->connected_flow, 0, id) != 0)
+		return 0;
+	m->has_flows = 1;
+	__u16 family = sk->__sk_common.skc_family;
+	__u8 saddr[16] = {}, daddr[16] = {};
+	if (family == AF_INET) {
+		bpf_probe_read_kernel(saddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_probe_read_kernel(daddr, 4, &sk->__sk_common.skc_daddr);
+	} else {
+		bpf_probe_read_kernel(saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_probe_read_kernel(daddr, 16, &sk->__sk_common.skc_v6_daddr);
+	}
+	emit_udp_birth(id, bpf_get_socket_cookie(sk), 1, 0, 0, family, saddr, sk->__sk_common.skc_num,
+		       daddr, __builtin_bswap16(sk->__sk_common.skc_dport), now);
+	return 0;
+}

@@ -33,6 +33,8 @@ enum n3t_kind {
 	N3T_LISTEN = 8,     /* CLOSE->LISTEN, in the task that called listen(): saddr/sport are the bound address */
 	N3T_ACCEPT = 9,     /* a passive open reached ESTABLISHED; the identity is the listener's owner (tgid 0: unknown) */
 	/* A listener's or an accepted socket's end is an N3T_CONN_DEATH with its sock_id. */
+	N3T_UDP_BIRTH = 10, /* a UDP flow's first datagram: struct n3t_udp_birth */
+	N3T_UDP_RELEASE = 11, /* a socket that carried UDP flows was released: struct n3t_udp_release */
 };
 
 /* n3t_ctx.flags */
@@ -86,7 +88,8 @@ enum n3t_stat {
 	N3T_STAT_MAP_FULL = 2,  /* connect could not be tracked: socket map full */
 	N3T_STAT_ORPHAN = 3,    /* ESTABLISHED/CLOSE of an active open whose connect predates the tracer */
 	N3T_STAT_UNOWNED = 4,   /* an accepted connection whose listener was not seen (opened before the tracer, unbound listen()) */
-	N3T_STAT_MAX = 5,
+	N3T_STAT_UDP_UNMARKED = 5, /* a UDP socket could not be marked (sk_storage allocation failed): its close is not seen */
+	N3T_STAT_MAX = 6,
 };
 
 /*
@@ -100,7 +103,9 @@ enum n3t_ctl_slot {
 	N3T_CTL_LOADED_NS = 2,     /* CLOCK_BOOTTIME ns when the programs were attached */
 	N3T_CTL_ACK_DROPPED = 3,   /* n3t_stats DROPPED total already in the trail (as gap records) */
 	N3T_CTL_ACK_MAP_FULL = 4,  /* n3t_stats MAP_FULL total already in the trail */
-	N3T_CTL_MAX = 5,
+	N3T_CTL_UDP_IDLE_NS = 5,   /* an unconnected UDP flow never answered is over after this long without a send (0: 30 s) */
+	N3T_CTL_UDP_REPLIED_NS = 6, /* and one that was answered (0: 120 s) */
+	N3T_CTL_MAX = 7,
 };
 
 /*
@@ -207,6 +212,48 @@ struct n3t_ctx {
 	__u32 sid;            /* session now (setsid() after exec is the daemon's way) */
 	__u32 _pad0;
 	char tty[N3T_TTY_LEN]; /* controlling terminal now, empty when none */
+};
+
+/*
+ * Key of the LRU map "n3t_udp_flows": one unconnected UDP flow, the (socket, destination) pair.
+ * User space looks flows up by it to learn when they last sent and whether a reply came (idle timeout).
+ */
+struct n3t_udp_key {
+	__u64 cookie;         /* socket cookie (bpf_get_socket_cookie) */
+	__u8 daddr[16];       /* IPv4 in the first 4 bytes */
+	__u16 dport;          /* host order */
+	__u16 family;         /* AF_INET or AF_INET6 */
+	__u32 _pad0;
+};
+
+/* Value of "n3t_udp_flows". */
+struct n3t_udp_flow {
+	__u64 flow_id;        /* the birth's sock_id */
+	__u64 last_ns;        /* CLOCK_BOOTTIME of the last datagram sent on the flow */
+	__u64 reply_ns;       /* of the last datagram received from the destination (0: none yet) */
+};
+
+/*
+ * N3T_UDP_BIRTH: the n3t_conn of the first datagram (sock_id is a flow id unique while the kernel side lives,
+ * never a kernel pointer; saddr/sport the sending socket, daddr/dport the destination; connect_ns = ts_ns),
+ * then the socket's cookie and whether the socket is connected (its flow then ends only with the socket).
+ * An unconnected flow that sends again after its idle timeout is born again (a new flow id); prev_last_ns
+ * then says when its predecessor last sent (0 for a first birth).
+ */
+struct n3t_udp_birth {
+	struct n3t_conn conn;
+	__u64 cookie;
+	__u64 prev_last_ns;
+	__u32 connected;
+	__u32 prev_replied;   /* the predecessor had been answered */
+};
+
+/* N3T_UDP_RELEASE: every flow of the socket with this cookie ends now. */
+struct n3t_udp_release {
+	__u32 kind;
+	__u32 _pad0;
+	__u64 ts_ns;
+	__u64 cookie;
 };
 
 #define N3T_EXEC_DATA_MAX (N3T_ARGV_MAX + N3T_ENV_MAX + 2 * N3T_PATH_MAX)

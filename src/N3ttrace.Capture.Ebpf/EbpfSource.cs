@@ -24,6 +24,9 @@ public sealed unsafe class EbpfSource : ICaptureSource
     private readonly ILogger _log;
     private readonly KernelPrograms _programs;
     private readonly RecordDecoder _decoder = new(new CgroupPaths().Resolve);
+    private readonly UdpFlowTable _udp;
+    private readonly UdpIdleTimeouts _udpTimeouts;
+    private static readonly long UdpSweepIntervalMs = 1000;
     private readonly KernelPins? _pins;
     private readonly bool _removePins;
     private RingReader? _ring;
@@ -54,9 +57,14 @@ public sealed unsafe class EbpfSource : ICaptureSource
     /// <summary>CLOCK_BOOTTIME ns since which the kernel side has been capturing without a break.</summary>
     public long CapturingSinceBootNs { get; }
 
-    private EbpfSource(KernelPrograms programs, ILogger log, KernelPins? pins = null, bool removePins = false)
+    private EbpfSource(KernelPrograms programs, ILogger log, KernelPins? pins = null, bool removePins = false, UdpIdleTimeouts? udpTimeouts = null)
     {
         _programs = programs;
+        _udpTimeouts = udpTimeouts ?? UdpIdleTimeouts.Default;
+        _udp = new UdpFlowTable(_udpTimeouts);
+        // The kernel applies the same timeouts (a datagram after them is a new flow); this consumer's settings win.
+        programs.WriteCtl(CtlSlot.UdpIdleNs, (ulong)(_udpTimeouts.Unreplied.TotalMilliseconds * 1_000_000));
+        programs.WriteCtl(CtlSlot.UdpRepliedNs, (ulong)(_udpTimeouts.Replied.TotalMilliseconds * 1_000_000));
         _log = log;
         _priority = new BacklogPriority(log);
         _pins = pins;
@@ -68,7 +76,10 @@ public sealed unsafe class EbpfSource : ICaptureSource
     }
 
     /// <summary>Loads and attaches the kernel programs, unpinned; throws <see cref="BpfLoadException"/> naming the cause.</summary>
-    public static EbpfSource Load(ILogger log) => new(KernelPrograms.LoadBest(log), log);
+    public static EbpfSource Load(ILogger log, UdpIdleTimeouts? udpTimeouts = null) => new(KernelPrograms.LoadBest(log), log, udpTimeouts: udpTimeouts);
+
+    /// <summary>UDP flows: alive now, ended by the idle timeout, LRU entries lost while alive (evicted) and made anew (refilled).</summary>
+    public (int Alive, long Idle, long Evicted, long Refilled) UdpFlows => (_udp.Count, _udp.Idle, _udp.Evicted, _udp.Refilled);
 
     /// <summary>
     /// With <paramref name="persistent"/>: takes over this build's kernel side pinned under <paramref name="pinRoot"/>,
@@ -76,12 +87,12 @@ public sealed unsafe class EbpfSource : ICaptureSource
     /// Without: loads unpinned, except that pins found are taken over (their backlog drained) and removed at exit.
     /// Throws <see cref="PinMismatchException"/> for pins that must not be used (another layout, owner, consumer).
     /// </summary>
-    public static EbpfSource Load(ILogger log, bool persistent, string pinRoot)
+    public static EbpfSource Load(ILogger log, bool persistent, string pinRoot, UdpIdleTimeouts? udpTimeouts = null)
     {
         var stamp = KernelPins.StampOf(KernelPrograms.ObjectSha256());
         if (!persistent && !PinsExist(Path.Combine(pinRoot, stamp)))
         {
-            return Load(log);
+            return Load(log, udpTimeouts);
         }
         var pins = KernelPins.Open(pinRoot, stamp);
         try
@@ -100,7 +111,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
                         pinned.Dispose();
                         throw;
                     }
-                    return new EbpfSource(pinned, log, pins, removePins: !persistent);
+                    return new EbpfSource(pinned, log, pins, removePins: !persistent, udpTimeouts);
                 }
                 catch (BpfLoadException e)
                 {
@@ -112,7 +123,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
             if (!persistent)
             {
                 pins.Dispose();
-                return new EbpfSource(programs, log);
+                return new EbpfSource(programs, log, udpTimeouts: udpTimeouts);
             }
             string? staging = null;
             try
@@ -131,7 +142,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
                 programs.Dispose();
                 throw new BpfLoadException($"pinning the kernel side in {pins.Dir} failed: {e.Message}");
             }
-            return new EbpfSource(programs, log, pins);
+            return new EbpfSource(programs, log, pins, udpTimeouts: udpTimeouts);
         }
         catch
         {
@@ -180,6 +191,7 @@ public sealed unsafe class EbpfSource : ICaptureSource
     {
         var nextCounters = 0L;
         var nextExisting = 0L;
+        var nextUdpSweep = 0L;
         var policy = _policy = new DrainPolicy(_busy, Environment.TickCount64, _fill!.Produced);
         while (!stopping.IsCancellationRequested)
         {
@@ -199,6 +211,11 @@ public sealed unsafe class EbpfSource : ICaptureSource
             if (n > 0)
             {
                 PostMark();
+            }
+            if (now >= nextUdpSweep)
+            {
+                _udp.Sweep(BootClock.NowBootNs(), _programs.TryReadUdpFlow, _sink!);
+                nextUdpSweep = now + UdpSweepIntervalMs;
             }
             if (now >= nextExisting && _existing.Count > 0)
             {
@@ -227,10 +244,17 @@ public sealed unsafe class EbpfSource : ICaptureSource
         var n = 0;
         while (_ring!.TryNext(out var record))
         {
-            var e = _decoder.Decode(record);
-            if (e is not null)
+            switch (_decoder.Decode(record))
             {
-                _sink!.Post(e);
+                case UdpFlowSeen u:
+                    _udp.OnSeen(u, _sink!);
+                    break;
+                case UdpSocketReleased r:
+                    _udp.OnReleased(r, _sink!);
+                    break;
+                case { } e:
+                    _sink!.Post(e);
+                    break;
             }
             n++;
         }
@@ -296,6 +320,8 @@ public sealed unsafe class EbpfSource : ICaptureSource
         Consume();
         PostCounters();
         PostMark();
+        _log.LogInformation("UDP flows: {Alive} alive at stop, {Idle} ended idle, {Evicted} LRU entries evicted while alive, {Refilled} refilled; {Unmarked} sockets not marked (their close unseen)",
+            _udp.Count, _udp.Idle, _udp.Evicted, _udp.Refilled, _programs.ReadStat(StatIndex.UdpUnmarked));
         _log.LogInformation("ring buffer peaked at {Peak:P0} full; consumer raised to nice {Urgent} {Raised} times (at {RaiseAt:P0} full); drain deferred a full second {Deferred} times (busy host)",
             _priority.PeakFill, BacklogPriority.UrgentNice, _priority.Raised, BacklogPriority.RaiseAt, Deferred);
     }

@@ -39,6 +39,7 @@ internal sealed unsafe class KernelPrograms : IDisposable
     public long EventsMapSize { get; }
     public int StatsMapFd { get; }
     public int CtlMapFd { get; }
+    public int UdpFlowsMapFd { get; }
     /// <summary>This instance took over a kernel side pinned by an earlier run.</summary>
     public bool Resumed => _obj is null;
 
@@ -51,12 +52,14 @@ internal sealed unsafe class KernelPrograms : IDisposable
         EventsMapSize = Libbpf.MapMaxEntries(events);
         StatsMapFd = MapFd(FindMap(obj, StatsMap), StatsMap);
         CtlMapFd = MapFd(FindMap(obj, CtlMap), CtlMap);
+        UdpFlowsMapFd = MapFd(FindMap(obj, UdpFlowsMap), UdpFlowsMap);
     }
 
-    private KernelPrograms(AttachMode mode, SafeFileHandle events, long eventsSize, SafeFileHandle stats, SafeFileHandle ctl)
+    private KernelPrograms(AttachMode mode, SafeFileHandle events, long eventsSize, SafeFileHandle stats, SafeFileHandle ctl, SafeFileHandle udpFlows)
     {
         Mode = mode;
-        _pinnedFds.AddRange([events, stats, ctl]);
+        _pinnedFds.AddRange([events, stats, ctl, udpFlows]);
+        UdpFlowsMapFd = (int)udpFlows.DangerousGetHandle();
         EventsMapFd = (int)events.DangerousGetHandle();
         EventsMapSize = eventsSize;
         StatsMapFd = (int)stats.DangerousGetHandle();
@@ -70,7 +73,9 @@ internal sealed unsafe class KernelPrograms : IDisposable
     private const string ExecScratchMap = "n3t_exec_scratch";
     internal const string ListenMap = "n3t_listen";
     /// <summary>Every map, pinned so the state the programs share (sockets in flight) is visible and outlives a run.</summary>
-    internal static readonly string[] PinnedMaps = [EventsMap, StatsMap, CtlMap, "n3t_conns", "n3t_seen", ExecScratchMap, ListenMap];
+    internal static readonly string[] PinnedMaps = [EventsMap, StatsMap, CtlMap, "n3t_conns", "n3t_seen", ExecScratchMap, ListenMap, UdpFlowsMap, "n3t_udp_socks", "n3t_udp_seq"];
+    /// <summary>Unconnected UDP flows by (socket cookie, destination): user space reads when each last sent (idle timeout).</summary>
+    internal const string UdpFlowsMap = "n3t_udp_flows";
     /// <summary>Pinned links are named after their program: link_n3t_sock_state_btf (bpffs allows no dot in a name).</summary>
     internal const string LinkPrefix = "link_";
 
@@ -127,10 +132,12 @@ internal sealed unsafe class KernelPrograms : IDisposable
             _ => "_fentry",
         };
         var programs = new List<(nint Prog, string Name)>();
+        var capture = mode is AttachMode.TpBtf or AttachMode.RawTp;
         for (var prog = Libbpf.ObjectNextProgram(obj, 0); prog != 0; prog = Libbpf.ObjectNextProgram(obj, prog))
         {
             var name = Marshal.PtrToStringUTF8((nint)Libbpf.ProgramName(prog))!;
-            var wanted = name.EndsWith(suffix, StringComparison.Ordinal);
+            // Cgroup programs (UDP flows) have one variant, loaded with either tracepoint set.
+            var wanted = name.EndsWith(suffix, StringComparison.Ordinal) || (capture && IsCgroupProgram(name));
             Libbpf.ProgramSetAutoload(prog, wanted);
             if (wanted)
             {
@@ -171,9 +178,10 @@ internal sealed unsafe class KernelPrograms : IDisposable
         // Before the first attach: the tracer's own connects are never traced, not even its first ones.
         loaded.WriteSelf();
         loaded.WriteCtl(CtlSlot.LoadedNs, (ulong)Time.BootClock.NowBootNs());
+        using var cgroupRoot = capture ? OpenCgroupRoot(loaded) : null;
         foreach (var (prog, name) in programs)
         {
-            var link = Libbpf.ProgramAttach(prog);
+            var link = IsCgroupProgram(name) ? Libbpf.ProgramAttachCgroup(prog, (int)cgroupRoot!.DangerousGetHandle()) : Libbpf.ProgramAttach(prog);
             if (link.IsInvalid)
             {
                 var msg = Marshal.GetLastPInvokeErrorMessage();
@@ -184,6 +192,29 @@ internal sealed unsafe class KernelPrograms : IDisposable
             loaded._named.Add((name, link));
         }
         return loaded;
+    }
+
+    /// <summary>Programs attached to the cgroup v2 root rather than to a tracepoint: their name says so.</summary>
+    internal const string CgroupPrefix = "n3t_cg_";
+
+    internal static bool IsCgroupProgram(string name) => name.StartsWith(CgroupPrefix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The cgroup v2 root (from the mount table, never assumed: /sys/fs/cgroup/unified on some hosts): programs attached
+    /// there see every socket of every cgroup below it, containers included.
+    /// </summary>
+    private static SafeFileHandle OpenCgroupRoot(KernelPrograms loaded)
+    {
+        var root = CgroupPaths.FindUnifiedMount();
+        var fd = root is null ? null : Interop.LibC.Open(root, Interop.LibC.O_DIRECTORY | Interop.LibC.O_CLOEXEC, 0);
+        if (fd is null || fd.IsInvalid)
+        {
+            var why = root is null ? "no cgroup2 file system is mounted" : $"{root}: {Marshal.GetLastPInvokeErrorMessage()}";
+            fd?.Dispose();
+            loaded.Dispose();
+            throw new BpfLoadException($"the UDP flow programs attach to the cgroup v2 root, which cannot be opened ({why})");
+        }
+        return fd;
     }
 
     /// <summary>Sums a per-CPU counter of n3t_stats.</summary>
@@ -202,6 +233,16 @@ internal sealed unsafe class KernelPrograms : IDisposable
             sum += values[i];
         }
         return (long)sum;
+    }
+
+    /// <summary>An unconnected UDP flow's entry (when it last sent, when a reply came); false when the LRU no longer holds it.</summary>
+    public bool TryReadUdpFlow(in UdpFlowKey key, out UdpFlowValue value)
+    {
+        var k = key;
+        UdpFlowValue v = default;
+        var found = Libbpf.MapLookupElem(UdpFlowsMapFd, &k, &v) == 0;
+        value = v;
+        return found;
     }
 
     public ulong ReadCtl(CtlSlot slot)
@@ -266,7 +307,8 @@ internal sealed unsafe class KernelPrograms : IDisposable
     public static KernelPrograms FromPins(string dir)
     {
         var links = Directory.GetFiles(dir, LinkPrefix + "*").Select(Path.GetFileName).ToList();
-        var mode = links.Count > 0 && links.All(l => l!.EndsWith("_btf", StringComparison.Ordinal)) ? AttachMode.TpBtf
+        var tracepointLinks = links.Where(l => !IsCgroupProgram(l![LinkPrefix.Length..])).ToList();
+        var mode = tracepointLinks.Count > 0 && links.All(l => l!.EndsWith("_btf", StringComparison.Ordinal)) ? AttachMode.TpBtf
             : links.Count > 0 && links.All(l => l!.EndsWith("_raw", StringComparison.Ordinal)) ? AttachMode.RawTp
             : throw new BpfLoadException($"{dir} holds no consistent set of pinned links ({string.Join(", ", links)})");
         foreach (var l in links)
@@ -276,6 +318,7 @@ internal sealed unsafe class KernelPrograms : IDisposable
         var events = Get(Path.Combine(dir, EventsMap));
         var stats = Get(Path.Combine(dir, StatsMap));
         var ctl = Get(Path.Combine(dir, CtlMap));
+        var udpFlows = Get(Path.Combine(dir, UdpFlowsMap));
         var info = stackalloc byte[256];
         new Span<byte>(info, 256).Clear();
         var len = 256u;
@@ -285,11 +328,12 @@ internal sealed unsafe class KernelPrograms : IDisposable
             events.Dispose();
             stats.Dispose();
             ctl.Dispose();
+            udpFlows.Dispose();
             throw new BpfLoadException($"cannot read the pinned ring buffer's size: {err}");
         }
         // struct bpf_map_info: type, id, key_size, value_size, max_entries (u32 each).
         var size = *(uint*)(info + 16);
-        return new KernelPrograms(mode, events, size, stats, ctl);
+        return new KernelPrograms(mode, events, size, stats, ctl, udpFlows);
     }
 
     private static SafeFileHandle Get(string path)

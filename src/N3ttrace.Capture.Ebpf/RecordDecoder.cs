@@ -38,6 +38,11 @@ internal sealed class RecordDecoder(Func<ulong, string> cgroupPath)
                 return new ConnectionClosed((long)d.TsNs, d.SockId, d.BytesAcked, d.BytesReceived, (long)d.ConnectNs);
             case EventKind.ConnBirth or EventKind.ConnFail or EventKind.Listen or EventKind.Accept when data.Length >= Marshal.SizeOf<ConnRecord>():
                 return DecodeConn(MemoryMarshal.Read<ConnRecord>(data));
+            case EventKind.UdpBirth when data.Length >= Marshal.SizeOf<UdpBirthRecord>():
+                return DecodeUdpBirth(MemoryMarshal.Read<UdpBirthRecord>(data));
+            case EventKind.UdpRelease when data.Length >= Marshal.SizeOf<UdpReleaseRecord>():
+                var u = MemoryMarshal.Read<UdpReleaseRecord>(data);
+                return new UdpSocketReleased((long)u.TsNs, u.Cookie);
             case EventKind.ProcFork when data.Length >= Marshal.SizeOf<ForkRecord>():
                 var f = MemoryMarshal.Read<ForkRecord>(data);
                 return new ProcessForked((long)f.TsNs, new ProcessKey((int)f.ParentTgid, f.ParentStartTicks),
@@ -78,6 +83,20 @@ internal sealed class RecordDecoder(Func<ulong, string> cgroupPath)
             EventKind.Accept => new ConnectionOpened((long)r.TsNs, r.SockId, ep, owner, (long)r.TsNs, false, 0, FlowDirection.Inbound),
             _ => new ConnectionFailed((long)r.TsNs, r.SockId, ep, owner, (long)r.ConnectNs),
         };
+    }
+
+    /// <summary>A UDP flow's first datagram: an outbound birth dated at that datagram, and the flow's key in n3t_udp_flows.</summary>
+    private unsafe UdpFlowSeen DecodeUdpBirth(UdpBirthRecord b)
+    {
+        var r = b.Conn;
+        var owner = new SocketOwner(new ProcessKey((int)r.Tgid, r.StartTicks), (int)r.Tid, r.Uid, Comm(new ReadOnlySpan<byte>(r.Comm, 16)));
+        var v4 = r.Family == AfInet;
+        var ep = new SocketEndpoints(new IPAddress(new ReadOnlySpan<byte>(r.Saddr, v4 ? 4 : 16)), r.Sport,
+            new IPAddress(new ReadOnlySpan<byte>(r.Daddr, v4 ? 4 : 16)), r.Dport);
+        var opened = new ConnectionOpened((long)r.TsNs, r.SockId, ep, owner, (long)r.TsNs, false, 0, FlowDirection.Outbound, FlowProtocol.Udp);
+        var key = new UdpFlowKey { Cookie = b.Cookie, Dport = r.Dport, Family = r.Family };
+        new ReadOnlySpan<byte>(r.Daddr, 16).CopyTo(new Span<byte>(key.Daddr, 16));
+        return new UdpFlowSeen(opened, b.Cookie, b.Connected != 0, key, (long)b.PrevLastNs, b.PrevReplied != 0);
     }
 
     /// <summary>A busy process connects again and again under the same comm: decode it once.</summary>

@@ -8,7 +8,8 @@ namespace N3ttrace.Trail;
 /// The one definition of a birth certificate's columns, as every reader sees it (query, explain, export,
 /// forwarding) and as format 1 stored it. Since format 2 the file stores <see cref="StoredNames"/>: the
 /// process certificate's columns (<see cref="ProcessCertificateColumns"/>) are referenced by process_cert,
-/// the reasons by reasons_id (<see cref="ReasonColumns"/>), proto is always tcp; TrailReader joins them back.
+/// the reasons by reasons_id (<see cref="ReasonColumns"/>); format 2 stores no proto (always tcp), format 3 does
+/// (tcp or udp); TrailReader joins them back.
 /// </summary>
 public static class BirthRecordColumns
 {
@@ -18,7 +19,7 @@ public static class BirthRecordColumns
         ("conn_id", c => c.ConnId),
         ("birth", c => c.BirthBeforeStart ? "before-start" : c.ResolutionMs > 0 ? "polled" : "exact"),
         ("resolution_ms", c => c.ResolutionMs.ToString(CultureInfo.InvariantCulture)),
-        ("proto", _ => "tcp"),
+        (Proto, c => FlowProtocols.Name(c.Protocol)),
         (Direction, c => FlowDirections.Name(c.Direction)),
         (Holds, c => c.Holds),
         ("family", c => c.Family),
@@ -75,7 +76,7 @@ public static class BirthRecordColumns
     /// <summary>What birth_records.tsv stores per socket (format 2): what belongs to the socket, not to its process.</summary>
     public static IReadOnlyList<string> StoredNames { get; } =
     [
-        .. Names.Where(n => n != Proto && n != "reasons" && !ProcessCertificateColumns.Joined.Contains(n)).TakeWhile(n => n != "purpose"),
+        .. Names.Where(n => n != "reasons" && !ProcessCertificateColumns.Joined.Contains(n)).TakeWhile(n => n != "purpose"),
         ProcessCert,
         "purpose", "level", "score", ReasonColumns.Id, "source",
     ];
@@ -110,7 +111,7 @@ public static class BirthRecordColumns
         CompactCodes.Columns.Select(c => (c, Format3Names.ToList().IndexOf(c))).ToArray();
 
     /// <summary>What format-2 files stored before the direction column (still read, verified and appended to).</summary>
-    public static IReadOnlyList<string> StoredNamesBeforeDirection { get; } = StoredNames.Where(n => n is not Direction and not Holds).ToArray();
+    public static IReadOnlyList<string> StoredNamesBeforeDirection { get; } = StoredNames.Where(n => n is not Direction and not Holds and not Proto).ToArray();
 
     private static readonly Func<Connection, string>[] StoredOwn =
         StoredNames.Where(n => n != ProcessCert && n != ReasonColumns.Id).Select(n => All.First(c => c.Name == n).Value).ToArray();

@@ -12,6 +12,7 @@ public static class CompactCodes
     private static readonly Dictionary<string, string[]> Words = new(StringComparer.Ordinal)
     {
         ["family"] = ["ipv4", "ipv6"],
+        ["proto"] = [.. FlowProtocols.Names],
         ["birth"] = ["exact", "polled", "before-start"],
         ["remote_scope"] = ["loopback", "private", "link-local", "public"],
         ["level"] = [.. Verdict.LevelNames],

@@ -17,6 +17,10 @@ public class EventLayoutTests
         ["n3t_ctx"] = typeof(CtxRecord),
         ["n3t_fd"] = typeof(FdRecord),
         ["n3t_listen_key"] = typeof(ListenKey),
+        ["n3t_udp_birth"] = typeof(UdpBirthRecord),
+        ["n3t_udp_release"] = typeof(UdpReleaseRecord),
+        ["n3t_udp_key"] = typeof(UdpFlowKey),
+        ["n3t_udp_flow"] = typeof(UdpFlowValue),
     };
 
     private static readonly Lazy<List<(string Struct, string Field, int Offset, int Size)>> CLayout = new(CompileAndRun);

@@ -44,13 +44,25 @@ int main(void)
 	S(n3t_listen_key);
 	F(n3t_listen_key, netns); F(n3t_listen_key, port); F(n3t_listen_key, _pad0);
 
+	S(n3t_udp_birth);
+	F(n3t_udp_birth, conn); F(n3t_udp_birth, cookie); F(n3t_udp_birth, prev_last_ns); F(n3t_udp_birth, connected); F(n3t_udp_birth, prev_replied);
+
+	S(n3t_udp_release);
+	F(n3t_udp_release, kind); F(n3t_udp_release, _pad0); F(n3t_udp_release, ts_ns); F(n3t_udp_release, cookie);
+
+	S(n3t_udp_key);
+	F(n3t_udp_key, cookie); F(n3t_udp_key, daddr); F(n3t_udp_key, dport); F(n3t_udp_key, family); F(n3t_udp_key, _pad0);
+
+	S(n3t_udp_flow);
+	F(n3t_udp_flow, flow_id); F(n3t_udp_flow, last_ns); F(n3t_udp_flow, reply_ns);
+
 	/* Record kinds. */
 	E(N3T_CONN_BIRTH); E(N3T_CONN_FAIL); E(N3T_CONN_DEATH); E(N3T_PROC_FORK); E(N3T_PROC_EXEC);
-	E(N3T_PROC_EXIT); E(N3T_PROC_CTX); E(N3T_LISTEN); E(N3T_ACCEPT);
+	E(N3T_PROC_EXIT); E(N3T_PROC_CTX); E(N3T_LISTEN); E(N3T_ACCEPT); E(N3T_UDP_BIRTH); E(N3T_UDP_RELEASE);
 
 	/* Map slots user space reads and writes by index. */
-	E(N3T_STAT_EMITTED); E(N3T_STAT_DROPPED); E(N3T_STAT_MAP_FULL); E(N3T_STAT_ORPHAN); E(N3T_STAT_UNOWNED); E(N3T_STAT_MAX);
+	E(N3T_STAT_EMITTED); E(N3T_STAT_DROPPED); E(N3T_STAT_MAP_FULL); E(N3T_STAT_ORPHAN); E(N3T_STAT_UNOWNED); E(N3T_STAT_UDP_UNMARKED); E(N3T_STAT_MAX);
 	E(N3T_CTL_SELF_TGID); E(N3T_CTL_SELF_START); E(N3T_CTL_LOADED_NS); E(N3T_CTL_ACK_DROPPED);
-	E(N3T_CTL_ACK_MAP_FULL); E(N3T_CTL_MAX);
+	E(N3T_CTL_ACK_MAP_FULL); E(N3T_CTL_UDP_IDLE_NS); E(N3T_CTL_UDP_REPLIED_NS); E(N3T_CTL_MAX);
 	return 0;
 }

@@ -15,6 +15,8 @@ internal enum EventKind : uint
     ProcCtx = 7,
     Listen = 8,
     Accept = 9,
+    UdpBirth = 10,
+    UdpRelease = 11,
 }
 
 [Flags]
@@ -48,7 +50,8 @@ internal enum StatIndex : uint
     MapFull = 2,
     Orphan = 3,
     Unowned = 4,
-    Count = 5,
+    UdpUnmarked = 5,
+    Count = 6,
 }
 
 /// <summary>Slots of the map n3t_ctl (enum n3t_ctl_slot).</summary>
@@ -59,7 +62,9 @@ internal enum CtlSlot : uint
     LoadedNs = 2,
     AckDropped = 3,
     AckMapFull = 4,
-    Count = 5,
+    UdpIdleNs = 5,
+    UdpRepliedNs = 6,
+    Count = 7,
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -170,4 +175,45 @@ internal struct ListenKey
     public uint Netns;
     public ushort Port;
     public ushort Pad0;
+}
+
+/// <summary>struct n3t_udp_birth: a UDP flow's first datagram.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct UdpBirthRecord
+{
+    public ConnRecord Conn;
+    public ulong Cookie;
+    public ulong PrevLastNs;
+    public uint Connected;
+    public uint PrevReplied;
+}
+
+/// <summary>struct n3t_udp_release: every flow of the socket with this cookie ended.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct UdpReleaseRecord
+{
+    public uint Kind;
+    public uint Pad0;
+    public ulong TsNs;
+    public ulong Cookie;
+}
+
+/// <summary>Key of the map n3t_udp_flows (struct n3t_udp_key): one unconnected flow, (socket, destination).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct UdpFlowKey
+{
+    public ulong Cookie;
+    public fixed byte Daddr[16];
+    public ushort Dport;
+    public ushort Family;
+    public uint Pad0;
+}
+
+/// <summary>Value of n3t_udp_flows (struct n3t_udp_flow).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct UdpFlowValue
+{
+    public ulong FlowId;
+    public ulong LastNs;
+    public ulong ReplyNs;
 }

@@ -31,6 +31,10 @@ internal static unsafe partial class Libbpf
     [LibraryImport(Lib, EntryPoint = "bpf_program__attach", SetLastError = true)]
     public static partial SafeBpfLinkHandle ProgramAttach(nint prog);
 
+    /// <summary>Attaches a cgroup program (cgroup/sendmsg4, ...) to the cgroup open at cgroupFd, as a bpf_link.</summary>
+    [LibraryImport(Lib, EntryPoint = "bpf_program__attach_cgroup", SetLastError = true)]
+    public static partial SafeBpfLinkHandle ProgramAttachCgroup(nint prog, int cgroupFd);
+
     [LibraryImport(Lib, EntryPoint = "bpf_link__destroy")]
     public static partial int LinkDestroy(nint link);
 

@@ -14,6 +14,7 @@ public sealed class Connection
     public required ulong SocketKey { get; init; }
     public required string Source { get; init; }
     public FlowDirection Direction { get; init; }
+    public FlowProtocol Protocol { get; init; }
 
     public required long BirthBootNs { get; init; }
     public required DateTime BirthUtc { get; init; }

@@ -31,7 +31,8 @@ public sealed record SocketEndpoints(IPAddress Local, int LocalPort, IPAddress R
 /// <param name="BirthBeforeStart">The socket existed before capture began: its birth time is unknown.</param>
 /// <param name="ResolutionMs">0 when the time is exact (eBPF), else the polling interval.</param>
 public sealed record ConnectionOpened(long BootNs, ulong Key, SocketEndpoints Endpoints, SocketOwner? Owner,
-    long EstablishedBootNs, bool BirthBeforeStart, int ResolutionMs, FlowDirection Direction = FlowDirection.Outbound) : CaptureEvent(BootNs);
+    long EstablishedBootNs, bool BirthBeforeStart, int ResolutionMs, FlowDirection Direction = FlowDirection.Outbound,
+    FlowProtocol Protocol = FlowProtocol.Tcp) : CaptureEvent(BootNs);
 
 /// <summary>A connect() that never established: refused, timed out, reset.</summary>
 public sealed record ConnectionFailed(long BootNs, ulong Key, SocketEndpoints Endpoints, SocketOwner? Owner, long ConnectBootNs)

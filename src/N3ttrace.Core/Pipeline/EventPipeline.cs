@@ -191,13 +191,14 @@ public sealed class EventPipeline : IEventSink
             Stats.LostDeaths++;
             OnClosed(new ConnectionClosed(o.BootNs, o.Key, 0, 0));
         }
-        var c = NewConnection(o.Key, o.BootNs, o.Endpoints, o.Owner, o.BirthBeforeStart, o.ResolutionMs, o.EstablishedBootNs, o.Direction);
+        var c = NewConnection(o.Key, o.BootNs, o.Endpoints, o.Owner, o.BirthBeforeStart, o.ResolutionMs, o.EstablishedBootNs, o.Direction, o.Protocol);
         Servers.OnBirth(c);
         c.Verdict = _verdicts.Judge(c, o.BootNs);
         _active[o.Key] = c;
-        if (c.Direction == FlowDirection.Outbound)
+        if (c.Direction == FlowDirection.Outbound && c.Protocol == FlowProtocol.Tcp)
         {
-            // The lifetime figures (p90, oldest active, longevity) are those of outbound connections.
+            // The lifetime figures (p90, oldest active, longevity) are those of outbound TCP connections
+            // (a UDP flow's end is often an idle timeout, not the peer's).
             Lifetimes.OnStarted(c);
         }
         Stats.Births++;
@@ -259,7 +260,7 @@ public sealed class EventPipeline : IEventSink
         c.BytesSent = e.BytesSent;
         c.BytesReceived = e.BytesReceived;
         Stats.Deaths++;
-        if (c.Direction == FlowDirection.Outbound)
+        if (c.Direction == FlowDirection.Outbound && c.Protocol == FlowProtocol.Tcp)
         {
             Lifetimes.OnEnded(c);
         }
@@ -271,7 +272,7 @@ public sealed class EventPipeline : IEventSink
     }
 
     private Connection NewConnection(ulong key, long birthNs, SocketEndpoints ep, SocketOwner? owner, bool beforeStart, int resolutionMs, long establishedNs,
-        FlowDirection direction = FlowDirection.Outbound)
+        FlowDirection direction = FlowDirection.Outbound, FlowProtocol protocol = FlowProtocol.Tcp)
     {
         var node = owner is null ? null : _processes.Find(owner.Process);
         if (node is not null && node.ContextFromProc && node.Context.Truncated.Contains("context"))
@@ -306,6 +307,7 @@ public sealed class EventPipeline : IEventSink
             SocketKey = key,
             Source = _source,
             Direction = direction,
+            Protocol = protocol,
             BirthBootNs = birthNs,
             BirthUtc = _clock.ToUtc(birthNs),
             EstablishedBootNs = establishedNs,

@@ -116,8 +116,9 @@ public static partial class OcsfNetworkActivity
 
         w.WriteStartObject("connection_info");
         w.WriteString("uid", evt["conn_id"]);
-        w.WriteString("protocol_name", "tcp");
-        w.WriteNumber("protocol_num", 6);
+        var protocol = FlowProtocols.Parse(b?[BirthRecordColumns.Proto]) ?? FlowProtocol.Tcp;
+        w.WriteString("protocol_name", FlowProtocols.Name(protocol));
+        w.WriteNumber("protocol_num", FlowProtocols.Number(protocol));
         var direction = FlowDirections.Parse(b?[BirthRecordColumns.Direction]) ?? FlowDirection.Outbound;
         w.WriteNumber("direction_id", FlowDirections.OcsfId(direction));
         w.WriteString("direction", FlowDirections.OcsfName(direction));

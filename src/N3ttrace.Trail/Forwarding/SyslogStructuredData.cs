@@ -39,6 +39,7 @@ public static class SyslogStructuredData
         Param("event", evt);
         Param("conn_id", c.ConnId);
         Param("direction", FlowDirections.Name(c.Direction));
+        Param("proto", FlowProtocols.Name(c.Protocol));
         Param("level", Verdict.LevelName(c.Verdict.Level));
         Param("score", c.Verdict.Score.ToString(CultureInfo.InvariantCulture));
         Param("purpose", c.Verdict.Purpose);

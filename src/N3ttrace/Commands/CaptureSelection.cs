@@ -16,7 +16,7 @@ internal sealed record CaptureSelection(ICaptureSource Source, string ModeNote)
     /// The kernel side is pinned (it outlives the run) unless detachKernel; pins that must not be used
     /// throw <see cref="PinMismatchException"/>: no fallback could be right then.
     /// </summary>
-    public static CaptureSelection Choose(bool fallbackProc, double intervalSeconds, ILogger log, bool detachKernel = true)
+    public static CaptureSelection Choose(bool fallbackProc, double intervalSeconds, ILogger log, bool detachKernel = true, UdpIdleTimeouts? udpIdle = null)
     {
         var interval = TimeSpan.FromSeconds(intervalSeconds);
         if (fallbackProc)
@@ -30,13 +30,13 @@ internal sealed record CaptureSelection(ICaptureSource Source, string ModeNote)
             EbpfSource ebpf;
             try
             {
-                ebpf = EbpfSource.Load(log, persistent: !detachKernel, KernelPins.ConfiguredRoot());
+                ebpf = EbpfSource.Load(log, persistent: !detachKernel, KernelPins.ConfiguredRoot(), udpIdle);
             }
             catch (Exception e) when (!detachKernel && e is BpfLoadException or IOException or UnauthorizedAccessException)
             {
                 // Capture unpinned beats no eBPF: only a restart's backlog is at stake.
                 Console.Error.WriteLine($"n3ttrace: WARNING: the kernel side cannot be pinned ({e.Message.Split('\n')[0]}); capturing without pins: a restart loses what the ring holds");
-                ebpf = EbpfSource.Load(log);
+                ebpf = EbpfSource.Load(log, udpIdle);
             }
             return new CaptureSelection(ebpf, ebpf.Description);
         }

@@ -32,6 +32,7 @@ internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui,
     public int ShipBatch { get; init; } = 20_000;
     /// <summary>--endpoint-key: the fleet's HMAC key for remote_hash instead of this host's own.</summary>
     public string? EndpointKey { get; init; }
+    public UdpIdleTimeouts UdpIdle { get; init; } = UdpIdleTimeouts.Default;
 }
 
 /// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
@@ -60,16 +61,17 @@ internal static class RunCommand
                 "in the BPF file system and keep capturing, so the next run (after a crash, kill, upgrade or stop) drains what " +
                 "happened meanwhile; 'n3ttrace unload' removes them.",
         };
+        var (udpIdle, udpIdleReplied) = UdpIdleOptions.Create();
         var ship = FleetOptions.ClickHouse("--ship", required: false);
         ship.Description = "Also ship the trail to ClickHouse while it is written (clickhouse://HOST[:PORT][/DATABASE], tables from 'n3ttrace fleet init'): " +
             "a thread of its own reads the trail from a cursor kept in the state directory, so a slow or absent ClickHouse never slows capture.";
         var shipHost = FleetOptions.Host();
         var shipBatch = FleetOptions.BatchRows();
         var endpointKey = FleetOptions.EndpointKey();
-        var cmd = new Command("run", "Trace every outbound TCP connection of this host (needs root).")
+        var cmd = new Command("run", "Trace every connection of this host: outbound and inbound TCP, listeners, UDP flows (needs root).")
         {
             stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules, forward, forwardQueue, forwardCa, forwardCert, forwardKey, verifyKeyOut, detachKernel,
-            ship, shipHost, shipBatch, endpointKey,
+            ship, shipHost, shipBatch, endpointKey, udpIdle, udpIdleReplied,
         };
         foreach (var o in live.All)
         {
@@ -89,6 +91,7 @@ internal static class RunCommand
             ShipHost = p.GetValue(shipHost),
             ShipBatch = p.GetValue(shipBatch),
             EndpointKey = p.GetValue(endpointKey),
+            UdpIdle = new UdpIdleTimeouts(p.GetValue(udpIdle), p.GetValue(udpIdleReplied)),
         }, ct));
         return cmd;
     }
@@ -150,7 +153,7 @@ internal static class RunCommand
         CaptureSelection selection;
         try
         {
-            selection = CaptureSelection.Choose(args.FallbackProc, args.IntervalSeconds, log, args.DetachKernel);
+            selection = CaptureSelection.Choose(args.FallbackProc, args.IntervalSeconds, log, args.DetachKernel, args.UdpIdle);
         }
         catch (PinMismatchException e)
         {
