@@ -113,7 +113,7 @@ public sealed class StateDirectory
     }
 
     /// <summary>Opens name for reading, refusing symlinks and foreign owners (checked on the opened descriptor).</summary>
-    public FileStream OpenRead(string name) => TrailStream.OpenFile(FilePath(name));
+    public TrailStream OpenRead(string name) => TrailReader.OpenShared(FilePath(name));
 
     public bool FileExists(string name) => Exists(FilePath(name), out _);
 

@@ -51,7 +51,7 @@ public sealed class CompletionAndManTests
     public void Zsh_parses_the_generated_function_and_dispatches_to_the_commands_arguments()
     {
         var run = Zsh("ru", "n3ttrace", "ru");
-        Assert.Contains("run:Trace every outbound TCP connection", run, StringComparison.Ordinal);
+        Assert.Contains("run:Trace every connection of this host", run, StringComparison.Ordinal);
         Assert.Contains("completions:", run, StringComparison.Ordinal);
         var options = Zsh("--forward-c", "n3ttrace", "run", "--forward-c");
         Assert.StartsWith("ARGS -s ", options, StringComparison.Ordinal);
