@@ -109,7 +109,10 @@ internal sealed unsafe class KernelPrograms : IDisposable
         }
     }
 
-    public static KernelPrograms Load(AttachMode mode, ILogger log)
+    public static KernelPrograms Load(AttachMode mode, ILogger log) => Load(mode, log, cgroup: true);
+
+    /// <param name="cgroup">Whether to load the cgroup programs (unconnected UDP); loading them needs CAP_NET_ADMIN.</param>
+    private static KernelPrograms Load(AttachMode mode, ILogger log, bool cgroup)
     {
         KernelProbe.RequireBtf();
         LibbpfLog.Install(log);
@@ -137,7 +140,7 @@ internal sealed unsafe class KernelPrograms : IDisposable
         {
             var name = Marshal.PtrToStringUTF8((nint)Libbpf.ProgramName(prog))!;
             // Cgroup programs (UDP flows) have one variant, loaded with either tracepoint set.
-            var wanted = name.EndsWith(suffix, StringComparison.Ordinal) || (capture && IsCgroupProgram(name));
+            var wanted = name.EndsWith(suffix, StringComparison.Ordinal) || (capture && cgroup && IsCgroupProgram(name));
             Libbpf.ProgramSetAutoload(prog, wanted);
             if (wanted)
             {
@@ -160,6 +163,16 @@ internal sealed unsafe class KernelPrograms : IDisposable
             throw new BpfLoadException($"sizing map '{ExecScratchMap}' failed: {Marshal.GetPInvokeErrorMessage(-err)}");
         }
         err = Libbpf.ObjectLoad(obj);
+        if (err == -1 && capture && cgroup)
+        {
+            // EPERM: cgroup programs need CAP_NET_ADMIN, which a unit may withhold. TCP capture goes on without
+            // unconnected UDP, said at start, rather than falling back to /proc.
+            obj.Dispose();
+            var without = Load(mode, log, cgroup: false);
+            without.UdpUnavailable = $"loading the cgroup programs failed: {Marshal.GetPInvokeErrorMessage(-err)}";
+            log.LogWarning("unconnected UDP flows are not captured: {Reason} (grant CAP_NET_ADMIN to capture them)", without.UdpUnavailable);
+            return without;
+        }
         if (err != 0)
         {
             obj.Dispose();
@@ -182,6 +195,14 @@ internal sealed unsafe class KernelPrograms : IDisposable
         foreach (var (prog, name) in programs)
         {
             var link = IsCgroupProgram(name) ? Libbpf.ProgramAttachCgroup(prog, (int)cgroupRoot!.DangerousGetHandle()) : Libbpf.ProgramAttach(prog);
+            if (link.IsInvalid && IsCgroupProgram(name))
+            {
+                // Attaching to a cgroup needs CAP_NET_ADMIN, which a unit may withhold: TCP capture goes on without
+                // unconnected UDP, and that is said at start and by doctor rather than falling back to /proc.
+                loaded.UdpUnavailable ??= $"attaching {name} to the cgroup v2 root failed: {Marshal.GetLastPInvokeErrorMessage()}";
+                link.Dispose();
+                continue;
+            }
             if (link.IsInvalid)
             {
                 var msg = Marshal.GetLastPInvokeErrorMessage();
@@ -191,8 +212,15 @@ internal sealed unsafe class KernelPrograms : IDisposable
             loaded._links.Add(link);
             loaded._named.Add((name, link));
         }
+        if (loaded.UdpUnavailable is not null)
+        {
+            log.LogWarning("unconnected UDP flows are not captured: {Reason} (grant CAP_NET_ADMIN to capture them)", loaded.UdpUnavailable);
+        }
         return loaded;
     }
+
+    /// <summary>Why unconnected UDP flows are not captured (a cgroup program did not attach), or null when they are.</summary>
+    public string? UdpUnavailable { get; private set; }
 
     /// <summary>Programs attached to the cgroup v2 root rather than to a tracepoint: their name says so.</summary>
     internal const string CgroupPrefix = "n3t_cg_";
@@ -308,8 +336,9 @@ internal sealed unsafe class KernelPrograms : IDisposable
     {
         var links = Directory.GetFiles(dir, LinkPrefix + "*").Select(Path.GetFileName).ToList();
         var tracepointLinks = links.Where(l => !IsCgroupProgram(l![LinkPrefix.Length..])).ToList();
-        var mode = tracepointLinks.Count > 0 && links.All(l => l!.EndsWith("_btf", StringComparison.Ordinal)) ? AttachMode.TpBtf
-            : links.Count > 0 && links.All(l => l!.EndsWith("_raw", StringComparison.Ordinal)) ? AttachMode.RawTp
+        // The cgroup links carry no _btf/_raw suffix: the mode is that of the tracepoint links alone.
+        var mode = tracepointLinks.Count > 0 && tracepointLinks.All(l => l!.EndsWith("_btf", StringComparison.Ordinal)) ? AttachMode.TpBtf
+            : tracepointLinks.Count > 0 && tracepointLinks.All(l => l!.EndsWith("_raw", StringComparison.Ordinal)) ? AttachMode.RawTp
             : throw new BpfLoadException($"{dir} holds no consistent set of pinned links ({string.Join(", ", links)})");
         foreach (var l in links)
         {
