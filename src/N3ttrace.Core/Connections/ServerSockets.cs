@@ -1,3 +1,4 @@
+using System.Net;
 using N3ttrace.Lineage;
 
 namespace N3ttrace.Connections;
@@ -21,11 +22,17 @@ public sealed class ServerSockets
     }
 
     private readonly Dictionary<ProcessKey, Held> _byProcess = [];
+    /// <summary>Live outbound TCP connections to a loopback address, by local port: the other end of a local accept.</summary>
+    private readonly Dictionary<int, Connection> _loopbackOutbound = [];
 
     public int Processes => _byProcess.Count;
 
     public void OnBirth(Connection c)
     {
+        if (c.Direction == FlowDirection.Outbound && c.Protocol == FlowProtocol.Tcp && IPAddress.IsLoopback(c.RemoteAddress))
+        {
+            _loopbackOutbound[c.LocalPort] = c;
+        }
         if (c.Direction == FlowDirection.Outbound || c.Process is not { } p)
         {
             return;
@@ -48,6 +55,10 @@ public sealed class ServerSockets
 
     public void OnEnd(Connection c)
     {
+        if (c.Direction == FlowDirection.Outbound && _loopbackOutbound.TryGetValue(c.LocalPort, out var o) && ReferenceEquals(o, c))
+        {
+            _loopbackOutbound.Remove(c.LocalPort);
+        }
         if (c.Direction == FlowDirection.Outbound || c.Process is not { } p || !_byProcess.TryGetValue(p.Key, out var h))
         {
             return;
@@ -77,6 +88,11 @@ public sealed class ServerSockets
     /// <summary>What a process holds now: live accepted connections and listening sockets.</summary>
     public (int Inbound, int Listeners) Holds(ProcessKey p) =>
         _byProcess.TryGetValue(p, out var h) ? (h.Inbound.Count, h.Listeners) : (0, 0);
+
+    /// <summary>The process on this host that made an accepted loopback connection (its outbound end), or null.</summary>
+    public ProcessNode? LocalClient(Connection inbound) =>
+        IPAddress.IsLoopback(inbound.RemoteAddress) && _loopbackOutbound.TryGetValue(inbound.RemotePort, out var o) && o.RemotePort == inbound.LocalPort
+            ? o.Process : null;
 
     /// <summary>On how many ports the process listens now.</summary>
     public int ListeningPorts(ProcessKey p) => _byProcess.TryGetValue(p, out var h) ? h.ListenersByPort.Count : 0;

@@ -11,7 +11,7 @@ namespace N3ttrace.Inference;
 /// user's command, not a helper), and the holder listens on at most one port (a process serving several listeners
 /// while it also launches programs is a service or a supervisor, and its children are not its clients' helpers).
 /// <see cref="AcceptedOnPort"/>: how many connections that listening port has accepted so far; a service with many
-/// clients is not a one-shot relay.
+/// clients is not a one-shot relay. A loopback client that is the holder or its own descendant is not counted.
 /// </summary>
 public sealed record RelayFact(ProcessNode Holder, int Depth, Connection Inbound, double SecondsAfterAccept, int AcceptedOnPort)
 {
@@ -37,6 +37,12 @@ public sealed record RelayFact(ProcessNode Holder, int Depth, Connection Inbound
             {
                 continue;
             }
+            // A client that is the holder itself or one of its descendants (a test host or a supervisor whose own child
+            // called its listener over loopback) is not someone else's traffic being carried on.
+            if (servers.LocalClient(inbound) is { } client && WithinTree(client, p))
+            {
+                continue;
+            }
             // A descendant counts only if it, and every process between it and the holder, was started for this client
             // (after the accept): a loop or worker that predates the accept and runs programs is not the client's helper.
             if (depth > 0 && (!StartedAfter(node, p, inbound.BirthBootNs)
@@ -47,6 +53,20 @@ public sealed record RelayFact(ProcessNode Holder, int Depth, Connection Inbound
             return new RelayFact(p, depth, inbound, after / 1e9, accepted);
         }
         return null;
+    }
+
+    /// <summary>Whether <paramref name="node"/> is <paramref name="root"/> or one of its descendants (up to 16 levels).</summary>
+    private static bool WithinTree(ProcessNode node, ProcessNode root)
+    {
+        var depth = 0;
+        for (var n = node; n is not null && depth < 16; n = n.ParentNode, depth++)
+        {
+            if (n == root || n.Key == root.Key)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Whether <paramref name="node"/> and its ancestors below <paramref name="holder"/> all started after <paramref name="bootNs"/>.</summary>

@@ -98,6 +98,35 @@ public class RelayTests
     }
 
     [Fact]
+    public void A_holder_whose_client_is_its_own_child_over_loopback_is_not_a_relay()
+    {
+        // A test host or supervisor serves a local port and starts a job that calls it, then calls out again: the
+        // accepted connection is the job's own, not an outside client's traffic carried on.
+        var servers = new ServerSockets();
+        var host = Make.Node(Make.Ctx("/usr/bin/python3", ["python3", "host.py"]));
+        servers.OnBirth(Server(host, FlowDirection.Listen, 1 * Sec));
+        var job = NodeStartedAt(Make.Ctx("/usr/bin/sh", ["sh", "job.sh"]), host, 2 * Sec);
+        var fetch = NodeStartedAt(Make.Ctx("/usr/bin/curl", ["curl", "http://127.0.0.1:5555/"]), job, 3 * Sec);
+        var toHost = Make.Conn(fetch, 3 * Sec + 10_000_000);
+        var own = new Connection
+        {
+            ConnId = toHost.ConnId, SocketKey = 7, Source = toHost.Source, BirthBootNs = toHost.BirthBootNs, BirthUtc = toHost.BirthUtc,
+            LocalAddress = IPAddress.Loopback, LocalPort = 41000, RemoteAddress = IPAddress.Loopback, RemotePort = 5555,
+            RemoteMasked = toHost.RemoteMasked, RemoteScope = toHost.RemoteScope, RemoteHash = toHost.RemoteHash, Pid = toHost.Pid, Comm = toHost.Comm,
+            Process = fetch, Context = fetch.Context, ProcessId = toHost.ProcessId, AncestryId = toHost.AncestryId, Ancestry = "", Facts = toHost.Facts,
+        };
+        servers.OnBirth(own);
+        servers.OnBirth(Server(host, FlowDirection.Inbound, 3 * Sec + 20_000_000)); // its peer is local port 41000: the job's
+        var later = NodeStartedAt(Make.Ctx("/usr/bin/curl", ["curl", "far"]), host, 4 * Sec); // started after the accept
+        Assert.Null(RelayFact.Find(Make.Conn(later, 5 * Sec), servers, 10));
+        Assert.Null(RelayFact.Find(Make.Conn(host, 5 * Sec), servers, 10));
+
+        // The same accept from a process outside the holder's tree stays a relay fact.
+        servers.OnEnd(own);
+        Assert.NotNull(RelayFact.Find(Make.Conn(host, 5 * Sec), servers, 10));
+    }
+
+    [Fact]
     public void A_service_with_many_clients_or_an_old_accept_is_not_a_relay()
     {
         var (engine, servers) = Engine();
