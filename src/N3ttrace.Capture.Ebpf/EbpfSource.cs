@@ -193,12 +193,16 @@ public sealed unsafe class EbpfSource : ICaptureSource
         var nextExisting = 0L;
         var nextUdpSweep = 0L;
         var policy = _policy = new DrainPolicy(_busy, Environment.TickCount64, _fill!.Produced);
+        using var trace = DrainTrace.FromEnvironment(Environment.TickCount64, _fill.Produced);
         while (!stopping.IsCancellationRequested)
         {
             var n = 0;
             var now = Environment.TickCount64;
+            var (produced, fill) = (_fill!.Produced, _fill.Fraction);
             // When to drain is DrainPolicy's decision; this loop only does it.
-            if (policy.ShouldDrain(now, _fill!.Produced, _fill.Fraction))
+            var drain = policy.ShouldDrain(now, produced, fill);
+            trace?.Turn(now, produced, fill, _busy.Busy, drain);
+            if (drain)
             {
                 n = Consume();
             }
