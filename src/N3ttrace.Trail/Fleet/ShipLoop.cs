@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using N3ttrace.Threading;
 
 namespace N3ttrace.Trail.Fleet;
 
@@ -12,8 +13,7 @@ public sealed class ShipLoop : IDisposable
     private readonly TrailShipper _shipper;
     private readonly ILogger _log;
     private readonly TimeSpan _interval;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Thread _thread;
+    private readonly BackgroundLoop _loop;
     private volatile bool _final;
 
     public ShipLoop(TrailShipper shipper, ILogger log, TimeSpan interval)
@@ -21,28 +21,28 @@ public sealed class ShipLoop : IDisposable
         _shipper = shipper;
         _log = log;
         _interval = interval;
-        _thread = new Thread(Run) { IsBackground = true, Name = "n3ttrace-ship" };
-        _thread.Start();
+        _loop = new BackgroundLoop("n3ttrace-ship", Run);
+        _loop.Start();
     }
 
     public ShipStats Stats => _shipper.Stats;
 
-    private void Run()
+    private void Run(CancellationToken stopping)
     {
         var backoff = TimeSpan.FromMilliseconds(250);
         var down = false;
-        while (!_stop.IsCancellationRequested)
+        while (!stopping.IsCancellationRequested)
         {
             try
             {
-                _shipper.ShipOnce(_stop.Token);
+                _shipper.ShipOnce(stopping);
                 if (down)
                 {
                     _log.LogInformation("ship: delivering again");
                 }
                 down = false;
                 backoff = TimeSpan.FromMilliseconds(250);
-                _stop.Token.WaitHandle.WaitOne(_interval);
+                stopping.WaitHandle.WaitOne(_interval);
             }
             catch (OperationCanceledException)
             {
@@ -55,7 +55,7 @@ public sealed class ShipLoop : IDisposable
                     _log.LogWarning("ship: {Error}; rows stay in the trail and go when it answers (retrying with backoff)", e.Message);
                 }
                 down = true;
-                _stop.Token.WaitHandle.WaitOne(backoff * (0.5 + Random.Shared.NextDouble() / 2));
+                stopping.WaitHandle.WaitOne(backoff * (0.5 + Random.Shared.NextDouble() / 2));
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
         }
@@ -68,8 +68,7 @@ public sealed class ShipLoop : IDisposable
         if (!_final)
         {
             _final = true;
-            _stop.Cancel();
-            _thread.Join();
+            _loop.Stop();
             using var deadline = new CancellationTokenSource(drain);
             try
             {
@@ -86,6 +85,6 @@ public sealed class ShipLoop : IDisposable
     public void Dispose()
     {
         Stop(TimeSpan.FromSeconds(5));
-        _stop.Dispose();
+        _loop.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using N3ttrace.Threading;
 
 namespace N3ttrace.Trail.Segments;
 
@@ -15,7 +16,7 @@ public sealed class SegmentCompressor : IDisposable
 {
     private const string TempSuffix = ".tmp";
     private readonly StateDirectory _dir;
-    private readonly Thread _thread;
+    private readonly BackgroundLoop _loop;
     private readonly SemaphoreSlim _kick = new(0);
     private volatile bool _stopping;
     private long _compressed;
@@ -24,8 +25,8 @@ public sealed class SegmentCompressor : IDisposable
     public SegmentCompressor(StateDirectory dir)
     {
         _dir = dir;
-        _thread = new Thread(Loop) { IsBackground = true, Name = "n3ttrace-segment-compress", Priority = ThreadPriority.BelowNormal };
-        _thread.Start();
+        _loop = new BackgroundLoop("n3ttrace-segment-compress", Loop);
+        _loop.Start();
     }
 
     /// <summary>Segments compressed, and compressions that failed (the plain segment then stays, and is read as it is).</summary>
@@ -39,12 +40,17 @@ public sealed class SegmentCompressor : IDisposable
     /// <summary>Waits until every plain sealed segment present now is compressed (tests, benchmarks).</summary>
     public void CompressAllNow() => CompressPending();
 
-    private void Loop()
+    private void Loop(CancellationToken stopping)
     {
-        while (!_stopping)
+        // Compression is background work: below the capture and trail threads.
+        Thread.CurrentThread.Priority = ThreadPriority.BelowNormal;
+        while (!stopping.IsCancellationRequested)
         {
-            _kick.Wait();
-            if (_stopping)
+            try
+            {
+                _kick.Wait(stopping);
+            }
+            catch (OperationCanceledException)
             {
                 break;
             }
@@ -152,9 +158,9 @@ public sealed class SegmentCompressor : IDisposable
 
     public void Dispose()
     {
-        _stopping = true;
-        _kick.Release();
-        _thread.Join(TimeSpan.FromSeconds(30));
+        _stopping = true; // ends a pass between segments
+        _loop.Stop(TimeSpan.FromSeconds(30));
+        _loop.Dispose();
         _kick.Dispose();
     }
 }
