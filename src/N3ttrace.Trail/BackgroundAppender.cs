@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using N3ttrace.Threading;
 
 namespace N3ttrace.Trail;
 
@@ -7,6 +8,9 @@ namespace N3ttrace.Trail;
 /// the pipeline thread only hands over field arrays, and writes them to the file when asked
 /// (<see cref="AddFlush"/>) without the pipeline waiting. <see cref="WaitIdle"/> is the barrier:
 /// the writer calls it before anything that needs the chain state (seal, counters).
+/// The encoding thread is a <see cref="BackgroundLoop"/> owned by this appender (and so by its
+/// <c>RecordWriter</c>); the one stop path is <see cref="Dispose"/>: cancel, then wait. A stopping loop
+/// still encodes and flushes every row queued before it returns, so nothing added is lost at stop.
 /// </summary>
 internal sealed class BackgroundAppender : IDisposable
 {
@@ -16,20 +20,20 @@ internal sealed class BackgroundAppender : IDisposable
     private readonly object _lock = new();
     private readonly Action<IReadOnlyList<string>, string> _append;
     private readonly Action<bool> _flush;
-    private readonly Thread _thread;
+    private readonly BackgroundLoop _loop;
     // Fields null: a flush request (Event "sync": to disk too).
     private List<(IReadOnlyList<string>? Fields, string Event)> _incoming = new(1024);
     private List<(IReadOnlyList<string>? Fields, string Event)> _working = new(1024);
     private bool _busy;
-    private bool _stopping;
+    private bool _stopping; // the loop's token is cancelled (set under _lock)
     private ExceptionDispatchInfo? _error;
 
     public BackgroundAppender(string name, Action<IReadOnlyList<string>, string> append, Action<bool> flush)
     {
         _append = append;
         _flush = flush;
-        _thread = new Thread(Run) { Name = $"n3ttrace-{name}", IsBackground = true };
-        _thread.Start();
+        _loop = new BackgroundLoop($"n3ttrace-{name}", Run);
+        _loop.Start();
     }
 
     /// <summary>The caller must not change <paramref name="fields"/> afterwards.</summary>
@@ -73,8 +77,18 @@ internal sealed class BackgroundAppender : IDisposable
         }
     }
 
-    private void Run()
+    private void Run(CancellationToken stopping)
     {
+        // The waits below are on _lock, not on the token: cancelling wakes them, and the loop then
+        // encodes what is still queued and returns only once the queue is empty.
+        using var wake = stopping.Register(() =>
+        {
+            lock (_lock)
+            {
+                _stopping = true;
+                Monitor.PulseAll(_lock);
+            }
+        });
         while (true)
         {
             lock (_lock)
@@ -121,13 +135,10 @@ internal sealed class BackgroundAppender : IDisposable
         }
     }
 
+    /// <summary>Stops the encoding loop once every row queued so far is encoded and flushed.</summary>
     public void Dispose()
     {
-        lock (_lock)
-        {
-            _stopping = true;
-            Monitor.PulseAll(_lock);
-        }
-        _thread.Join();
+        _loop.Stop();
+        _loop.Dispose();
     }
 }

@@ -12,15 +12,6 @@ public class TestProjectTests
     /// <summary>Projects that test the whole program (the published binary, the kernel, every parser): any layer.</summary>
     private static readonly string[] WholeProgram = ["N3ttrace.EndToEnd.Tests", "N3ttrace.Fuzz.Tests", "N3ttrace.Architecture.Tests"];
 
-    /// <summary>
-    /// References above a test project's layer that are still allowed, each with why. Core's tests build real process
-    /// tables on a real /proc (ProcessReader) and a verdict engine on the real host baseline file (HostBaseline).
-    /// </summary>
-    private static readonly Dictionary<string, string[]> Exceptions = new()
-    {
-        ["N3ttrace.Core.Tests"] = ["N3ttrace.Capture.Proc", "N3ttrace.Trail"],
-    };
-
     public static TheoryData<string> TestProjects => new(Projects().Select(Path.GetFileNameWithoutExtension)!);
 
     [Theory]
@@ -35,8 +26,7 @@ public class TestProjectTests
         var tested = project[..^".Tests".Length];
         var layer = Layers.All.SingleOrDefault(l => l.Assembly == tested || (l == Layers.Cli && tested == "N3ttrace.Cli"));
         Assert.True(layer is not null, $"{project} tests no layer: name it after the assembly it tests, or list it as a whole-program project");
-        var allowed = layer!.MayReference.Append(layer.Assembly == Layers.Cli.Assembly ? "N3ttrace" : layer.Assembly)
-            .Concat(Exceptions.GetValueOrDefault(project, []));
+        var allowed = layer!.MayReference.Append(layer.Assembly == Layers.Cli.Assembly ? "N3ttrace" : layer.Assembly);
         var forbidden = references.Except(allowed).ToList();
         Assert.True(forbidden.Count == 0, $"{project} references {string.Join(", ", forbidden)}, above its layer {layer.Assembly}: move the test to the project of the lowest layer that holds what it needs");
     }

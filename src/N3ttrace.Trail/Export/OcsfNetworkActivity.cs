@@ -236,12 +236,12 @@ public static partial class OcsfNetworkActivity
     {
         var what = e["event"] switch
         {
-            "birth" => "opened a connection to",
-            "death" => "closed its connection to",
-            "fail" => "failed to connect to",
+            TimelineColumns.Birth => "opened a connection to",
+            TimelineColumns.Death => "closed its connection to",
+            TimelineColumns.Fail => "failed to connect to",
             _ => "changed level on its connection to",
         };
-        var after = e["event"] is "death" or "fail" && e["duration_s"].Length > 0 ? $" after {e["duration_s"]} s" : "";
+        var after = e["event"] is TimelineColumns.Death or TimelineColumns.Fail && e["duration_s"].Length > 0 ? $" after {e["duration_s"]} s" : "";
         return $"{e["comm"]} (pid {e["pid"]}) {what} {e["remote_masked"]}:{e["rport"]}{after}: {e["level"]}, {e["purpose"]}";
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using N3ttrace.Connections;
 using N3ttrace.Privacy;
 using N3ttrace.Trail;
 using N3ttrace.Trail.Fleet;
@@ -102,8 +103,8 @@ internal static class FleetHuntCommands
     public static Command Top()
     {
         var clickhouse = FleetOptions.ClickHouse();
-        var level = new Option<string>("--level") { Description = "This level or above: NORMAL, ANOMALY or THREAT.", DefaultValueFactory = _ => "THREAT" };
-        level.AcceptOnlyFromAmong([.. N3ttrace.Connections.Verdict.LevelNames]);
+        var level = new Option<string>("--level") { Description = "This level or above: NORMAL, ANOMALY or THREAT.", DefaultValueFactory = _ => Verdict.Threat };
+        level.AcceptOnlyFromAmong([.. Verdict.LevelNames]);
         var since = new Option<string>("--since") { Description = "From when (" + TimeExpression.Help + ")", DefaultValueFactory = _ => "-24h" };
         var limit = Numbers.Integer("--limit", "At most this many rows.", 50, 1, 100_000);
         var format = RecordOutput.FormatOption();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using N3ttrace.Cli.Live;
+using N3ttrace.Connections;
 
 namespace N3ttrace.Cli.Commands;
 
@@ -32,11 +33,11 @@ internal sealed class LiveCommandOptions
     public Option<string> Level { get; } = new("--live-level")
     {
         Description = "Show only connections at this level or above in the table and the pane: NORMAL, ANOMALY or THREAT (the l key cycles it).",
-        DefaultValueFactory = _ => "NORMAL",
+        DefaultValueFactory = _ => Verdict.Normal,
         CustomParser = r =>
         {
-            var v = r.Tokens.Count > 0 ? r.Tokens[0].Value.ToUpperInvariant() : "NORMAL";
-            if (v is not ("NORMAL" or "ANOMALY" or "THREAT"))
+            var v = r.Tokens.Count > 0 ? r.Tokens[0].Value.ToUpperInvariant() : Verdict.Normal;
+            if (!Verdict.LevelNames.Contains(v))
             {
                 r.AddError("--live-level must be NORMAL, ANOMALY or THREAT");
             }

@@ -26,7 +26,7 @@ internal static class TailCommand
     public static Command Create()
     {
         var level = new Option<string?>("--level") { Description = "Only events at this level or above: NORMAL, ANOMALY or THREAT.", HelpName = "LEVEL" };
-        level.AcceptOnlyFromAmong("NORMAL", "ANOMALY", "THREAT", "normal", "anomaly", "threat");
+        level.AcceptOnlyFromAmong([.. Verdict.LevelNames, .. Verdict.LevelNames.Select(n => n.ToLowerInvariant())]);
         var comm = new Option<string?>("--comm") { Description = "Only processes whose comm matches: exact, or a glob with '*'." };
         var port = Numbers.OptionalInteger<int>("--port", "Only connections to this remote port.", 1, 65535);
         var format = new Option<string>("--format")
@@ -227,8 +227,8 @@ internal static class TailCommand
 
     private static RiskLevel ParseLevel(string level) => level switch
     {
-        "THREAT" => RiskLevel.Threat,
-        "ANOMALY" => RiskLevel.Anomaly,
+        Verdict.Threat => RiskLevel.Threat,
+        Verdict.Anomaly => RiskLevel.Anomaly,
         _ => RiskLevel.Normal,
     };
 

@@ -1,8 +1,8 @@
 using N3ttrace.Connections;
 using N3ttrace.Inference;
 using N3ttrace.Inference.Rules;
+using N3ttrace.Core.Tests.Lineage;
 using N3ttrace.Lineage;
-using N3ttrace.Trail;
 
 namespace N3ttrace.Core.Tests.Inference;
 
@@ -78,7 +78,7 @@ public class BehaviourRuleTests
     [Fact]
     public void A_shell_the_holder_spawns_on_a_socket_or_a_pty_it_made_is_wired_but_not_one_on_its_own_terminal()
     {
-        var table = new ProcessTable(new ProcessIdentity("boot"), new N3ttrace.Capture.Proc.ProcFs.ProcessReader("/nonexistent"));
+        var table = new ProcessTable(new ProcessIdentity("boot"), new NoProcesses());
         var py = table.OnExec(new ProcessKey(900001, 1), new ProcessKey(1, 1), Ctx("/usr/bin/python3.11", ["python3", "-c", "x"], Tty, Tty, Tty), 1_000_000_000);
         var c = Make.Conn(py, birthNs: 1_000_000_000);
         Assert.Null(new StdioWiringRule().Evaluate(Subject(c, table.Peers)));
@@ -105,7 +105,7 @@ public class BehaviourRuleTests
     [Fact]
     public void A_holder_spawning_shells_scores_once_and_more_for_a_command_loop()
     {
-        var table = new ProcessTable(new ProcessIdentity("boot"), new N3ttrace.Capture.Proc.ProcFs.ProcessReader("/nonexistent"));
+        var table = new ProcessTable(new ProcessIdentity("boot"), new NoProcesses());
         var ruby = table.OnExec(new ProcessKey(910001, 1), new ProcessKey(1, 1), Ctx("/usr/bin/ruby3.1", ["ruby", "-rsocket", "-e", "x"], Null, Null, Null), 1_000_000_000);
         var c = Make.Conn(ruby, birthNs: 1_000_000_000);
         Assert.Null(new ShellSpawnRule().Evaluate(Subject(c, table.Peers)));
@@ -163,7 +163,7 @@ public class BehaviourRuleTests
     [Fact]
     public void Own_connections_are_never_scored()
     {
-        using var engine = new VerdictEngine(RulesConfig.Default, new HostBaseline(1000)) { OwnTgid = 4242 };
+        using var engine = new VerdictEngine(RulesConfig.Default, new MemoryBaseline()) { OwnTgid = 4242 };
         var self = Make.Node(Make.Ctx("/tmp/n3ttrace", ["[kworker/0:0]"]) with { Comm = "kworker/0:0" });
         var c = Make.Conn(self) ;
         var own = new Connection

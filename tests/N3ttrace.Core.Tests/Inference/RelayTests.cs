@@ -41,15 +41,6 @@ public class RelayTests
         return (new VerdictEngine(RulesConfig.Default, new MemoryBaseline()) { Servers = servers }, servers);
     }
 
-    private sealed class MemoryBaseline : IHostBaseline
-    {
-        private readonly HashSet<(string, string)> _seen = [];
-        public int Count => _seen.Count;
-        public bool Learn(string exe, string remoteHash, DateTime nowUtc) => _seen.Add((exe, remoteHash));
-        public void Flush() { }
-        public void Dispose() { }
-    }
-
     [Fact]
     public void One_process_that_connects_out_seconds_after_accepting_is_a_relay_THREAT()
     {

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using N3ttrace.Lineage;
-using N3ttrace.Capture.Proc.ProcFs;
 
 namespace N3ttrace.Core.Tests.Lineage;
 
@@ -14,7 +13,6 @@ namespace N3ttrace.Core.Tests.Lineage;
 internal sealed class ProcessStorm
 {
     private const int PidMax = 32768;
-    private readonly string _procRoot = Directory.CreateTempSubdirectory("n3t-noproc-").FullName; // no /proc reads: every parent is seen
     public ProcessTable Table { get; }
     public ProcessKey Shell { get; } = new(1000, 1);
     public long NowNs { get; private set; } = 1_000_000_000;
@@ -23,7 +21,7 @@ internal sealed class ProcessStorm
 
     public ProcessStorm()
     {
-        Table = new ProcessTable(new ProcessIdentity("5f0c4a1e-8a7b-4c6d-9e2f-0123456789ab"), new ProcessReader(_procRoot));
+        Table = new ProcessTable(new ProcessIdentity("5f0c4a1e-8a7b-4c6d-9e2f-0123456789ab"), new NoProcesses()); // no /proc reads: every parent is seen
         Table.OnFork(new ProcessKey(1, 1), Shell, "bash");
         Table.OnExec(Shell, new ProcessKey(1, 1), Context(0, "bash"));
     }

@@ -1,6 +1,5 @@
 using N3ttrace.Events;
 using N3ttrace.Lineage;
-using N3ttrace.Capture.Proc.ProcFs;
 using N3ttrace.Pipeline;
 
 namespace N3ttrace.Core.Tests.Lineage;
@@ -11,7 +10,7 @@ public class ProcessTableTests
     private static readonly ProcessKey Init = new(1, 1);
 
     private static ProcessTable NewTable() =>
-        new(new ProcessIdentity("boot"), new ProcessReader(Directory.CreateTempSubdirectory("n3t-noproc-").FullName));
+        new(new ProcessIdentity("boot"), new NoProcesses());
 
     private static ProcessContext Ctx(string comm, string cwd = "/") => new()
     {

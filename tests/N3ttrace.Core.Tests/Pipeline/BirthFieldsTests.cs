@@ -2,11 +2,11 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using N3ttrace.Core.Tests.Lineage;
 using N3ttrace.Events;
 using N3ttrace.Lineage;
 using N3ttrace.Pipeline;
 using N3ttrace.Privacy;
-using N3ttrace.Capture.Proc.ProcFs;
 using N3ttrace.Time;
 
 namespace N3ttrace.Core.Tests.Pipeline;
@@ -19,7 +19,7 @@ public class BirthFieldsTests
     {
         var secret = Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray();
         var sink = new BirthSink();
-        var pipeline = new EventPipeline("ebpf", new ProcessTable(new ProcessIdentity("b00t"), new ProcessReader()),
+        var pipeline = new EventPipeline("ebpf", new ProcessTable(new ProcessIdentity("b00t"), new NoProcesses()),
             new EndpointPrivacy(secret), new BootClock(), [sink], new NoVerdicts(), NullLogger.Instance);
         var remotes = new[] { "127.0.0.1", "203.0.113.77", "127.0.0.1", "2001:db8::5", "203.0.113.77" };
         for (var i = 0; i < remotes.Length; i++)

@@ -1,16 +1,16 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using N3ttrace.Core.Tests.Lineage;
 using N3ttrace.Events;
 using N3ttrace.Lineage;
 using N3ttrace.Pipeline;
 using N3ttrace.Privacy;
-using N3ttrace.Capture.Proc.ProcFs;
 using N3ttrace.Time;
 
 namespace N3ttrace.Core.Tests.Pipeline;
 
 public class EventPipelineQueueTests
 {
-    private static EventPipeline NewPipeline(params PipelineSink[] sinks) => new("test", new ProcessTable(new ProcessIdentity("boot"), new ProcessReader()),
+    private static EventPipeline NewPipeline(params PipelineSink[] sinks) => new("test", new ProcessTable(new ProcessIdentity("boot"), new NoProcesses()),
         new EndpointPrivacy(new byte[32]), new BootClock(), sinks, new NoVerdicts(), NullLogger.Instance);
 
     /// <summary>Holds the pipeline loop inside OnBirth until released: a stand-in for a slow disk.</summary>
