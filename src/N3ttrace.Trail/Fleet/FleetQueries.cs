@@ -56,17 +56,9 @@ public static class FleetQueries
         }
         if (q.Level is { } level)
         {
-            var at = string.Join(", ", Verdict.LevelNames.SkipWhile(n => !string.Equals(n, level, StringComparison.OrdinalIgnoreCase)).Select(FleetSql.Quote));
-            outer.Add($"if(v_level = '', b_level, v_level) IN ({at})");
-            // Pushed down: a connection can end at the level only if it was born there or its verdict changed since.
-            where.Add($"(level IN ({at}) OR (host, conn_id) IN (SELECT host, conn_id FROM {db}.verdict_changes))");
+            var at = Verdict.LevelNames.SkipWhile(n => !string.Equals(n, level, StringComparison.OrdinalIgnoreCase)).Select(FleetSql.Quote);
+            outer.Add($"if(v_level = '', b_level, v_level) IN ({string.Join(", ", at)})");
         }
-        // The end rows and verdict changes are looked up for the chosen births only (a set, not a hash table of the
-        // whole fleet's ends): over 10M rows this is most of the answer's time (docs/fleet.md "Query speed").
-        var chosen = $"(host, conn_id) IN (SELECT host, conn_id FROM {db}.connections WHERE {string.Join(" AND ", where)})";
-        var endsSince = q.Since is { } es
-            ? $" AND ts_us >= {FleetSql.Number(FleetBatch.Micros(es))} AND day >= toDate({FleetSql.Quote(es.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))})"
-            : "";
         // The verdict columns get a name of their own here: the outer SELECT names the latest verdict level, score, ...
         var birth = string.Join(", ", BirthColumns.Select(c => c switch
         {
@@ -96,7 +88,7 @@ public static class FleetQueries
                 (
                     SELECT host, conn_id, event AS end, ts AS end_ts, duration_s AS lifetime_s, bytes_sent AS end_bytes_sent, bytes_received AS end_bytes_received
                     FROM {db}.connections FINAL
-                    WHERE event IN ('death', 'fail'){endsSince} AND {chosen}
+                    WHERE event IN ('death', 'fail')
                 ) USING (host, conn_id)
             )
             ANY LEFT JOIN
@@ -104,7 +96,6 @@ public static class FleetQueries
                 SELECT host, conn_id, argMax(level, ts_us) AS v_level, argMax(score, ts_us) AS v_score, argMax(purpose, ts_us) AS v_purpose,
                     arrayStringConcat(argMax(reasons, ts_us), '; ') AS v_reasons, argMax(ts, ts_us) AS v_ts
                 FROM {db}.verdict_changes FINAL
-                WHERE {chosen}
                 GROUP BY host, conn_id
             ) USING (host, conn_id)
             {(outer.Count > 0 ? "WHERE " + string.Join(" AND ", outer) : "")}
