@@ -96,11 +96,11 @@ public sealed class TrailReader(TrailDictionary? dictionary = null)
     {
         if (join is null)
         {
-            return new TrailRow(map, fields, line ?? string.Join('\t', fields));
+            return new TrailRow(map, fields, line);
         }
         var joined = join.Fields(fields);
         Unresolved = join.Unresolved;
-        return new TrailRow(join.Header, joined, string.Join('\t', joined));
+        return new TrailRow(join.Header, joined, null);
     }
 
     private static StoredRows? BirthsBeside(Stream stream) =>

@@ -55,6 +55,16 @@ public sealed class ClickHouseClient : IDisposable
         Send("?input_format_skip_unknown_fields=1&query=" + Uri.EscapeDataString(query), body);
     }
 
+    /// <summary>Inserts rows in ClickHouse's TabSeparated format, the columns named in <paramref name="columns"/>
+    /// (the shipper's format: 18.16 parses it about 3x faster than JSONEachRow).</summary>
+    public void InsertTabSeparated(string table, string columns, ReadOnlyMemory<byte> tsv)
+    {
+        using var body = new ReadOnlyMemoryContent(tsv);
+        body.Headers.ContentType = new MediaTypeHeaderValue("text/tab-separated-values");
+        var query = $"INSERT INTO {Target.Database}.{table} ({columns}) FORMAT TabSeparated";
+        Send("?query=" + Uri.EscapeDataString(query), body);
+    }
+
     private string Send(string pathAndQuery, HttpContent body)
     {
         HttpResponseMessage response;

@@ -25,6 +25,8 @@ public sealed class TrailShipper(StateDirectory dir, ClickHouseClient client, Fl
     private ShipCursor _cursor = ShipCursor.Load(dir, client.Target.ToString());
     private ShipCursor _pendingCursor = ShipCursor.Start;
     private long _shipped, _batches, _pending, _failures;
+    // Stopwatch ticks per stage (read the trail, build JSON, insert), shown by `ship` and used by the bench.
+    private long _passTicks, _buildTicks, _insertTicks;
     private string? _lastError;
     private DateTime _newestRead, _newestShipped;
     private bool _connected;
@@ -32,13 +34,19 @@ public sealed class TrailShipper(StateDirectory dir, ClickHouseClient client, Fl
     public ShipCursor Cursor => _cursor;
 
     public ShipStats Stats => new(Interlocked.Read(ref _shipped), Interlocked.Read(ref _batches), Interlocked.Read(ref _pending),
-        _newestRead > _newestShipped ? (_newestRead - _newestShipped).TotalSeconds : 0, Interlocked.Read(ref _failures), _lastError, _connected);
+        _newestRead > _newestShipped ? (_newestRead - _newestShipped).TotalSeconds : 0, Interlocked.Read(ref _failures), _lastError, _connected)
+    {
+        Stages = new ShipStages(Seconds(_passTicks - _buildTicks - _insertTicks), Seconds(_buildTicks), Seconds(_insertTicks)),
+    };
+
+    private static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
 
     /// <summary>One pass to the end of both files as they are now. Throws <see cref="ClickHouseException"/> when a batch
     /// cannot be delivered (the cursor then stays at the last acknowledged batch).</summary>
     public void ShipOnce(CancellationToken ct = default)
     {
         _pendingCursor = _cursor;
+        var passStart = Stopwatch.GetTimestamp();
         long pending = 0;
         var age = Stopwatch.StartNew();
         void Maybe()
@@ -63,11 +71,12 @@ public sealed class TrailShipper(StateDirectory dir, ClickHouseClient client, Fl
                     {
                         continue;
                     }
+                    var b0 = Stopwatch.GetTimestamp();
                     if (Chained(BirthsFile, r, seq))
                     {
-                        // data row
                         _batch.Birth(r);
                     }
+                    _buildTicks += Stopwatch.GetTimestamp() - b0;
                     _pendingCursor = _pendingCursor with { Births = seq };
                     Seen(r["ts"]);
                     Maybe();
@@ -86,7 +95,9 @@ public sealed class TrailShipper(StateDirectory dir, ClickHouseClient client, Fl
                         // A row rebuilt from a birth record: only a failed connect is news here (births come from their own file).
                         if (r["event"] == TimelineColumns.Fail && (after || FleetBatch.Timestamp(r["ts"]) >= slackFrom))
                         {
+                            var f0 = Stopwatch.GetTimestamp();
                             _batch.Timeline(r);
+                            _buildTicks += Stopwatch.GetTimestamp() - f0;
                             Maybe();
                         }
                         continue;
@@ -97,10 +108,12 @@ public sealed class TrailShipper(StateDirectory dir, ClickHouseClient client, Fl
                         continue;
                     }
                     after = true;
+                    var t0 = Stopwatch.GetTimestamp();
                     if (Chained(TimelineFile, r, seq) && r["event"] is TimelineColumns.Death or TimelineColumns.Level)
                     {
                         _batch.Timeline(r);
                     }
+                    _buildTicks += Stopwatch.GetTimestamp() - t0;
                     _pendingCursor = _pendingCursor with { Timeline = seq, TimelineTs = r["ts"] };
                     Seen(r["ts"]);
                     Maybe();
@@ -111,6 +124,7 @@ public sealed class TrailShipper(StateDirectory dir, ClickHouseClient client, Fl
         }
         finally
         {
+            _passTicks += Stopwatch.GetTimestamp() - passStart;
             Interlocked.Exchange(ref _pending, pending + _batch.Rows);
             _batch.Clear();
         }
@@ -146,11 +160,12 @@ public sealed class TrailShipper(StateDirectory dir, ClickHouseClient client, Fl
     {
         if (_batch.Rows > 0)
         {
+            var i0 = Stopwatch.GetTimestamp();
             try
             {
-                foreach (var (table, body, _) in _batch.Tables())
+                foreach (var (table, columns, body, _) in _batch.Tables())
                 {
-                    client.Insert(table, body);
+                    client.InsertTabSeparated(table, columns, body);
                 }
                 _connected = true;
             }
@@ -160,6 +175,10 @@ public sealed class TrailShipper(StateDirectory dir, ClickHouseClient client, Fl
                 _failures++;
                 _lastError = e.Message;
                 throw;
+            }
+            finally
+            {
+                _insertTicks += Stopwatch.GetTimestamp() - i0;
             }
             Interlocked.Add(ref _shipped, _batch.Rows);
             Interlocked.Increment(ref _batches);

@@ -196,7 +196,9 @@ internal static class RunCommand
         // The shipper's own connections are the tracer's: the kernel side never reports this process (its tgid is filtered).
         using var shipLoop = shipClient is null ? null
             : new Trail.Fleet.ShipLoop(new Trail.Fleet.TrailShipper(dir, shipClient, Trail.Fleet.FleetHost.Local(args.ShipHost), args.ShipBatch), log, TimeSpan.FromSeconds(1));
-        liveView.Counters = () => new Live.LiveCounters(trail.Gaps, trail.LostRows, forwarder?.Stats.Queued);
+        liveView.Counters = () => shipLoop?.Stats is { } ship
+            ? new Live.LiveCounters(trail.Gaps, trail.LostRows, forwarder?.Stats.Queued, ship.Pending, ship.LagSeconds)
+            : new Live.LiveCounters(trail.Gaps, trail.LostRows, forwarder?.Stats.Queued);
         using var verdicts = new Inference.VerdictEngine(rulesConfig, new HostBaseline(dir, rulesConfig.BaselineMaxPairs), processes.Reader,
             new Capture.Proc.ProcFs.ExecutableIdentity(rulesConfig));
         verdicts.Peers = processes.Peers;

@@ -29,7 +29,7 @@ internal static class ShipCommand
                 shipper.ShipOnce();
                 var s = shipper.Stats;
                 Console.Error.WriteLine($"shipped {s.Shipped} row(s) in {s.Batches} batch(es) to {client.Target} in {sw.Elapsed.TotalSeconds:0.0} s " +
-                    $"({(sw.Elapsed.TotalSeconds > 0 ? s.Shipped / sw.Elapsed.TotalSeconds : 0):0} rows/s); cursor: birth_records {shipper.Cursor.Births}, snapshots {shipper.Cursor.Timeline}");
+                    $"({(sw.Elapsed.TotalSeconds > 0 ? s.Shipped / sw.Elapsed.TotalSeconds : 0):0} rows/s); cursor: birth_records {shipper.Cursor.Births}, snapshots {shipper.Cursor.Timeline}; {s.Stages}");
                 return ExitCodes.Ok;
             }
             catch (ClickHouseException e)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Text;
 using System.Text.RegularExpressions;
 using N3ttrace.Cli;
@@ -12,11 +13,12 @@ namespace N3ttrace.Fuzz.Tests.Targets;
 /// Whole command lines (one argument per line of the input) through the real root command, as Main runs them:
 /// configured defaults, parse errors, then the command itself on a real trail. Exit code 0, 1 or 2; no exception
 /// escapes (the default handler, which would print a stack trace, is off); no stack trace in the output.
-/// `run`, `tail`, `doctor` and `unload` are parsed only: they attach to the kernel, follow forever or remove pins.
+/// `run`, `tail`, `doctor` and `unload` are parsed only: they attach to the kernel, follow forever or remove pins;
+/// so are `ship`, every `fleet` command and `verify --against`: a mutated command line never connects to a network.
 /// </summary>
 public sealed partial class CliTarget : IFuzzTarget, IDisposable
 {
-    private static readonly string[] ParseOnly = ["run", "tail", "doctor", "unload"];
+    private static readonly string[] ParseOnly = ["run", "tail", "doctor", "unload", "ship", "fleet"];
 
     private readonly SeedTrail _trail;
     private readonly string _work;
@@ -107,11 +109,24 @@ public sealed partial class CliTarget : IFuzzTarget, IDisposable
             }
             return 2;
         }
-        if (ParseOnly.Contains(parse.CommandResult.Command.Name) && !Cli.Commands.CommandExamples.IsHelp(parse))
+        if (IsParseOnly(parse) && !Cli.Commands.CommandExamples.IsHelp(parse))
         {
             return 0;
         }
         return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = Console.Out, Error = Console.Error });
+    }
+
+    /// <summary>By the first command word (`fleet query` is `fleet`, not the local `query`), and `verify` given a
+    /// ClickHouse to compare with.</summary>
+    public static bool IsParseOnly(ParseResult parse)
+    {
+        var c = parse.CommandResult;
+        while (c.Parent is CommandResult p && p.Parent is not null)
+        {
+            c = p;
+        }
+        return ParseOnly.Contains(c.Command.Name)
+            || (c.Command.Name == "verify" && parse.CommandResult.Children.OfType<OptionResult>().Any(o => o.Option.Name == "--against"));
     }
 
     private string? Env(string name) => name == ConfiguredDefaults.EnvName("--state-dir") ? _trail.Dir.Path : null;
