@@ -50,7 +50,8 @@ public static class TrailVerifier
     /// checkpoints that seal rows past the part's end are not missing rows. A seal inside the part must match the
     /// recomputed chain, which proves the start; a part with a start and no seal inside is reported.
     /// </summary>
-    public static VerifyReport Verify(IReadOnlyDictionary<string, string> dataPaths, string checkpointsPath, VerifyKey? key, IReadOnlyDictionary<string, ChainStart>? starts)
+    /// With <paramref name="onlyGiven"/>, only the files named in <paramref name="dataPaths"/> are checked (a run of one file).
+    public static VerifyReport Verify(IReadOnlyDictionary<string, string> dataPaths, string checkpointsPath, VerifyKey? key, IReadOnlyDictionary<string, ChainStart>? starts, bool onlyGiven = false)
     {
         var report = new VerifyReport { KeyUsed = key is not null };
         var seals = ScanCheckpoints(checkpointsPath, key, report);
@@ -59,6 +60,7 @@ public static class TrailVerifier
         var files = TrailSchema.SealedFiles
             .Where(f => f == TrailSchema.BirthRecords || f == TrailSchema.Timeline || seals[f.Name].Count > 0
                 || (dataPaths.TryGetValue(f.Name, out var p) && File.Exists(p)))
+            .Where(f => !onlyGiven || dataPaths.ContainsKey(f.Name))
             .ToList();
         var parts = files.Select(_ => new VerifyReport()).ToArray();
         try

@@ -120,6 +120,10 @@ public static class BundleVerifier
                 continue;
             }
             string? spillPath = chained ? Path.Combine(spillDir, BundleLayout.ChainDir, chainName) : null;
+            if (spillPath is not null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(spillPath)!); // trail/ or one earlier-NNNNNN/ under it (names checked above)
+            }
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             // Grown as bytes arrive, not sized by the header: a declared 16 MiB that never comes costs nothing.
             using var keep = small ? new MemoryStream((int)Math.Min(e.Size, 1 << 16)) : null;
@@ -190,11 +194,13 @@ public static class BundleVerifier
             }
             var starts = entries.GetValueOrDefault($"{BundleLayout.ChainDir}/{ChainProof.StartsFile}")?.Content is { } st
                 ? ChainProof.ParseStarts(Encoding.UTF8.GetString(st), result.Problems)
-                : [];
+                : new Dictionary<string, Dictionary<string, ChainStart>>(StringComparer.Ordinal);
+            var earlier = entries.Keys.Where(k => k.StartsWith(BundleLayout.ChainDir + "/" + ChainProof.EarlierPrefix, StringComparison.Ordinal))
+                .Select(k => k.Split('/')[1]).Where(ChainProof.IsEarlierDir).Distinct(StringComparer.Ordinal).ToList();
             VerifyReport part;
             try
             {
-                part = BundleWriter.VerifyParts(trailDir, starts, key);
+                part = BundleWriter.VerifyParts(trailDir, starts.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, ChainStart>)kv.Value, StringComparer.Ordinal), earlier, key);
             }
             catch (Exception e) when (e is InvalidDataException or IOException or StateDirectoryException)
             {

@@ -28,19 +28,21 @@ public static class BundleWriter
         try
         {
             var path = (string name) => Path.Combine(work.FullName, name);
-            var extract = WindowExtract.Write(dir, window, path(StateDirectory.BirthRecordsFile), path(StateDirectory.TimelineFile), n => progress?.Invoke(n, 0));
+            var extract = WindowExtract.FromTimeline(dir, window, path(StateDirectory.TimelineFile), n => progress?.Invoke(n, 0));
+            var births = ChainProof.Choose(dir, StateDirectory.BirthRecordsFile, window.Since, window.Until);
+            var parts = ChainProof.Earlier(dir, births, extract.EarlierBirths, extract.EarlierUnknown);
+            parts.Add(births);
+            extract.WriteBirths(dir, parts, path(StateDirectory.BirthRecordsFile), n => progress?.Invoke(n, 0));
             if (extract.IsEmpty)
             {
                 return new Result(extract, [], false);
             }
+            parts.Add(ChainProof.Choose(dir, StateDirectory.TimelineFile, window.Since, window.Until));
             var trailDir = Directory.CreateDirectory(path(BundleLayout.ChainDir)).FullName;
-            ChainPart[] parts =
-            [
-                ChainProof.Choose(dir, StateDirectory.BirthRecordsFile, extract.BirthsFrom, window.Until),
-                ChainProof.Choose(dir, StateDirectory.TimelineFile, window.Since, window.Until),
-            ];
             var chainNames = ChainProof.Copy(dir, parts, trailDir);
-            var check = VerifyParts(trailDir, parts.Where(p => p.Start is not null).ToDictionary(p => p.File, p => p.Start!, StringComparer.Ordinal));
+            var check = VerifyParts(trailDir, parts.Where(p => p.Start is not null)
+                .GroupBy(p => p.Dir).ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, ChainStart>)g.ToDictionary(p => p.File, p => p.Start!, StringComparer.Ordinal)),
+                parts.Select(p => p.Dir).Where(d => d.Length > 0));
 
             var files = new List<string> { StateDirectory.BirthRecordsFile, StateDirectory.TimelineFile };
             files.AddRange(chainNames.Select(n => $"{BundleLayout.ChainDir}/{n}"));
@@ -65,15 +67,32 @@ public static class BundleWriter
         }
     }
 
-    /// <summary>The chain proof as `verify --bundle` checks it (no key on the host: the plain chain and the checkpoints).</summary>
-    internal static VerifyReport VerifyParts(string trailDir, IReadOnlyDictionary<string, ChainStart> starts, VerifyKey? key = null)
+    /// <summary>The chain proof as `verify --bundle` checks it (no key on the host: the plain chain and the checkpoints):
+    /// the part that holds the window under <paramref name="trailDir"/>, and each earlier run in its own directory.</summary>
+    internal static VerifyReport VerifyParts(string trailDir, IReadOnlyDictionary<string, IReadOnlyDictionary<string, ChainStart>> starts,
+        IEnumerable<string> earlierDirs, VerifyKey? key = null)
     {
+        var checkpoints = Path.Combine(trailDir, CheckpointColumns.FileName);
         var data = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in ChainProof.PartFiles.Concat([ProcessCertificateColumns.FileName, ReasonColumns.FileName]))
         {
             data[name] = Path.Combine(trailDir, name);
         }
-        return TrailVerifier.Verify(data, Path.Combine(trailDir, CheckpointColumns.FileName), key, starts);
+        var report = TrailVerifier.Verify(data, checkpoints, key, starts.GetValueOrDefault("") ?? new Dictionary<string, ChainStart>());
+        foreach (var d in earlierDirs.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var run = TrailVerifier.Verify(new Dictionary<string, string> { [StateDirectory.BirthRecordsFile] = Path.Combine(trailDir, d, StateDirectory.BirthRecordsFile) },
+                checkpoints, key, starts.GetValueOrDefault(d) ?? new Dictionary<string, ChainStart>(), onlyGiven: true);
+            foreach (var f in run.Files.Where(f => f.File == StateDirectory.BirthRecordsFile))
+            {
+                report.Files.Add(f);
+            }
+            foreach (var dmg in run.Damages.Where(x => x.File != CheckpointColumns.FileName))
+            {
+                report.Add(dmg with { File = $"{d}/{dmg.File}" });
+            }
+        }
+        return report;
     }
 
     private static void Tar(Stream output, string rootName, string work, List<string> files, DateTime mtimeUtc, Action<long, long>? progress)

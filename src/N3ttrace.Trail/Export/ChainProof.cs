@@ -15,7 +15,9 @@ namespace N3ttrace.Trail.Export;
 public static class ChainProof
 {
     public const string StartsFile = "chain_starts.tsv";
-    public const string StartsHeader = "file\tseq\thash";
+    public const string StartsHeader = "file\tseq\thash\tpart";
+    /// <summary>Directory prefix of an earlier run of birth-record segments under trail/.</summary>
+    public const string EarlierPrefix = "earlier-";
 
     /// <summary>The chained files whose parts are carried; the rest of trail/ is whole.</summary>
     public static readonly IReadOnlyList<string> PartFiles = [StateDirectory.BirthRecordsFile, StateDirectory.TimelineFile];
@@ -47,18 +49,112 @@ public static class ChainProof
         // The live file is needed when the window may reach past the last segment the part holds.
         var live = liveExists && b == all.Count - 1
             && (!index.TryGetValue((file, all[b].Number), out var e) || string.CompareOrdinal(e.LastTs, Timestamp.ToRecord(until + SegmentIndex.Slack)) < 0);
-        ChainStart? start = null;
-        // Format 3 stores the hash on the last row of each write only: go back to a segment that ends with a stored one.
+        var start = StartBefore(all, ref a);
+        return new ChainPart(file, all.GetRange(a, Math.Max(0, b - a + 1)), live, start);
+    }
+
+    /// <summary>The chain start before segment <paramref name="a"/>. Format 3 stores the hash on the last row of each
+    /// write only: <paramref name="a"/> goes back to a segment whose predecessor ends with a stored one.</summary>
+    private static ChainStart? StartBefore(List<SegmentFile> all, ref int a)
+    {
         while (a > 0)
         {
             if (LastRow(all[a - 1]) is { } s)
             {
-                start = s;
-                break;
+                return s;
             }
             a--;
         }
-        return new ChainPart(file, all.GetRange(a, Math.Max(0, b - a + 1)), live, start);
+        return null;
+    }
+
+    /// <summary>
+    /// Earlier runs of birth-record segments: those that hold <paramref name="births"/> (birth times before the window)
+    /// and are not in <paramref name="main"/>, consecutive ones joined, each extended to a segment a checkpoint seals a
+    /// row of (a run no seal reaches would not be linked to the trail).
+    /// </summary>
+    public static List<ChainPart> Earlier(StateDirectory dir, ChainPart main, IEnumerable<DateTime> births, bool all = false)
+    {
+        var everything = all;
+        var file = main.File;
+        var segments = TrailSegments.List(dir.Path, file);
+        var index = SegmentIndex.Load(dir.Path);
+        var taken = main.Segments.Select(s => s.Number).ToHashSet();
+        var firstMain = main.Segments.Count > 0 ? segments.FindIndex(s => s.Number == main.Segments[0].Number) : segments.Count;
+        var want = new SortedSet<int>(everything ? Enumerable.Range(0, firstMain) : []);
+        foreach (var t in births)
+        {
+            foreach (var s in SegmentIndex.Select(dir.Path, segments, file, t, t, keyframe: false))
+            {
+                var i = segments.FindIndex(x => x.Number == s.Number);
+                if (i < firstMain && !taken.Contains(s.Number))
+                {
+                    want.Add(i);
+                }
+            }
+        }
+        var sealedSeqs = SealedSeqs(dir, file);
+        var ranges = new List<(int A, int B)>();
+        foreach (var i in want)
+        {
+            if (ranges.Count > 0 && i <= ranges[^1].B + 1)
+            {
+                ranges[^1] = (ranges[^1].A, Math.Max(ranges[^1].B, i));
+                continue;
+            }
+            var end = i;
+            // Forward to a segment holding a sealed row (up to the main part at most).
+            while (end + 1 < firstMain && !HoldsSeal(index, file, segments[end], sealedSeqs))
+            {
+                end++;
+            }
+            ranges.Add((i, end));
+        }
+        var runs = new List<(int A, int B, ChainStart? Start)>();
+        foreach (var (a0, b0) in ranges)
+        {
+            var a = a0;
+            var start = StartBefore(segments, ref a);
+            if (runs.Count > 0 && a <= runs[^1].B + 1)
+            {
+                runs[^1] = (runs[^1].A, b0, runs[^1].Start); // walked back into the run before: one run
+            }
+            else
+            {
+                runs.Add((a, b0, start));
+            }
+        }
+        return runs.Select(r => new ChainPart(file, segments.GetRange(r.A, r.B - r.A + 1), false, r.Start,
+            EarlierPrefix + segments[r.A].Number.ToString("D6", CultureInfo.InvariantCulture))).ToList();
+    }
+
+    private static bool HoldsSeal(Dictionary<(string, long), SegmentIndexEntry> index, string file, SegmentFile s, List<long> sealedSeqs) =>
+        !index.TryGetValue((file, s.Number), out var e) || e.FirstSeq < 0
+        || sealedSeqs.BinarySearch(e.FirstSeq) is var k && (k >= 0 || (~k < sealedSeqs.Count && sealedSeqs[~k] <= e.LastSeq));
+
+    /// <summary>The row counts the checkpoints sealed of <paramref name="file"/>, ascending.</summary>
+    private static List<long> SealedSeqs(StateDirectory dir, string file)
+    {
+        var seqs = new List<long>();
+        if (!dir.FileExists(CheckpointColumns.FileName))
+        {
+            return seqs;
+        }
+        using var s = TrailStream.OpenFile(dir.FilePath(CheckpointColumns.FileName));
+        using var r = new StreamReader(s, new UTF8Encoding(false));
+        var names = (r.ReadLine() ?? "").Split('\t');
+        var fileCol = Array.IndexOf(names, "file");
+        var rowsCol = Array.IndexOf(names, "rows");
+        while (fileCol >= 0 && rowsCol >= 0 && r.ReadLine() is { } line)
+        {
+            var f = line.Split('\t');
+            if (f.Length == names.Length && f[fileCol] == file && long.TryParse(f[rowsCol], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            {
+                seqs.Add(n);
+            }
+        }
+        seqs.Sort();
+        return seqs;
     }
 
     /// <summary>chain_seq and stored hash of the last row of a sealed segment, or null when the hash is not stored there.</summary>
@@ -117,6 +213,7 @@ public static class ChainProof
         void CopyFile(string source, string name, bool wholeRows)
         {
             using var from = TrailStream.OpenFile(source);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(trailDir, name))!);
             using var to = new FileStream(Path.Combine(trailDir, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
             long lastNl = -1, at = 0;
             int n;
@@ -139,7 +236,7 @@ public static class ChainProof
         {
             foreach (var seg in p.Segments)
             {
-                CopyFile(seg.Path, Path.GetFileName(seg.Path), wholeRows: false);
+                CopyFile(seg.Path, p.Dir.Length == 0 ? Path.GetFileName(seg.Path) : $"{p.Dir}/{Path.GetFileName(seg.Path)}", wholeRows: false);
             }
             if (p.Live)
             {
@@ -158,7 +255,7 @@ public static class ChainProof
             var sb = new StringBuilder(StartsHeader).Append('\n');
             foreach (var p in parts.Where(p => p.Start is not null))
             {
-                sb.Append(p.File).Append('\t').Append(p.Start!.Seq.ToString(CultureInfo.InvariantCulture)).Append('\t').Append(p.Start.Hash).Append('\n');
+                sb.Append(p.File).Append('\t').Append(p.Start!.Seq.ToString(CultureInfo.InvariantCulture)).Append('\t').Append(p.Start.Hash).Append('\t').Append(p.Dir).Append('\n');
             }
             File.WriteAllText(Path.Combine(trailDir, StartsFile), sb.ToString(), new UTF8Encoding(false));
             names.Add(StartsFile);
@@ -166,10 +263,11 @@ public static class ChainProof
         return names;
     }
 
-    /// <summary>Reads chain_starts.tsv (small, from a bundle: hostile); bad lines are added to <paramref name="problems"/>.</summary>
-    public static Dictionary<string, ChainStart> ParseStarts(string text, List<string> problems)
+    /// <summary>Reads chain_starts.tsv (small, from a bundle: hostile): part directory -> file -> start; bad lines are
+    /// added to <paramref name="problems"/>.</summary>
+    public static Dictionary<string, Dictionary<string, ChainStart>> ParseStarts(string text, List<string> problems)
     {
-        var starts = new Dictionary<string, ChainStart>(StringComparer.Ordinal);
+        var starts = new Dictionary<string, Dictionary<string, ChainStart>>(StringComparer.Ordinal);
         var lines = text.Split('\n');
         if (lines[0] != StartsHeader)
         {
@@ -179,21 +277,31 @@ public static class ChainProof
         foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
         {
             var f = line.Split('\t');
-            if (f.Length != 3 || !PartFiles.Contains(f[0]) || starts.ContainsKey(f[0])
+            if (f.Length != 4 || !PartFiles.Contains(f[0]) || !(f[3].Length == 0 || IsEarlierDir(f[3]))
+                || (starts.TryGetValue(f[3], out var had) && had.ContainsKey(f[0]))
                 || !long.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
                 || f[2].Length != ChainHash.HexLength || !f[2].All(char.IsAsciiHexDigitLower))
             {
-                problems.Add($"{BundleLayout.ChainDir}/{StartsFile}: a line is not 'file<TAB>seq<TAB>hash' of a chained file");
+                problems.Add($"{BundleLayout.ChainDir}/{StartsFile}: a line is not 'file<TAB>seq<TAB>hash<TAB>part' of a chained file");
                 continue;
             }
-            starts[f[0]] = new ChainStart(seq, f[2]);
+            if (!starts.TryGetValue(f[3], out var forPart))
+            {
+                starts[f[3]] = forPart = new Dictionary<string, ChainStart>(StringComparer.Ordinal);
+            }
+            forPart[f[0]] = new ChainStart(seq, f[2]);
         }
         return starts;
     }
 
+    public static bool IsEarlierDir(string name) =>
+        name.StartsWith(EarlierPrefix, StringComparison.Ordinal) && name.Length - EarlierPrefix.Length is >= 6 and <= 18
+        && name[EarlierPrefix.Length..].All(char.IsAsciiDigit);
+
     /// <summary>Whether <paramref name="name"/> may be a file of trail/ in a bundle (no path, a known name or a segment of a chained file).</summary>
     public static bool IsChainFileName(string name) =>
-        name == StartsFile || PartFiles.Contains(name) || WholeFiles.Contains(name)
+        (name.IndexOf('/') is var slash and > 0 && IsEarlierDir(name[..slash]) && IsSegmentOf(name[(slash + 1)..], StateDirectory.BirthRecordsFile))
+        || name == StartsFile || PartFiles.Contains(name) || WholeFiles.Contains(name)
         || PartFiles.Any(f => IsSegmentOf(name, f));
 
     private static bool IsSegmentOf(string name, string file)
