@@ -62,7 +62,7 @@ public sealed class StreamingExportTests : IDisposable
             UtcNow = w.Clock, DiskSyncInterval = TimeSpan.FromDays(1), SegmentBytes = 8 << 20, CompressSegments = true,
         }))
         {
-            key = sink.NewVerifyKey!;
+            key = sink.NewVerifyKey!.ToString();
             w.Run(sink, 700_000, TimeSpan.FromMilliseconds(1));
             sink.CompressSegmentsNow();
         }
