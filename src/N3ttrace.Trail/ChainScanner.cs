@@ -50,13 +50,18 @@ internal sealed class ChainScanner
 
     public long LastSeq { get; private set; }
 
-    public void Scan(Stream stream, RowVisitor? visit)
+    public void Scan(Stream stream, RowVisitor? visit, ChainStart? start = null)
     {
         using var reader = new ByteLineReader(stream);
         using var hash = new ChainHash(_file);
         Span<byte> computed = new byte[ChainHash.HexLength]; // on the heap: a derived head (format 3) is handed to the visitor
-        var prevHash = Encoding.ASCII.GetBytes(ChainHash.Genesis);
-        var expected = 1L;
+        var prevHash = Encoding.ASCII.GetBytes(start?.Hash ?? ChainHash.Genesis);
+        var expected = (start?.Seq ?? 0) + 1;
+        if (prevHash.Length != ChainHash.HexLength)
+        {
+            Add(0, DamageKind.Edit, "the chain start (the hash of the row before the first) is not a chain hash");
+            prevHash = Encoding.ASCII.GetBytes(ChainHash.Genesis);
+        }
         var gapDamage = -1;
         long gapFrom = 0, gapTo = 0;
         if (!reader.Next(out var header, out var headerDone))

@@ -41,7 +41,17 @@ public static class TrailVerifier
     }
 
     /// <summary>Verifies trail files given by path (e.g. copies in an export bundle): data file name -> path.</summary>
-    public static VerifyReport Verify(IReadOnlyDictionary<string, string> dataPaths, string checkpointsPath, VerifyKey? key)
+    public static VerifyReport Verify(IReadOnlyDictionary<string, string> dataPaths, string checkpointsPath, VerifyKey? key) =>
+        Verify(dataPaths, checkpointsPath, key, null);
+
+    /// <summary>
+    /// Verifies parts of the chained files (an export bundle's window): with <paramref name="starts"/>, a file's rows
+    /// begin after the given row (<see cref="ChainStart"/>; a file not named there begins at the genesis), and the
+    /// checkpoints that seal rows past the part's end are not missing rows. A seal inside the part must match the
+    /// recomputed chain, which proves the start; a part with a start and no seal inside is reported.
+    /// </summary>
+    /// With <paramref name="onlyGiven"/>, only the files named in <paramref name="dataPaths"/> are checked (a run of one file).
+    public static VerifyReport Verify(IReadOnlyDictionary<string, string> dataPaths, string checkpointsPath, VerifyKey? key, IReadOnlyDictionary<string, ChainStart>? starts, bool onlyGiven = false)
     {
         var report = new VerifyReport { KeyUsed = key is not null };
         var seals = ScanCheckpoints(checkpointsPath, key, report);
@@ -50,12 +60,13 @@ public static class TrailVerifier
         var files = TrailSchema.SealedFiles
             .Where(f => f == TrailSchema.BirthRecords || f == TrailSchema.Timeline || seals[f.Name].Count > 0
                 || (dataPaths.TryGetValue(f.Name, out var p) && File.Exists(p)))
+            .Where(f => !onlyGiven || dataPaths.ContainsKey(f.Name))
             .ToList();
         var parts = files.Select(_ => new VerifyReport()).ToArray();
         try
         {
             Parallel.For(0, files.Count, i => ScanData(dataPaths.GetValueOrDefault(files[i].Name) ?? "", files[i], seals,
-                key is null ? null : key with { }, parts[i]));
+                key is null ? null : key with { }, parts[i], starts is null ? null : new Part(starts.GetValueOrDefault(files[i].Name))));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
@@ -174,12 +185,20 @@ public static class TrailVerifier
         }
     }
 
-    private static void ScanData(string path, TrailFile trailFile, Dictionary<string, List<Seal>> allSeals, VerifyKey? key, VerifyReport report)
+    /// <summary>A part of a chained file (export bundle): where it starts (null: at the genesis); its end is open.</summary>
+    private sealed record Part(ChainStart? Start);
+
+    private static void ScanData(string path, TrailFile trailFile, Dictionary<string, List<Seal>> allSeals, VerifyKey? key, VerifyReport report, Part? part = null)
     {
         var file = trailFile.Name;
         var sum = new ChainSummary(file);
         report.Files.Add(sum);
         var seals = allSeals[file];
+        if (part is not null)
+        {
+            ScanPart(path, trailFile, seals, key, report, sum, part);
+            return;
+        }
         if (!File.Exists(path))
         {
             if (seals.Count > 0 && seals[^1].Rows > 0)
@@ -287,6 +306,93 @@ public static class TrailVerifier
         {
             report.Add(new Damage(CheckpointColumns.FileName, 0, DamageKind.Truncation,
                 $"the stop record of {file} (row {lastSeq}) is not sealed: the end of the checkpoints was removed"));
+        }
+    }
+
+    /// <summary>A part of a chained file: the chain from its start, every seal inside it, row times against their seals.</summary>
+    private static void ScanPart(string path, TrailFile trailFile, List<Seal> seals, VerifyKey? key, VerifyReport report, ChainSummary sum, Part part)
+    {
+        var file = trailFile.Name;
+        if (!TrailReader.TrailExists(path))
+        {
+            report.Add(new Damage(file, 0, DamageKind.Truncation, "the file is missing from the bundle"));
+            return;
+        }
+        sum.Present = true;
+        var startSeq = part.Start?.Seq ?? 0;
+        var next = 0;
+        while (next < seals.Count && seals[next].Rows < startSeq)
+        {
+            next++;
+        }
+        // A seal of the very row before the part seals its start directly.
+        var proven = false;
+        for (var i = next; i < seals.Count && seals[i].Rows == startSeq && part.Start is { } s0; i++)
+        {
+            if (!Encoding.ASCII.GetBytes(s0.Hash).AsSpan().SequenceEqual(seals[i].Head))
+            {
+                report.Add(new Damage(file, 0, DamageKind.Edit, $"the chain start (row {startSeq}) is not the row the checkpoint at {CheckpointColumns.FileName} line {seals[i].Line} sealed"));
+            }
+            proven = true;
+        }
+        var span = new TsSpan();
+        long sealedThrough = 0;
+        var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum, trailFile.LegacyDataColumns, trailFile.Format2DataColumns);
+        using var stream = TrailReader.OpenShared(path);
+        scanner.Scan(stream, (ref ChainScanner.Row row) =>
+        {
+            while (next < seals.Count && seals[next].Rows < row.Seq)
+            {
+                next++;
+            }
+            for (var i = next; i < seals.Count && seals[i].Rows == row.Seq; i++)
+            {
+                if (!seals[i].Head.AsSpan().SequenceEqual(row.Hash))
+                {
+                    report.Add(new Damage(file, row.Line, DamageKind.Edit,
+                        $"row {row.Seq} is not the row the checkpoint at {CheckpointColumns.FileName} line {seals[i].Line} sealed"));
+                    break;
+                }
+                sealedThrough = row.Seq;
+                proven = true;
+            }
+            if (row.Event.IsEmpty)
+            {
+                sum.DataRows++;
+                span.Track(row.Ts);
+                if (key is not null && next < seals.Count && TryTs(Encoding.ASCII.GetString(row.Ts), out var rowTs))
+                {
+                    CheckRowTime(report, file, row.Line, row.Seq, rowTs, seals, next, key);
+                }
+                return;
+            }
+            var evt = Encoding.UTF8.GetString(row.Event);
+            var kind = evt.Split(' ')[0];
+            sum.LastEvent = kind;
+            switch (kind)
+            {
+                case ChainColumns.Start: sum.Starts++; break;
+                case ChainColumns.Stop: sum.Stops++; break;
+                case ChainColumns.Recovery:
+                case ChainColumns.WriteFailure:
+                    sum.Recoveries.Add($"line {row.Line} ({Encoding.ASCII.GetString(row.Ts)}): {evt}");
+                    if (kind == ChainColumns.WriteFailure)
+                    {
+                        sum.Gaps.Add($"line {row.Line}: {evt}");
+                    }
+                    break;
+                case ChainColumns.Gap:
+                    sum.Gaps.Add($"line {row.Line}: {evt}");
+                    break;
+            }
+        }, part.Start);
+        sum.FirstTs = span.First;
+        sum.LastTs = span.Last;
+        sum.SealedRows = sealedThrough;
+        if (part.Start is not null && !proven && sum.Rows > 0)
+        {
+            report.Add(new Damage(file, 0, DamageKind.Seal,
+                $"no checkpoint seals a row of this part (rows {startSeq + 1}..{scanner.LastSeq}): its link to the trail before it is not proven"));
         }
     }
 

@@ -3,7 +3,9 @@ namespace N3ttrace.Trail.Export;
 /// <summary>Names of the files in an export bundle, under one top-level directory.</summary>
 public static class BundleLayout
 {
-    public const string Format = "n3ttrace-bundle/1";
+    public const string Format = "n3ttrace-bundle/2";
+    /// <summary>Bundles before the window-only chain proof: trail/ holds the whole chained files.</summary>
+    public const string FormatWhole = "n3ttrace-bundle/1";
     public const string Readme = "README.txt";
     public const string Manifest = "manifest.json";
     public const string Sums = "SHA256SUMS";

@@ -14,7 +14,8 @@ What this is
   birth_records.tsv  one birth certificate per connection seen in the window (who connected:
                      process, command line, cwd, ancestry; where to: mask and keyed hash only)
   snapshots.tsv      the timeline: birth, fail, death and risk-level events stamped in the window
-  checkpoints/       the trail's checkpoint files, when the host had any
+  trail/             the chain proof: the segments that hold the window, where their chain starts
+                     (chain_starts.tsv) and the checkpoints that seal them; `verify --bundle` checks it
   verification.txt   what n3ttrace checked on the host when it exported
   SHA256SUMS         SHA-256 of every other file
 

@@ -1,13 +1,9 @@
 namespace N3ttrace.Trail.Export;
 
-/// <summary>Everything that goes into one bundle besides the trail rows.</summary>
+/// <summary>Everything that goes into one bundle besides the trail: who, when, which case.</summary>
 public sealed record BundleRequest(
-    TrailWindow Trail,
     HostFacts Host,
     string ProductVersion,
     DateTime ExportUtc,
     string? CaseId,
-    string? Examiner,
-    TrailVerification? Verification,
-    IReadOnlyList<BundleFile> Checkpoints,
-    IReadOnlyList<string> CheckpointNotes);
+    string? Examiner);

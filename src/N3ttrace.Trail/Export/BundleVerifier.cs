@@ -7,8 +7,9 @@ namespace N3ttrace.Trail.Export;
 /// <summary>
 /// Verifies a bundle offline, from the file alone: every file's SHA-256 against SHA256SUMS, that
 /// SHA256SUMS lists exactly the files present, that manifest.json parses and that its row counts
-/// match the TSV files; then the complete chained trail under trail/ with the trail's own verifier
-/// (with the verification key, its seals too). Only trail/ goes to a temporary directory, for that check.
+/// match the TSV files; then the chain proof under trail/ with the trail's own verifier (with the verification key,
+/// its seals too): the window's segments from their chain starts (<see cref="ChainProof"/>), or in bundles of format 1
+/// the complete chained files. Only trail/ goes to a temporary directory, for that check.
 /// The bundle is hostile input: it is streamed once, every size is capped, nothing may follow it.
 /// </summary>
 public static class BundleVerifier
@@ -34,6 +35,7 @@ public static class BundleVerifier
         var result = new BundleVerification();
         var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
         var spill = Directory.CreateTempSubdirectory("n3ttrace-bundle-");
+        Directory.CreateDirectory(Path.Combine(spill.FullName, BundleLayout.ChainDir));
         try
         {
             try
@@ -52,7 +54,7 @@ public static class BundleVerifier
             }
             CheckSums(result, entries);
             CheckManifest(result, entries);
-            CheckChain(result, entries, key);
+            CheckChain(result, entries, key, Path.Combine(spill.FullName, BundleLayout.ChainDir));
             return result;
         }
         finally
@@ -103,13 +105,25 @@ public static class BundleVerifier
                 continue;
             }
             var small = rel is BundleLayout.Sums or BundleLayout.Manifest;
+            var chained = rel.StartsWith(BundleLayout.ChainDir + "/", StringComparison.Ordinal);
+            // Spilled under their own names (the trail reader finds segments by name), so only names a trail has.
+            var chainName = chained ? rel[(BundleLayout.ChainDir.Length + 1)..] : "";
+            if (chained && !ChainProof.IsChainFileName(chainName))
+            {
+                result.Problems.Add($"{Text.TextEscaper.Escape(rel)}: not a file of a trail");
+                chained = false;
+            }
+            small |= chained && chainName == ChainProof.StartsFile;
             if (small && e.Size > MaxSmallFile)
             {
                 result.Problems.Add($"{Text.TextEscaper.Escape(rel)}: {e.Size} bytes, more than the {MaxSmallFile} accepted");
                 continue;
             }
-            var chained = rel.StartsWith(BundleLayout.ChainDir + "/", StringComparison.Ordinal);
-            string? spillPath = chained ? Path.Combine(spillDir, $"{entries.Count}.tsv") : null;
+            string? spillPath = chained ? Path.Combine(spillDir, BundleLayout.ChainDir, chainName) : null;
+            if (spillPath is not null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(spillPath)!); // trail/ or one earlier-NNNNNN/ under it (names checked above)
+            }
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             // Grown as bytes arrive, not sized by the header: a declared 16 MiB that never comes costs nothing.
             using var keep = small ? new MemoryStream((int)Math.Min(e.Size, 1 << 16)) : null;
@@ -168,9 +182,35 @@ public static class BundleVerifier
         }
     }
 
-    private static void CheckChain(BundleVerification result, Dictionary<string, Entry> entries, Trail.VerifyKey? key)
+    private static void CheckChain(BundleVerification result, Dictionary<string, Entry> entries, Trail.VerifyKey? key, string trailDir)
     {
-        var chain = ChainFiles.Names.Select(n => entries.GetValueOrDefault($"{BundleLayout.ChainDir}/{n}")?.SpillPath).ToArray();
+        if (FormatOf(entries) != BundleLayout.FormatWhole)
+        {
+            // The window's part of the chain, from the starts in chain_starts.tsv (none: from the first row).
+            if (!entries.ContainsKey($"{BundleLayout.ChainDir}/{CheckpointColumns.FileName}"))
+            {
+                result.Problems.Add($"{BundleLayout.ChainDir}/: {CheckpointColumns.FileName} is missing; the chain cannot be checked");
+                return;
+            }
+            var starts = entries.GetValueOrDefault($"{BundleLayout.ChainDir}/{ChainProof.StartsFile}")?.Content is { } st
+                ? ChainProof.ParseStarts(Encoding.UTF8.GetString(st), result.Problems)
+                : new Dictionary<string, Dictionary<string, ChainStart>>(StringComparer.Ordinal);
+            var earlier = entries.Keys.Where(k => k.StartsWith(BundleLayout.ChainDir + "/" + ChainProof.EarlierPrefix, StringComparison.Ordinal))
+                .Select(k => k.Split('/')[1]).Where(ChainProof.IsEarlierDir).Distinct(StringComparer.Ordinal).ToList();
+            VerifyReport part;
+            try
+            {
+                part = BundleWriter.VerifyParts(trailDir, starts.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, ChainStart>)kv.Value, StringComparer.Ordinal), earlier, key);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or StateDirectoryException)
+            {
+                result.Problems.Add($"{BundleLayout.ChainDir}/: the chained files cannot be read: {Text.TextEscaper.Escape(e.Message)}");
+                return;
+            }
+            Report(result, part, key);
+            return;
+        }
+        var chain = WholeNames.Select(n => entries.GetValueOrDefault($"{BundleLayout.ChainDir}/{n}")?.SpillPath).ToArray();
         if (chain.Any(p => p is null))
         {
             result.Problems.Add($"{BundleLayout.ChainDir}/: the chained trail files are incomplete; the chain cannot be checked");
@@ -178,17 +218,37 @@ public static class BundleVerifier
         }
         var data = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [ChainFiles.Names[0]] = chain[0]!,
-            [ChainFiles.Names[1]] = chain[1]!,
+            [WholeNames[0]] = chain[0]!,
+            [WholeNames[1]] = chain[1]!,
         };
-        foreach (var name in ChainFiles.Dictionaries)
+        foreach (var name in (string[])[ProcessCertificateColumns.FileName, ReasonColumns.FileName])
         {
             if (entries.GetValueOrDefault($"{BundleLayout.ChainDir}/{name}")?.SpillPath is { } p)
             {
                 data[name] = p;
             }
         }
-        var r = Trail.TrailVerifier.Verify(data, chain[2]!, key);
+        Report(result, Trail.TrailVerifier.Verify(data, chain[2]!, key), key);
+    }
+
+    /// <summary>The whole chained files of a format-1 bundle.</summary>
+    private static readonly string[] WholeNames = [StateDirectory.BirthRecordsFile, StateDirectory.TimelineFile, CheckpointColumns.FileName];
+
+    private static string? FormatOf(Dictionary<string, Entry> entries)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(entries.GetValueOrDefault(BundleLayout.Manifest)?.Content ?? []);
+            return doc.RootElement.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static void Report(BundleVerification result, VerifyReport r, Trail.VerifyKey? key)
+    {
         result.TrailChain = StateTrailVerifier.Describe(r).TrimEnd();
         result.SealsChecked = key is not null;
         foreach (var d in r.Damages.Take(20))
@@ -208,7 +268,7 @@ public static class BundleVerifier
         {
             using var doc = JsonDocument.Parse(m.Content);
             var root = doc.RootElement;
-            if (root.GetProperty("format").GetString() != BundleLayout.Format)
+            if (root.GetProperty("format").GetString() is not (BundleLayout.Format or BundleLayout.FormatWhole))
             {
                 result.Problems.Add($"{BundleLayout.Manifest}: format is not {BundleLayout.Format}");
             }

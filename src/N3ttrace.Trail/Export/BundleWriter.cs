@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using N3ttrace.Time;
@@ -9,52 +10,118 @@ namespace N3ttrace.Trail.Export;
 
 /// <summary>
 /// Writes an export bundle: a .tar.gz with one top-level directory holding README.txt, manifest.json,
-/// verification.txt, the window's birth_records.tsv and snapshots.tsv, checkpoints/ and SHA256SUMS
-/// (over every other file, `sha256sum -c` compatible).
+/// verification.txt, the window's birth_records.tsv and snapshots.tsv, the chain proof under trail/
+/// (<see cref="ChainProof"/>) and SHA256SUMS (over every other file, `sha256sum -c` compatible).
+/// Memory stays bounded whatever the trail's size: rows and proof files go through a private temporary directory
+/// with fixed buffers and are streamed into the archive from there; only the window's segments are read.
 /// </summary>
 public static class BundleWriter
 {
-    /// <summary>The files of the bundle in the order they are written; SHA256SUMS last.</summary>
-    public static IReadOnlyList<BundleFile> Files(BundleRequest r)
+    /// <summary>What was written: the window's counts and the chain proof's files and check.</summary>
+    public sealed record Result(WindowExtract Extract, IReadOnlyList<string> ChainFiles, bool ChainVerified);
+
+    /// <summary>Writes the bundle of <paramref name="window"/> to <paramref name="output"/>; with an empty window nothing is
+    /// written and the result's extract says so.</summary>
+    public static Result Write(StateDirectory dir, TimeWindow window, Stream output, string rootName, BundleRequest r, Action<long, long>? progress = null)
     {
-        var files = new List<BundleFile>
+        var work = Directory.CreateTempSubdirectory("n3ttrace-export-");
+        try
         {
-            new(StateDirectory.BirthRecordsFile, Tsv(r.Trail.BirthHeader, r.Trail.Births)),
-            new(StateDirectory.TimelineFile, Tsv(r.Trail.TimelineHeader, r.Trail.Timeline)),
-        };
-        files.AddRange(r.Checkpoints.Select(c => c with { Name = $"{BundleLayout.ChainDir}/{c.Name}" }));
-        files.Add(new(BundleLayout.Verification, Encoding.UTF8.GetBytes(VerificationReport(r))));
-        files.Add(new(BundleLayout.Readme, Encoding.UTF8.GetBytes(BundleReadme.Text)));
-        files.Add(new(BundleLayout.Manifest, Manifest(r)));
-        files.Add(new(BundleLayout.Sums, Encoding.UTF8.GetBytes(Sha256Sums.Format(files))));
-        return files;
+            var path = (string name) => Path.Combine(work.FullName, name);
+            var extract = WindowExtract.FromTimeline(dir, window, path(StateDirectory.TimelineFile), n => progress?.Invoke(n, 0));
+            var births = ChainProof.Choose(dir, StateDirectory.BirthRecordsFile, window.Since, window.Until);
+            var parts = ChainProof.Earlier(dir, births, extract.EarlierBirths, extract.EarlierUnknown);
+            parts.Add(births);
+            extract.WriteBirths(dir, parts, path(StateDirectory.BirthRecordsFile), n => progress?.Invoke(n, 0));
+            if (extract.IsEmpty)
+            {
+                return new Result(extract, [], false);
+            }
+            parts.Add(ChainProof.Choose(dir, StateDirectory.TimelineFile, window.Since, window.Until));
+            var trailDir = Directory.CreateDirectory(path(BundleLayout.ChainDir)).FullName;
+            var chainNames = ChainProof.Copy(dir, parts, trailDir);
+            var check = VerifyParts(trailDir, parts.Where(p => p.Start is not null)
+                .GroupBy(p => p.Dir).ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, ChainStart>)g.ToDictionary(p => p.File, p => p.Start!, StringComparer.Ordinal)),
+                parts.Select(p => p.Dir).Where(d => d.Length > 0));
+
+            var files = new List<string> { StateDirectory.BirthRecordsFile, StateDirectory.TimelineFile };
+            files.AddRange(chainNames.Select(n => $"{BundleLayout.ChainDir}/{n}"));
+            File.WriteAllText(path(BundleLayout.Verification), VerificationReport(r, extract, parts, check), new UTF8Encoding(false));
+            File.WriteAllText(path(BundleLayout.Readme), BundleReadme.Text, new UTF8Encoding(false));
+            File.WriteAllBytes(path(BundleLayout.Manifest), Manifest(r, extract, parts, files.Skip(2).ToList(), check));
+            files.AddRange([BundleLayout.Verification, BundleLayout.Readme, BundleLayout.Manifest]);
+            var sums = new StringBuilder();
+            foreach (var f in files)
+            {
+                using var s = File.OpenRead(path(f));
+                sums.Append(Convert.ToHexStringLower(SHA256.HashData(s))).Append("  ").Append(f).Append('\n');
+            }
+            File.WriteAllText(path(BundleLayout.Sums), sums.ToString(), new UTF8Encoding(false));
+            files.Add(BundleLayout.Sums);
+            Tar(output, rootName, work.FullName, files, r.ExportUtc, progress);
+            return new Result(extract, chainNames, check.Intact);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
     }
 
-    public static void Write(Stream output, string rootName, IReadOnlyList<BundleFile> files, DateTime mtimeUtc, Action<long, long>? progress = null)
+    /// <summary>The chain proof as `verify --bundle` checks it (no key on the host: the plain chain and the checkpoints):
+    /// the part that holds the window under <paramref name="trailDir"/>, and each earlier run in its own directory.</summary>
+    internal static VerifyReport VerifyParts(string trailDir, IReadOnlyDictionary<string, IReadOnlyDictionary<string, ChainStart>> starts,
+        IEnumerable<string> earlierDirs, VerifyKey? key = null)
     {
-        var total = files.Sum(f => (long)f.Content.Length);
+        var checkpoints = Path.Combine(trailDir, CheckpointColumns.FileName);
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in ChainProof.PartFiles.Concat([ProcessCertificateColumns.FileName, ReasonColumns.FileName]))
+        {
+            data[name] = Path.Combine(trailDir, name);
+        }
+        var report = TrailVerifier.Verify(data, checkpoints, key, starts.GetValueOrDefault("") ?? new Dictionary<string, ChainStart>());
+        foreach (var d in earlierDirs.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var run = TrailVerifier.Verify(new Dictionary<string, string> { [StateDirectory.BirthRecordsFile] = Path.Combine(trailDir, d, StateDirectory.BirthRecordsFile) },
+                checkpoints, key, starts.GetValueOrDefault(d) ?? new Dictionary<string, ChainStart>(), onlyGiven: true);
+            foreach (var f in run.Files.Where(f => f.File == StateDirectory.BirthRecordsFile))
+            {
+                report.Files.Add(f);
+            }
+            foreach (var dmg in run.Damages.Where(x => x.File != CheckpointColumns.FileName))
+            {
+                report.Add(dmg with { File = $"{d}/{dmg.File}" });
+            }
+        }
+        return report;
+    }
+
+    private static void Tar(Stream output, string rootName, string work, List<string> files, DateTime mtimeUtc, Action<long, long>? progress)
+    {
+        var total = files.Sum(f => new FileInfo(Path.Combine(work, f)).Length);
         long done = 0;
-        using var gz = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true);
+        // Fastest: the trail text is mostly compressed already (segments), and export speed matters more than a few percent.
+        using var gz = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
         using var tar = new TarWriter(gz, TarEntryFormat.Pax, leaveOpen: true);
         var dirs = new HashSet<string>(StringComparer.Ordinal);
         AddDirectory(tar, rootName, mtimeUtc, dirs);
         foreach (var f in files)
         {
-            var slash = f.Name.LastIndexOf('/');
+            var slash = f.LastIndexOf('/');
             if (slash > 0)
             {
-                AddDirectory(tar, $"{rootName}/{f.Name[..slash]}", mtimeUtc, dirs);
+                AddDirectory(tar, $"{rootName}/{f[..slash]}", mtimeUtc, dirs);
             }
-            var entry = new PaxTarEntry(TarEntryType.RegularFile, $"{rootName}/{f.Name}")
+            using var data = File.OpenRead(Path.Combine(work, f));
+            var entry = new PaxTarEntry(TarEntryType.RegularFile, $"{rootName}/{f}")
             {
-                DataStream = new MemoryStream(f.Content, writable: false),
+                DataStream = data,
                 Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
                 ModificationTime = mtimeUtc,
                 UserName = "root",
                 GroupName = "root",
             };
             tar.WriteEntry(entry);
-            done += f.Content.Length;
+            done += data.Length;
             progress?.Invoke(done, total);
         }
     }
@@ -73,20 +140,8 @@ public static class BundleWriter
         });
     }
 
-    private static byte[] Tsv(string header, IReadOnlyList<TrailRow> rows)
+    private static byte[] Manifest(BundleRequest r, WindowExtract t, IReadOnlyList<ChainPart> parts, IReadOnlyList<string> chainFiles, VerifyReport check)
     {
-        var sb = new StringBuilder(header.Length + 1 + rows.Sum(r => r.Line.Length + 1));
-        sb.Append(header).Append('\n');
-        foreach (var r in rows)
-        {
-            sb.Append(r.Line).Append('\n');
-        }
-        return new UTF8Encoding(false).GetBytes(sb.ToString());
-    }
-
-    private static byte[] Manifest(BundleRequest r)
-    {
-        var t = r.Trail;
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
@@ -103,7 +158,8 @@ public static class BundleWriter
             w.WriteString("kernel", r.Host.Kernel);
             w.WriteString("boot_time", Timestamp.ToRecord(r.Host.BootUtc));
             w.WriteStartArray("boot_ids");
-            foreach (var id in BootIds(r))
+            // Every boot named in the window's rows, and the exporting boot.
+            foreach (var id in t.BootIds.Append(r.Host.BootId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
             {
                 w.WriteStringValue(id);
             }
@@ -119,13 +175,13 @@ public static class BundleWriter
             WriteOptional(w, "examiner", r.Examiner);
             w.WriteEndObject();
             w.WriteStartObject("records");
-            w.WriteNumber("birth_records", t.Births.Count);
+            w.WriteNumber("birth_records", t.Births);
             w.WriteNumber("birth_records_in_window", t.BirthsInWindow);
-            w.WriteNumber("timeline_events", t.Timeline.Count);
+            w.WriteNumber("timeline_events", t.Timeline);
             w.WriteStartObject("timeline_by_event");
-            foreach (var g in t.Timeline.GroupBy(e => e["event"]).OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var (k, n) in t.TimelineByEvent)
             {
-                w.WriteNumber(g.Key, g.Count());
+                w.WriteNumber(k, n);
             }
             w.WriteEndObject();
             w.WriteNumber("events_without_birth_record", t.EventsWithoutBirth);
@@ -133,46 +189,46 @@ public static class BundleWriter
             // Rows per TSV file: `verify --bundle` counts them again.
             w.WriteStartObject("files");
             w.WriteStartObject(StateDirectory.BirthRecordsFile);
-            w.WriteNumber("rows", t.Births.Count);
+            w.WriteNumber("rows", t.Births);
             w.WriteEndObject();
             w.WriteStartObject(StateDirectory.TimelineFile);
-            w.WriteNumber("rows", t.Timeline.Count);
+            w.WriteNumber("rows", t.Timeline);
             w.WriteEndObject();
             w.WriteEndObject();
             w.WriteStartArray("chain_files");
-            foreach (var c in r.Checkpoints)
+            foreach (var c in chainFiles)
             {
-                w.WriteStringValue($"{BundleLayout.ChainDir}/{c.Name}");
+                w.WriteStringValue(c);
             }
             w.WriteEndArray();
-            if (r.Verification is { } v)
+            // The chain proof: where each part starts (the row before it) and through which row checkpoints seal it.
+            w.WriteStartObject("chain_parts");
+            foreach (var p in parts)
             {
-                w.WriteStartObject("chain_heads");
-                foreach (var (k, h) in v.ChainHeads.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                var sum = check.Files.FirstOrDefault(f => f.File == p.File);
+                w.WriteStartObject(p.File);
+                w.WriteNumber("segments", p.Segments.Count);
+                w.WriteBoolean("live_file", p.Live);
+                if (p.Start is { } s)
                 {
-                    w.WriteString(k, h);
+                    w.WriteNumber("start_after_seq", s.Seq);
+                    w.WriteString("start_hash", s.Hash);
                 }
+                else
+                {
+                    w.WriteNumber("start_after_seq", 0);
+                    w.WriteString("start_hash", ChainHash.Genesis);
+                }
+                w.WriteNumber("rows", sum?.Rows ?? 0);
+                w.WriteNumber("sealed_through_seq", sum?.SealedRows ?? 0);
                 w.WriteEndObject();
-                w.WriteBoolean("trail_verified", v.Ok);
             }
-            else
-            {
-                w.WriteNull("chain_heads");
-                w.WriteString("trail_verified", "not available: this build has no trail chain verifier");
-            }
+            w.WriteEndObject();
+            w.WriteBoolean("trail_verified", check.Intact);
             w.WriteEndObject();
         }
         ms.WriteByte((byte)'\n');
         return ms.ToArray();
-    }
-
-    private static IEnumerable<string> BootIds(BundleRequest r)
-    {
-        // A trail that records boot_id per row lists every boot in the window; otherwise the exporting boot.
-        var ids = r.Trail.Births.Select(b => b.Get("boot_id")).Concat(r.Trail.Timeline.Select(e => e.Get("boot_id")))
-            .Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToHashSet(StringComparer.Ordinal);
-        ids.Add(r.Host.BootId);
-        return ids.OrderBy(s => s, StringComparer.Ordinal);
     }
 
     private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
@@ -187,35 +243,27 @@ public static class BundleWriter
         }
     }
 
-    private static string VerificationReport(BundleRequest r)
+    private static string VerificationReport(BundleRequest r, WindowExtract t, IReadOnlyList<ChainPart> parts, VerifyReport check)
     {
-        var t = r.Trail;
         var sb = new StringBuilder();
         sb.Append("n3ttrace verification report, written at export\n");
         sb.Append($"exported at:  {Timestamp.ToRecord(r.ExportUtc)}\n");
         sb.Append($"window:       {t.Window.SinceRecord} <= ts < {t.Window.UntilRecord}\n\n");
-        sb.Append($"trail read:   {t.BirthRowsRead} birth records, {t.TimelineRowsRead} timeline rows\n");
+        sb.Append($"trail read:   {t.BirthRowsRead} birth records, {t.TimelineRowsRead} timeline rows (the segments that hold the window)\n");
         sb.Append($"malformed:    {t.MalformedRows} rows with a wrong field count (skipped)\n");
         if (t.UnresolvedRows > 0)
         {
             sb.Append($"unresolved:   {t.UnresolvedRows} rows whose process certificate or reasons text is not in the trail (those fields empty)\n");
         }
-        sb.Append($"exported:     {t.Births.Count} birth records ({t.BirthsInWindow} born in the window, the rest born earlier and seen in it), {t.Timeline.Count} timeline events\n");
-        sb.Append($"unmatched:    {t.EventsWithoutBirth} timeline events whose birth record is not in the trail\n");
-        foreach (var note in r.CheckpointNotes)
+        sb.Append($"exported:     {t.Births} birth records ({t.BirthsInWindow} born in the window, the rest born earlier and seen in it), {t.Timeline} timeline events\n");
+        sb.Append($"unmatched:    {t.EventsWithoutBirth} timeline events of connections born before the window whose birth record is not in the trail\n");
+        foreach (var p in parts)
         {
-            sb.Append($"checkpoints:  {note}\n");
+            var start = p.Start is { } s ? $"after row {s.Seq} (hash {s.Hash})" : "at the first row";
+            sb.Append($"chain proof:  {p.File}: {p.Segments.Count} whole segment(s){(p.Live ? " and the live file" : "")} under {BundleLayout.ChainDir}/, starting {start}\n");
         }
         sb.Append('\n');
-        if (r.Verification is { } v)
-        {
-            sb.Append($"trail chain:  {(v.Ok ? "VERIFIED" : "FAILED")}\n").Append(v.Report.TrimEnd()).Append('\n');
-        }
-        else
-        {
-            sb.Append("trail chain:  NOT VERIFIED: this build of n3ttrace has no trail chain verifier;\n");
-            sb.Append("              the checksums in SHA256SUMS protect the bundle from here on, not the trail before it.\n");
-        }
+        sb.Append($"trail chain:  {(check.Intact ? "VERIFIED" : "FAILED")} over the bundled part\n").Append(StateTrailVerifier.Describe(check).TrimEnd()).Append('\n');
         return sb.ToString();
     }
 }

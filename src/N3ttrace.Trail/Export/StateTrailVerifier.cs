@@ -3,29 +3,9 @@ using N3ttrace.Trail;
 
 namespace N3ttrace.Trail.Export;
 
-/// <summary>Runs the trail's own verification (plain chain: no key on the host) at export time.</summary>
-public sealed class StateTrailVerifier : ITrailVerifier
+/// <summary>How a verification of the bundled chain is written in verification.txt and by `verify --bundle`.</summary>
+public static class StateTrailVerifier
 {
-    public TrailVerification Verify(StateDirectory dir)
-    {
-        var r = TrailVerifier.Verify(dir.Path, key: null);
-        var heads = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in ChainFiles.Names)
-        {
-            if (dir.FileExists(name))
-            {
-                using var s = TrailReader.OpenShared(dir.FilePath(name));
-                var bytes = new byte[s.Length];
-                s.ReadExactly(bytes);
-                if (ChainFiles.Head(bytes[..(Array.LastIndexOf(bytes, (byte)'\n') + 1)]) is { } h)
-                {
-                    heads[name] = h;
-                }
-            }
-        }
-        return new TrailVerification(r.Intact, Describe(r), heads);
-    }
-
     public static string Describe(VerifyReport r)
     {
         var sb = new StringBuilder();

@@ -106,10 +106,8 @@ public sealed class SegmentCompressor : IDisposable
             entry = Scan(source, fileName, plain.Number);
             source.Position = 0;
             using var target = dir.CreateNew(tmpName);
-            using (var brotli = new BrotliStream(target, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                source.CopyTo(brotli, 1 << 16);
-            }
+            // Independent blocks with an index: `at` then decodes one block, not the segment up to its offset.
+            BrotliBlocks.Write(source, target, CompressionLevel.Fastest);
             target.Flush(flushToDisk: true);
         }
         File.Move(dir.FilePath(tmpName), dir.FilePath(brName), overwrite: false);

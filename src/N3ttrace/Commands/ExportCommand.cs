@@ -13,9 +13,6 @@ internal sealed record ExportArguments(string StateDir, string Since, string Unt
 /// <summary>`n3ttrace export`: hand a window of the trail to incident response (bundle), or to a SIEM (jsonl, ocsf).</summary>
 internal static class ExportCommand
 {
-    /// <summary>The trail's chain verification, run at export and bundled with its report.</summary>
-    private static readonly ITrailVerifier TrailVerifier = new StateTrailVerifier();
-
     public static string ProductVersion =>
         typeof(ExportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
 
@@ -82,6 +79,11 @@ internal static class ExportCommand
         {
             var dir = StateDirectory.Open(a.StateDir, create: false);
             using var bar = ProgressBar.ForStderr("reading trail");
+            var bootUtc = new BootClock().ToUtc(0);
+            if (format == ExportFormat.Bundle)
+            {
+                return WriteBundle(a, dir, window, now, bootUtc, bar);
+            }
             var trail = TrailWindow.Read(dir, window, bar.Report);
             if (trail.IsEmpty)
             {
@@ -90,7 +92,6 @@ internal static class ExportCommand
                 Console.Error.WriteLine($"n3ttrace: no records between {window.SinceRecord} and {window.UntilRecord} ({range}); nothing written");
                 return ExitCodes.Failure;
             }
-            var bootUtc = new BootClock().ToUtc(0);
             if (a.Output == "-")
             {
                 using var stdout = Console.OpenStandardOutput();
@@ -98,44 +99,56 @@ internal static class ExportCommand
                 return ExitCodes.Ok;
             }
             using var file = AtomicOutputFile.Create(a.Output, a.Force);
-            string summary;
-            if (format == ExportFormat.Bundle)
-            {
-                var (checkpoints, notes) = ChainFiles.Collect(dir);
-                var request = new BundleRequest(trail, HostFacts.Read(bootUtc), ProductVersion, now, a.CaseId, a.Examiner,
-                    TrailVerifier.Verify(dir), checkpoints, notes);
-                var files = BundleWriter.Files(request);
-                bar.Label = "writing bundle";
-                BundleWriter.Write(file.Stream, BundleLayout.RootName(a.Output), files, now, bar.Report);
-                summary = $"{trail.Births.Count} birth records, {trail.Timeline.Count} timeline events, {checkpoints.Count} chained trail files";
-            }
-            else
-            {
-                bar.Label = $"writing {a.Format}";
-                var lines = JsonLinesWriter.Write(file.Stream, trail, format, ProductVersion, bootUtc, bar.Report, HostFacts.Read(bootUtc));
-                summary = $"{lines} {a.Format} events";
-            }
-            file.Stream.Flush();
-            file.Stream.Position = 0;
-            var sha = Convert.ToHexStringLower(SHA256.HashData(file.Stream));
-            file.Commit();
-            bar.Dispose(); // erase the bar before the summary
-            Console.WriteLine($"wrote {file.Path}: {summary}, window {window.SinceRecord} to {window.UntilRecord}");
-            Console.WriteLine($"sha256 {sha}  (note it in the case file: `sha256sum` of the received file must match)");
-            if (trail.MalformedRows > 0)
-            {
-                Console.Error.WriteLine($"n3ttrace: warning: {trail.MalformedRows} malformed trail rows were skipped (see verification.txt)");
-            }
-            if (trail.UnresolvedRows > 0)
-            {
-                Console.Error.WriteLine($"n3ttrace: warning: {trail.UnresolvedRows} trail rows name a process certificate or reasons text the trail does not hold; those fields are empty");
-            }
+            bar.Label = $"writing {a.Format}";
+            var lines = JsonLinesWriter.Write(file.Stream, trail, format, ProductVersion, bootUtc, bar.Report, HostFacts.Read(bootUtc));
+            Finish(file, bar, window, $"{lines} {a.Format} events", trail.MalformedRows, trail.UnresolvedRows);
             return ExitCodes.Ok;
         }
         catch (Exception e) when (e is StateDirectoryException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             Console.Error.WriteLine($"n3ttrace: {e.Message}");
             return ExitCodes.Failure;
+        }
+    }
+    /// <summary>The bundle: streamed from the window's segments through a temporary directory (bounded memory).</summary>
+    private static int WriteBundle(ExportArguments a, StateDirectory dir, TimeWindow window, DateTime now, DateTime bootUtc, ProgressBar bar)
+    {
+        using var file = AtomicOutputFile.Create(a.Output, a.Force);
+        var request = new BundleRequest(HostFacts.Read(bootUtc), ProductVersion, now, a.CaseId, a.Examiner);
+        var r = BundleWriter.Write(dir, window, file.Stream, BundleLayout.RootName(a.Output), request, (done, total) =>
+        {
+            bar.Label = total > 0 ? "writing bundle" : "reading trail";
+            bar.Report(done, total > 0 ? total : done);
+        });
+        var t = r.Extract;
+        if (t.IsEmpty)
+        {
+            bar.Dispose();
+            var range = t.FirstTs is null ? "the segments that would hold it have no timeline rows" : $"the segments that would hold it run from {t.FirstTs} to {t.LastTs}";
+            Console.Error.WriteLine($"n3ttrace: no records between {window.SinceRecord} and {window.UntilRecord} ({range}); nothing written");
+            return ExitCodes.Failure;
+        }
+        Finish(file, bar, window, $"{t.Births} birth records, {t.Timeline} timeline events, {r.ChainFiles.Count} chained trail files (chain proof {(r.ChainVerified ? "verified" : "FAILED, see verification.txt")})",
+            t.MalformedRows, t.UnresolvedRows);
+        return ExitCodes.Ok;
+    }
+
+    private static void Finish(AtomicOutputFile file, ProgressBar bar, TimeWindow window, string summary, long malformed, long unresolved)
+    {
+        file.Stream.Flush();
+        file.Stream.Position = 0;
+        var sha = Convert.ToHexStringLower(SHA256.HashData(file.Stream));
+        file.Commit();
+        bar.Dispose(); // erase the bar before the summary
+        Console.WriteLine($"wrote {file.Path}: {summary}, window {window.SinceRecord} to {window.UntilRecord}");
+        Console.WriteLine($"sha256 {sha}  (note it in the case file: `sha256sum` of the received file must match)");
+        if (malformed > 0)
+        {
+            Console.Error.WriteLine($"n3ttrace: warning: {malformed} malformed trail rows were skipped (see verification.txt)");
+        }
+        if (unresolved > 0)
+        {
+            Console.Error.WriteLine($"n3ttrace: warning: {unresolved} trail rows name a process certificate or reasons text the trail does not hold; those fields are empty");
         }
     }
 }
