@@ -19,6 +19,14 @@ public static class TrailVerifier
 
     private sealed record Seal(long Line, long Rows, byte[] Head, long Epoch, DateTime Ts, string Kind);
 
+    /// <summary>The prune anchors of checkpoints.tsv, per data file (seals of the last pruned row, not of the file's end).</summary>
+    private sealed class Anchors : Dictionary<string, Dictionary<long, Seal>>
+    {
+        public Anchors() : base(StringComparer.Ordinal)
+        {
+        }
+    }
+
     /// <summary>Verifies the trail files of a state directory.</summary>
     public static VerifyReport Verify(string stateDir, VerifyKey? key)
     {
@@ -44,7 +52,8 @@ public static class TrailVerifier
     public static VerifyReport Verify(IReadOnlyDictionary<string, string> dataPaths, string checkpointsPath, VerifyKey? key)
     {
         var report = new VerifyReport { KeyUsed = key is not null };
-        var seals = ScanCheckpoints(checkpointsPath, key, report);
+        var anchors = new Anchors();
+        var seals = ScanCheckpoints(checkpointsPath, key, report, anchors);
         // The data files are independent once the seals are known: check them side by side.
         // A format-1 trail has no dictionaries: they are checked only when present or sealed.
         var files = TrailSchema.SealedFiles
@@ -55,7 +64,7 @@ public static class TrailVerifier
         try
         {
             Parallel.For(0, files.Count, i => ScanData(dataPaths.GetValueOrDefault(files[i].Name) ?? "", files[i], seals,
-                key is null ? null : key with { }, parts[i]));
+                anchors.GetValueOrDefault(files[i].Name) ?? [], key is null ? null : key with { }, parts[i]));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
@@ -74,7 +83,7 @@ public static class TrailVerifier
         return report;
     }
 
-    private static Dictionary<string, List<Seal>> ScanCheckpoints(string path, VerifyKey? key, VerifyReport report)
+    private static Dictionary<string, List<Seal>> ScanCheckpoints(string path, VerifyKey? key, VerifyReport report, Anchors anchors)
     {
         var file = CheckpointColumns.FileName;
         var sum = new ChainSummary(file);
@@ -144,6 +153,15 @@ public static class TrailVerifier
                 report.Add(new Damage(file, row.Line, DamageKind.Edit, $"checkpoint names an unknown file '{Text.TextEscaper.Escape(f[3])}'"));
                 return;
             }
+            if (f[1] == CheckpointColumns.Prune)
+            {
+                if (!anchors.TryGetValue(f[3], out var mine))
+                {
+                    anchors[f[3]] = mine = [];
+                }
+                mine[rows] = new Seal(row.Line, rows, Encoding.ASCII.GetBytes(f[5]), epoch, ts, f[1]);
+                return;
+            }
             if (list.Count > 0 && rows < list[^1].Rows)
             {
                 report.Add(new Damage(file, row.Line, DamageKind.Reordering, $"checkpoint of {f[3]} goes back from row {list[^1].Rows} to {rows}"));
@@ -174,7 +192,7 @@ public static class TrailVerifier
         }
     }
 
-    private static void ScanData(string path, TrailFile trailFile, Dictionary<string, List<Seal>> allSeals, VerifyKey? key, VerifyReport report)
+    private static void ScanData(string path, TrailFile trailFile, Dictionary<string, List<Seal>> allSeals, Dictionary<long, Seal> anchors, VerifyKey? key, VerifyReport report)
     {
         var file = trailFile.Name;
         var sum = new ChainSummary(file);
@@ -193,9 +211,20 @@ public static class TrailVerifier
         var stopped = false;
         var stopSeq = 0L;
         var span = new TsSpan();
-        var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum, trailFile.LegacyDataColumns, trailFile.Format2DataColumns);
+        var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum, trailFile.LegacyDataColumns, trailFile.Format2DataColumns)
+        {
+            Anchors = anchors.ToDictionary(a => a.Key, a => a.Value.Head),
+        };
+        // Prune records in the chain: last pruned seq -> (line, record), checked against the sealed anchors at the end.
+        var pruneRecords = new Dictionary<long, (long Line, string Hash)>();
         scanner.Scan(TrailReader.OpenShared(path), (ref ChainScanner.Row row) =>
         {
+            // A prune anchor whose rows are still here (a prune a crash cut short) must name them as they are.
+            if (anchors.TryGetValue(row.Seq, out var anchored) && !anchored.Head.AsSpan().SequenceEqual(row.Hash))
+            {
+                report.Add(new Damage(file, row.Line, DamageKind.Edit,
+                    $"row {row.Seq} is not the row the prune anchor at {CheckpointColumns.FileName} line {anchored.Line} names"));
+            }
             while (next < seals.Count && seals[next].Rows < row.Seq)
             {
                 next++;
@@ -212,7 +241,7 @@ public static class TrailVerifier
             }
             if (next < seals.Count)
             {
-                sum.SealedRows = row.Seq;
+                sum.SealedRows = row.Seq - scanner.StartsAfter; // rows, not chain_seq: pruned rows are not here
             }
             if (row.Event.IsEmpty)
             {
@@ -255,6 +284,17 @@ public static class TrailVerifier
                 case ChainColumns.Gap:
                     sum.Gaps.Add($"line {row.Line}: {evt}");
                     break;
+                case Segments.PruneRecord.Event:
+                    if (Segments.PruneRecord.Parse(evt) is { } pruned)
+                    {
+                        sum.Prunes.Add($"{pruned} at {Encoding.ASCII.GetString(row.Ts)}");
+                        pruneRecords[pruned.LastSeq] = (row.Line, pruned.LastHash);
+                    }
+                    else
+                    {
+                        report.Add(new Damage(file, row.Line, DamageKind.Edit, "a prune record that cannot be read"));
+                    }
+                    break;
             }
             // A chain event carries the time it was written: the seal that first covers it must belong to that time.
             if (key is not null && next < seals.Count && TryTs(Encoding.ASCII.GetString(row.Ts), out var ts))
@@ -273,6 +313,8 @@ public static class TrailVerifier
         });
         sum.FirstTs = span.First;
         sum.LastTs = span.Last;
+        sum.PrunedThrough = scanner.StartsAfter;
+        CheckPruneAnchors(report, file, scanner.StartsAfter, anchors, pruneRecords);
         var lastSeq = scanner.LastSeq;
         foreach (var s in seals)
         {
@@ -287,6 +329,30 @@ public static class TrailVerifier
         {
             report.Add(new Damage(CheckpointColumns.FileName, 0, DamageKind.Truncation,
                 $"the stop record of {file} (row {lastSeq}) is not sealed: the end of the checkpoints was removed"));
+        }
+    }
+
+    /// <summary>
+    /// The anchor the file begins after must be matched by a prune record in the chain (written and sealed before any
+    /// segment went, and never itself pruned by that prune): an anchor forged into checkpoints.tsv to cover deleted
+    /// rows has none. Every prune record must match its anchor; a record without one is a prune that never completed.
+    /// </summary>
+    private static void CheckPruneAnchors(VerifyReport report, string file, long startsAfter, Dictionary<long, Seal> anchors,
+        Dictionary<long, (long Line, string Hash)> records)
+    {
+        if (startsAfter > 0 && !records.ContainsKey(startsAfter))
+        {
+            var a = anchors[startsAfter];
+            report.Add(new Damage(file, 1, DamageKind.Deletion,
+                $"rows 1..{startsAfter} are gone and {CheckpointColumns.FileName} line {a.Line} anchors them, but no prune record in the chain says they were pruned"));
+        }
+        foreach (var (seq, (line, hash)) in records)
+        {
+            if (anchors.TryGetValue(seq, out var a) && !a.Head.AsSpan().SequenceEqual(Encoding.ASCII.GetBytes(hash)))
+            {
+                report.Add(new Damage(file, line, DamageKind.Edit,
+                    $"the prune record names row {seq} with another head than the prune anchor at {CheckpointColumns.FileName} line {a.Line}"));
+            }
         }
     }
 
