@@ -13,7 +13,9 @@ public sealed record GapRecord(string Cause, long? Records, DateTime From, DateT
     public bool Overlaps(DateTime? from, DateTime? to) => (from is null || To >= from) && (to is null || From <= to);
 
     /// <summary>"cause=kernel-drop records=12 from=... to=..." as one line for people.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+    public override string ToString() => Cause == Segments.PrunedWindow.Cause
+        ? $"pruned: retention removed the trail before {Timestamp.ToRecord(To)} ('n3ttrace verify' lists the prune anchors)"
+        : string.Create(CultureInfo.InvariantCulture,
         $"{Cause}: {(Records is { } n ? n.ToString(CultureInfo.InvariantCulture) : "unknown")} record(s) from {Timestamp.ToRecord(From)} to {Timestamp.ToRecord(To)}");
 
     /// <summary>
