@@ -76,8 +76,8 @@ public sealed partial class TrailSink : PipelineSink
         }
         if (!Legacy)
         {
-            _processes = new InternedRows(new RecordWriter(dir, TrailSchema.Processes));
-            _reasons = new InternedRows(new RecordWriter(dir, TrailSchema.Reasons));
+            _processes = new InternedRows(new RecordWriter(dir, TrailSchema.Processes) { Clock = _opt.UtcNow });
+            _reasons = new InternedRows(new RecordWriter(dir, TrailSchema.Reasons) { Clock = _opt.UtcNow });
         }
         _data = _processes is null || _reasons is null ? [_births, _timeline] : [_processes.Writer, _reasons.Writer, _births, _timeline];
         _key = SealingKey.OpenOrCreate(dir, _opt.EpochLength, now, out var created);

@@ -100,6 +100,12 @@ public static class TrailVerifier
         var lastKind = "";
         scanner.Scan(TrailReader.OpenShared(path), (ref ChainScanner.Row row) =>
         {
+            if (!row.Event.IsEmpty)
+            {
+                // A chain event (a write-failure after a full disk): no checkpoint, but what the file says happened to it.
+                sum.Recoveries.Add($"line {row.Line} ({Encoding.ASCII.GetString(row.Ts)}): {Encoding.UTF8.GetString(row.Event)}");
+                return;
+            }
             var f = Encoding.UTF8.GetString(row.Text).Split('\t');
             if (f.Length < 6 || !TryTs(f[0], out var ts)
                 || !long.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var epoch)
