@@ -16,9 +16,15 @@ public static class PrunedWindow
     {
         var directory = Path.GetDirectoryName(path) ?? ".";
         var segments = TrailSegments.List(directory, Path.GetFileName(path));
-        if (segments.Count == 0)
+        if (segments.Count == 0 || segments[0].Number == 1)
         {
-            return null; // never cut, so never pruned
+            return null; // never cut, or its first segment (which begins the chain) is still here
+        }
+        // The index knows the first row of a compressed segment: no need to open it.
+        var name = Path.GetFileName(path);
+        if (SegmentIndex.Load(directory).TryGetValue((name, segments[0].Number), out var e) && e.FirstSeq > 0 && GapRecord.TryTs(e.FirstTs, out var indexed))
+        {
+            return e.FirstSeq > 1 ? new GapRecord(Cause, null, DateTime.MinValue, indexed) : null;
         }
         using var s = TrailStream.OpenPart(segments[0]);
         using var reader = new StreamReader(s, new UTF8Encoding(false), false, 1 << 12);
