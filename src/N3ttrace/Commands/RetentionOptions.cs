@@ -37,14 +37,25 @@ internal sealed class RetentionOptions
     /// <summary>The cap must hold what is never pruned: refused at parse time with the numbers.</summary>
     public void Validate(Command cmd) => cmd.Validators.Add(r =>
     {
-        var cap = r.GetValue(MaxDisk);
-        var segment = r.GetValue(SegmentSize);
-        if (cap > 0 && cap < MinSegmentsInCap * segment)
+        try
         {
-            r.AddError($"--max-disk {ByteSize.Text(cap)} is below {MinSegmentsInCap} x --segment-size ({ByteSize.Text(MinSegmentsInCap * segment)}): " +
-                "the two live files and the newest sealed segments are never pruned and could exceed it; raise --max-disk or lower --segment-size");
+            if (Check(r.GetValue(MaxDisk), r.GetValue(SegmentSize)) is { } error)
+            {
+                r.AddError(error);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // one of the two did not parse: its own error says so
         }
     });
+
+    /// <summary>Why a cap and a segment size do not go together, or null.</summary>
+    public static string? Check(long cap, long segment) =>
+        cap > 0 && cap < MinSegmentsInCap * segment
+            ? $"--max-disk {ByteSize.Text(cap)} is below {MinSegmentsInCap} x --segment-size ({ByteSize.Text(MinSegmentsInCap * segment)}): " +
+              "the two live files and the newest sealed segments are never pruned and could exceed it; raise --max-disk or lower --segment-size"
+            : null;
 
     public TrailOptions Apply(ParseResult p, TrailOptions o) => o with
     {

@@ -111,6 +111,11 @@ internal static class RunCommand
             return ExitCodes.Failure;
         }
         var startNs = BootClock.NowBootNs();
+        if (RetentionOptions.Check(args.Trail.MaxDiskBytes, args.Trail.SegmentBytes) is { } retentionError)
+        {
+            Console.Error.WriteLine($"n3ttrace: {retentionError}");
+            return ExitCodes.Usage;
+        }
         if (RulesOption.Load(args.Rules) is not { } rulesConfig)
         {
             return ExitCodes.Usage;
