@@ -50,6 +50,12 @@ internal sealed class ChainScanner
 
     public long LastSeq { get; private set; }
 
+    /// <summary>Prune anchors (sealed in checkpoints.tsv): last pruned chain_seq -> the chain head of that row.</summary>
+    public IReadOnlyDictionary<long, byte[]>? Anchors { get; init; }
+
+    /// <summary>The chain_seq of the last pruned row when the file begins after a prune anchor (0: it begins at row 1).</summary>
+    public long StartsAfter { get; private set; }
+
     public void Scan(Stream stream, RowVisitor? visit, ChainStart? start = null)
     {
         using var reader = new ByteLineReader(stream);
@@ -91,6 +97,13 @@ internal sealed class ChainScanner
                 continue;
             }
             row.Line = n;
+            if (expected == 1 && row.Seq > 1 && Anchors is not null && Anchors.TryGetValue(row.Seq - 1, out var anchor))
+            {
+                // The rows before were pruned, and a sealed anchor names the last one's head: the chain goes on from it.
+                anchor.CopyTo(prevHash, 0);
+                expected = row.Seq;
+                StartsAfter = row.Seq - 1;
+            }
             if (!_storesPrev)
             {
                 // Format 2: the hashed text is the stored one, a tab and the predecessor's hash.

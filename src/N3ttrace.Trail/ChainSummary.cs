@@ -18,4 +18,8 @@ public sealed class ChainSummary(string file)
     /// <summary>Gap records: what the tracer knows it did not see, with window and count.</summary>
     public List<string> Gaps { get; } = [];
     public string? LastEvent { get; set; }
+    /// <summary>Prune anchors found in the file: what retention removed, and when ("pruned N segment(s) ... at T").</summary>
+    public List<string> Prunes { get; } = [];
+    /// <summary>The file begins after pruned rows 1..this (0: nothing pruned), proven by a sealed prune anchor.</summary>
+    public long PrunedThrough { get; set; }
 }

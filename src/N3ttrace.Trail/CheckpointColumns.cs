@@ -4,7 +4,7 @@ namespace N3ttrace.Trail;
 /// checkpoints.tsv: one row per chained file per checkpoint: how many rows it had and the hash of
 /// the last, sealed with the epoch key (the mac column after the chain columns).
 /// kind: resume (seals what a crashed run left, with the key of its epoch), start, periodic,
-/// epoch-end (last seal before the key steps forward), stop.
+/// epoch-end (last seal before the key steps forward), stop, prune (see <see cref="Prune"/>).
 /// </summary>
 public static class CheckpointColumns
 {
@@ -18,4 +18,7 @@ public static class CheckpointColumns
     public const string Periodic = "periodic";
     public const string EpochEnd = "epoch-end";
     public const string Stop = "stop";
+    /// <summary>A prune anchor: rows and head are those of the last row retention removed from the file; the rows
+    /// left chain onto it. Not a seal of the file's current end.</summary>
+    public const string Prune = "prune";
 }

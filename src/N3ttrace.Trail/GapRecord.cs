@@ -13,7 +13,9 @@ public sealed record GapRecord(string Cause, long? Records, DateTime From, DateT
     public bool Overlaps(DateTime? from, DateTime? to) => (from is null || To >= from) && (to is null || From <= to);
 
     /// <summary>"cause=kernel-drop records=12 from=... to=..." as one line for people.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+    public override string ToString() => Cause == Segments.PrunedWindow.Cause
+        ? $"pruned: retention removed the trail before {Timestamp.ToRecord(To)} ('n3ttrace verify' lists the prune anchors)"
+        : string.Create(CultureInfo.InvariantCulture,
         $"{Cause}: {(Records is { } n ? n.ToString(CultureInfo.InvariantCulture) : "unknown")} record(s) from {Timestamp.ToRecord(From)} to {Timestamp.ToRecord(To)}");
 
     /// <summary>
@@ -25,9 +27,12 @@ public sealed record GapRecord(string Cause, long? Records, DateTime From, DateT
         var parts = chainEvent.Split(' ');
         if (parts[0] == ChainColumns.WriteFailure)
         {
-            var lost = Field(parts, "lost_rows");
-            return new GapRecord(ChainColumns.WriteFailure, long.TryParse(lost, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null,
-                previousTs is { } p && p <= rowTs ? p : rowTs, rowTs);
+            // Since this release the record carries its own window and count (records, from); older ones count the
+            // writer's losses since its run began and cover the time since the row before.
+            var lost = Field(parts, "records") ?? Field(parts, "lost_rows");
+            var since = TryTs(Field(parts, "from"), out var sf) && sf <= rowTs ? sf : previousTs is { } p && p <= rowTs ? p : rowTs;
+            var cause = Field(parts, "cause") == "disk-full" ? "disk-full" : ChainColumns.WriteFailure;
+            return new GapRecord(cause, long.TryParse(lost, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null, since, rowTs);
         }
         if (parts[0] != ChainColumns.Gap)
         {

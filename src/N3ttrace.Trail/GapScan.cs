@@ -21,6 +21,10 @@ public static class GapScan
         {
             return gaps;
         }
+        if (Segments.PrunedWindow.Of(path) is { } pruned && pruned.Overlaps(from, to))
+        {
+            gaps.Add(pruned); // retention removed the rows before the first one left
+        }
         // The segments from the window's start on (a gap row is written when its window ends, so at or after it); with
         // keyframeWindow the same first segments as `at` opened, so startOffset (an offset in its stream) means the same row.
         using var fs = TrailStream.Open(path, from, null, keyframeWindow);

@@ -70,6 +70,15 @@ public sealed class RecordWriter : IDisposable
     public long WriteFailures { get; private set; }
     public long LostRows { get; private set; }
     public string? LastError { get; private set; }
+    /// <summary>The last write failed for want of room (ENOSPC, EDQUOT): writing is paused until one succeeds.</summary>
+    public bool NoSpace { get; private set; }
+    /// <summary>The time of chain events this writer adds itself (the write-failure record).</summary>
+    public Func<DateTime> Clock { get; init; } = () => DateTime.UtcNow;
+    /// <summary>Since when writes fail (null while they succeed), and the rows lost since then.</summary>
+    private DateTime? _failingSince;
+    private long _lostSinceFailing;
+    /// <summary>The write-failure record is in the pending buffer (it is no lost row of its own if that write fails too).</summary>
+    private bool _notePending;
 
     /// <param name="seal">For a sealed file: given (seq, chain hash), returns the trailing mac column.</param>
     /// <param name="background">Encode rows on a thread of their own (the trail's busy files): Append only hands the fields over.</param>
@@ -235,7 +244,8 @@ public sealed class RecordWriter : IDisposable
         {
             var note = _failureNote;
             _failureNote = null;
-            AppendRow(EventFields(DateTime.UtcNow), note); // before this row, on whichever thread encodes
+            AppendRow(EventFields(Clock()), note); // before this row, on whichever thread encodes
+            _notePending = true;
         }
         // Encoded straight to UTF-8 in a reused buffer: no per-row strings (a storm writes millions).
         // Runs on the encoding thread: backing fields only (the properties wait for this thread).
@@ -375,6 +385,9 @@ public sealed class RecordWriter : IDisposable
             _rows += _pendingRows;
             CommittedSeq = _seq;
             CommittedHead = HeadText();
+            _failingSince = null;
+            _lostSinceFailing = 0;
+            NoSpace = false;
             return true;
         }
         catch (IOException e)
@@ -382,9 +395,17 @@ public sealed class RecordWriter : IDisposable
             // Whatever part of the buffer landed is cut off again: no half record stays in the chain.
             LibC.FTruncate(_file.SafeFileHandle, _committedLength);
             WriteFailures++;
-            LostRows += _pendingRows;
+            var lost = _pendingRows - (_notePending ? 1 : 0);
+            LostRows += lost;
+            _lostSinceFailing += lost;
+            _failingSince ??= Clock();
+            // ENOSPC and EDQUOT (.NET's IOException carries the errno on Unix).
+            NoSpace = e.HResult is 28 or 122 || e.Message.Contains("No space left", StringComparison.Ordinal);
             LastError = e.Message;
-            _failureNote = $"{ChainColumns.WriteFailure} lost_rows={LostRows} error={e.Message}";
+            // Written with the first write that succeeds again: the window since the first failure and the rows lost in it
+            // (the text of the error last, it has spaces).
+            _failureNote = string.Create(CultureInfo.InvariantCulture,
+                $"{ChainColumns.WriteFailure} lost_rows={LostRows} records={_lostSinceFailing} from={Timestamp.ToRecord(_failingSince.Value)} cause={(NoSpace ? "disk-full" : "io-error")} error={e.Message}");
             _seq = CommittedSeq;
             Encoding.ASCII.GetBytes(CommittedHead, _head);
             _headText = CommittedHead;
@@ -394,6 +415,7 @@ public sealed class RecordWriter : IDisposable
         {
             _pending.SetLength(0);
             _pendingRows = 0;
+            _notePending = false;
         }
     }
 

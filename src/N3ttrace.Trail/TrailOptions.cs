@@ -39,6 +39,17 @@ public sealed record TrailOptions
     /// <summary>Sealed segments are compressed with Brotli in the background (<see cref="Segments.SegmentCompressor"/>).</summary>
     public bool CompressSegments { get; init; } = true;
 
+    /// <summary>Sealed segments whose rows are all older than this are pruned (<see cref="Segments.SegmentPruner"/>);
+    /// zero keeps them whatever their age.</summary>
+    public TimeSpan Retain { get; init; }
+
+    /// <summary>Sealed segments are pruned, oldest first, while the state directory holds more than this many bytes; zero: no cap.
+    /// With either limit set, a full disk prunes the oldest sealed segment too; with neither, writing pauses until room returns.</summary>
+    public long MaxDiskBytes { get; init; }
+
+    /// <summary>Pruning is on: at least one limit is set.</summary>
+    public bool Prunes => Retain > TimeSpan.Zero || MaxDiskBytes > 0;
+
     public const long DefaultSegmentBytes = 64L << 20;
     public static readonly TimeSpan DefaultSegmentAge = TimeSpan.FromHours(1);
 

@@ -10,7 +10,7 @@ namespace N3ttrace.Trail;
 /// in checkpoints.tsv with the forward-secure epoch key. Flushed every tick, forced to disk every
 /// second, so a crash loses at most the last second; the next start recovers and says so in the chain.
 /// </summary>
-public sealed class TrailSink : PipelineSink
+public sealed partial class TrailSink : PipelineSink
 {
     private readonly TrailOptions _opt;
     private readonly SealingKey _key;
@@ -61,23 +61,23 @@ public sealed class TrailSink : PipelineSink
         // The two busy files encode and hash their rows on threads of their own: the pipeline thread
         // only hands fields over, and waits for them at each tick's flush (the barrier before sealing).
         // A state directory of an earlier release (format 1) goes on in its format: every file keeps one format.
-        _births = new RecordWriter(dir, TrailSchema.BirthRecords, background: true, legacy: _opt.WriteFormat1, format2: _opt.WriteFormat2);
+        _births = new RecordWriter(dir, TrailSchema.BirthRecords, background: true, legacy: _opt.WriteFormat1, format2: _opt.WriteFormat2) { Clock = _opt.UtcNow };
         Legacy = _births.Legacy;
-        _timeline = new RecordWriter(dir, TrailSchema.Timeline, background: true, legacy: Legacy, format2: _births.Format == 2);
+        _timeline = new RecordWriter(dir, TrailSchema.Timeline, background: true, legacy: Legacy, format2: _births.Format == 2) { Clock = _opt.UtcNow };
         if (_timeline.Format != _births.Format)
         {
             throw new StateDirectoryException($"the trail files in {dir.Path} are of different formats; move them aside or use another --state-dir");
         }
         Format = _births.Format;
-        _checkpoints = new RecordWriter(dir, TrailSchema.Checkpoints, (_, hash) => _key!.Mac(hash), legacy: Legacy);
+        _checkpoints = new RecordWriter(dir, TrailSchema.Checkpoints, (_, hash) => _key!.Mac(hash), legacy: Legacy) { Clock = _opt.UtcNow };
         if (_timeline.Legacy != Legacy || _checkpoints.Legacy != Legacy)
         {
             throw new StateDirectoryException($"the trail files in {dir.Path} are of different formats; move them aside or use another --state-dir");
         }
         if (!Legacy)
         {
-            _processes = new InternedRows(new RecordWriter(dir, TrailSchema.Processes));
-            _reasons = new InternedRows(new RecordWriter(dir, TrailSchema.Reasons));
+            _processes = new InternedRows(new RecordWriter(dir, TrailSchema.Processes) { Clock = _opt.UtcNow });
+            _reasons = new InternedRows(new RecordWriter(dir, TrailSchema.Reasons) { Clock = _opt.UtcNow });
         }
         _data = _processes is null || _reasons is null ? [_births, _timeline] : [_processes.Writer, _reasons.Writer, _births, _timeline];
         _key = SealingKey.OpenOrCreate(dir, _opt.EpochLength, now, out var created);
@@ -155,6 +155,11 @@ public sealed class TrailSink : PipelineSink
         {
             _compressor = new Segments.SegmentCompressor(dir);
             _compressor.Kick(); // segments a previous run cut but did not compress
+        }
+        if (_opt.Prunes)
+        {
+            _reserve = new Segments.DiskReserve(dir);
+            _reserve.Ensure();
         }
     }
 
@@ -364,6 +369,8 @@ public sealed class TrailSink : PipelineSink
             Checkpoint(CheckpointColumns.Periodic, now);
         }
         MaybeCut(now);
+        WatchDisk(now);
+        MaybePrune(now);
     }
 
     /// <summary>Segments cut by this run, and cuts that failed (the live file then simply goes on).</summary>
@@ -399,6 +406,7 @@ public sealed class TrailSink : PipelineSink
         _segmentStarted = now;
         _rowsAtCut = _births.Enqueued + _timeline.Enqueued;
         _compressor?.Kick();
+        _cutSinceLook = true;
     }
 
     /// <summary>
@@ -493,6 +501,14 @@ public sealed class TrailSink : PipelineSink
     public override void Dispose()
     {
         Stop();
+        try
+        {
+            _plan?.Wait();
+        }
+        catch (AggregateException)
+        {
+            // a plan that failed is only not applied
+        }
         _compressor?.Dispose();
         foreach (var w in _data)
         {

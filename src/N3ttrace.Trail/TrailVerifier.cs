@@ -19,6 +19,14 @@ public static class TrailVerifier
 
     private sealed record Seal(long Line, long Rows, byte[] Head, long Epoch, DateTime Ts, string Kind);
 
+    /// <summary>The prune anchors of checkpoints.tsv, per data file (seals of the last pruned row, not of the file's end).</summary>
+    private sealed class Anchors : Dictionary<string, Dictionary<long, Seal>>
+    {
+        public Anchors() : base(StringComparer.Ordinal)
+        {
+        }
+    }
+
     /// <summary>Verifies the trail files of a state directory.</summary>
     public static VerifyReport Verify(string stateDir, VerifyKey? key)
     {
@@ -54,7 +62,8 @@ public static class TrailVerifier
     public static VerifyReport Verify(IReadOnlyDictionary<string, string> dataPaths, string checkpointsPath, VerifyKey? key, IReadOnlyDictionary<string, ChainStart>? starts, bool onlyGiven = false)
     {
         var report = new VerifyReport { KeyUsed = key is not null };
-        var seals = ScanCheckpoints(checkpointsPath, key, report);
+        var anchors = new Anchors();
+        var seals = ScanCheckpoints(checkpointsPath, key, report, anchors);
         // The data files are independent once the seals are known: check them side by side.
         // A format-1 trail has no dictionaries: they are checked only when present or sealed.
         var files = TrailSchema.SealedFiles
@@ -66,7 +75,7 @@ public static class TrailVerifier
         try
         {
             Parallel.For(0, files.Count, i => ScanData(dataPaths.GetValueOrDefault(files[i].Name) ?? "", files[i], seals,
-                key is null ? null : key with { }, parts[i], starts is null ? null : new Part(starts.GetValueOrDefault(files[i].Name))));
+                anchors.GetValueOrDefault(files[i].Name) ?? [], key is null ? null : key with { }, parts[i], starts is null ? null : new Part(starts.GetValueOrDefault(files[i].Name))));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
@@ -85,7 +94,7 @@ public static class TrailVerifier
         return report;
     }
 
-    private static Dictionary<string, List<Seal>> ScanCheckpoints(string path, VerifyKey? key, VerifyReport report)
+    private static Dictionary<string, List<Seal>> ScanCheckpoints(string path, VerifyKey? key, VerifyReport report, Anchors anchors)
     {
         var file = CheckpointColumns.FileName;
         var sum = new ChainSummary(file);
@@ -102,6 +111,12 @@ public static class TrailVerifier
         var lastKind = "";
         scanner.Scan(TrailReader.OpenShared(path), (ref ChainScanner.Row row) =>
         {
+            if (!row.Event.IsEmpty)
+            {
+                // A chain event (a write-failure after a full disk): no checkpoint, but what the file says happened to it.
+                sum.Recoveries.Add($"line {row.Line} ({Encoding.ASCII.GetString(row.Ts)}): {Encoding.UTF8.GetString(row.Event)}");
+                return;
+            }
             var f = Encoding.UTF8.GetString(row.Text).Split('\t');
             if (f.Length < 6 || !TryTs(f[0], out var ts)
                 || !long.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var epoch)
@@ -155,6 +170,15 @@ public static class TrailVerifier
                 report.Add(new Damage(file, row.Line, DamageKind.Edit, $"checkpoint names an unknown file '{Text.TextEscaper.Escape(f[3])}'"));
                 return;
             }
+            if (f[1] == CheckpointColumns.Prune)
+            {
+                if (!anchors.TryGetValue(f[3], out var mine))
+                {
+                    anchors[f[3]] = mine = [];
+                }
+                mine[rows] = new Seal(row.Line, rows, Encoding.ASCII.GetBytes(f[5]), epoch, ts, f[1]);
+                return;
+            }
             if (list.Count > 0 && rows < list[^1].Rows)
             {
                 report.Add(new Damage(file, row.Line, DamageKind.Reordering, $"checkpoint of {f[3]} goes back from row {list[^1].Rows} to {rows}"));
@@ -188,7 +212,7 @@ public static class TrailVerifier
     /// <summary>A part of a chained file (export bundle): where it starts (null: at the genesis); its end is open.</summary>
     private sealed record Part(ChainStart? Start);
 
-    private static void ScanData(string path, TrailFile trailFile, Dictionary<string, List<Seal>> allSeals, VerifyKey? key, VerifyReport report, Part? part = null)
+    private static void ScanData(string path, TrailFile trailFile, Dictionary<string, List<Seal>> allSeals, Dictionary<long, Seal> anchors, VerifyKey? key, VerifyReport report, Part? part = null)
     {
         var file = trailFile.Name;
         var sum = new ChainSummary(file);
@@ -212,9 +236,20 @@ public static class TrailVerifier
         var stopped = false;
         var stopSeq = 0L;
         var span = new TsSpan();
-        var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum, trailFile.LegacyDataColumns, trailFile.Format2DataColumns);
+        var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum, trailFile.LegacyDataColumns, trailFile.Format2DataColumns)
+        {
+            Anchors = anchors.ToDictionary(a => a.Key, a => a.Value.Head),
+        };
+        // Prune records in the chain: last pruned seq -> (line, record), checked against the sealed anchors at the end.
+        var pruneRecords = new Dictionary<long, (long Line, string Hash)>();
         scanner.Scan(TrailReader.OpenShared(path), (ref ChainScanner.Row row) =>
         {
+            // A prune anchor whose rows are still here (a prune a crash cut short) must name them as they are.
+            if (anchors.TryGetValue(row.Seq, out var anchored) && !anchored.Head.AsSpan().SequenceEqual(row.Hash))
+            {
+                report.Add(new Damage(file, row.Line, DamageKind.Edit,
+                    $"row {row.Seq} is not the row the prune anchor at {CheckpointColumns.FileName} line {anchored.Line} names"));
+            }
             while (next < seals.Count && seals[next].Rows < row.Seq)
             {
                 next++;
@@ -231,7 +266,7 @@ public static class TrailVerifier
             }
             if (next < seals.Count)
             {
-                sum.SealedRows = row.Seq;
+                sum.SealedRows = row.Seq - scanner.StartsAfter; // rows, not chain_seq: pruned rows are not here
             }
             if (row.Event.IsEmpty)
             {
@@ -274,6 +309,17 @@ public static class TrailVerifier
                 case ChainColumns.Gap:
                     sum.Gaps.Add($"line {row.Line}: {evt}");
                     break;
+                case Segments.PruneRecord.Event:
+                    if (Segments.PruneRecord.Parse(evt) is { } pruned)
+                    {
+                        sum.Prunes.Add($"{pruned} at {Encoding.ASCII.GetString(row.Ts)}");
+                        pruneRecords[pruned.LastSeq] = (row.Line, pruned.LastHash);
+                    }
+                    else
+                    {
+                        report.Add(new Damage(file, row.Line, DamageKind.Edit, "a prune record that cannot be read"));
+                    }
+                    break;
             }
             // A chain event carries the time it was written: the seal that first covers it must belong to that time.
             if (key is not null && next < seals.Count && TryTs(Encoding.ASCII.GetString(row.Ts), out var ts))
@@ -292,6 +338,8 @@ public static class TrailVerifier
         });
         sum.FirstTs = span.First;
         sum.LastTs = span.Last;
+        sum.PrunedThrough = scanner.StartsAfter;
+        CheckPruneAnchors(report, file, scanner.StartsAfter, anchors, pruneRecords);
         var lastSeq = scanner.LastSeq;
         foreach (var s in seals)
         {
@@ -393,6 +441,30 @@ public static class TrailVerifier
         {
             report.Add(new Damage(file, 0, DamageKind.Seal,
                 $"no checkpoint seals a row of this part (rows {startSeq + 1}..{scanner.LastSeq}): its link to the trail before it is not proven"));
+        }
+    }
+
+    /// <summary>
+    /// The anchor the file begins after must be matched by a prune record in the chain (written and sealed before any
+    /// segment went, and never itself pruned by that prune): an anchor forged into checkpoints.tsv to cover deleted
+    /// rows has none. Every prune record must match its anchor; a record without one is a prune that never completed.
+    /// </summary>
+    private static void CheckPruneAnchors(VerifyReport report, string file, long startsAfter, Dictionary<long, Seal> anchors,
+        Dictionary<long, (long Line, string Hash)> records)
+    {
+        if (startsAfter > 0 && !records.ContainsKey(startsAfter))
+        {
+            var a = anchors[startsAfter];
+            report.Add(new Damage(file, 1, DamageKind.Deletion,
+                $"rows 1..{startsAfter} are gone and {CheckpointColumns.FileName} line {a.Line} anchors them, but no prune record in the chain says they were pruned"));
+        }
+        foreach (var (seq, (line, hash)) in records)
+        {
+            if (anchors.TryGetValue(seq, out var a) && !a.Head.AsSpan().SequenceEqual(Encoding.ASCII.GetBytes(hash)))
+            {
+                report.Add(new Damage(file, line, DamageKind.Edit,
+                    $"the prune record names row {seq} with another head than the prune anchor at {CheckpointColumns.FileName} line {a.Line}"));
+            }
         }
     }
 

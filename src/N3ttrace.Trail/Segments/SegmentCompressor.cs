@@ -60,6 +60,11 @@ public sealed class SegmentCompressor : IDisposable
 
     private readonly Lock _pass = new();
 
+    /// <summary>Holds off compression passes (pruning removes segments); false while a pass runs: try again later.</summary>
+    public bool TryHold() => _pass.TryEnter();
+
+    public void Release() => _pass.Exit();
+
     private void CompressPending()
     {
         lock (_pass)
@@ -79,6 +84,14 @@ public sealed class SegmentCompressor : IDisposable
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException or StateDirectoryException or InvalidDataException)
                     {
+                        // A full disk: the half-written copy must not hold on to the room the trail needs.
+                        try
+                        {
+                            File.Delete(_dir.FilePath(TrailSegments.Name(name, seg.Number, compressed: true) + TempSuffix));
+                        }
+                        catch (Exception d) when (d is IOException or UnauthorizedAccessException)
+                        {
+                        }
                         Interlocked.Increment(ref _failures);
                         LastError = e.Message;
                     }

@@ -25,6 +25,7 @@ internal static class CommandExamples
             "sudo n3ttrace run --forward syslog+tls://collector.example:6514 --forward-ca /etc/n3ttrace/collector-ca.pem",
             "N3TTRACE_STATE_DIR=/srv/n3t sudo -E n3ttrace run  # or state-dir = /srv/n3t in /etc/n3ttrace/n3ttrace.conf",
             "sudo n3ttrace run --detach-kernel               # do not keep the kernel side pinned after this run",
+            "sudo n3ttrace run --retain 30 --max-disk 500M    # keep 30 days, at most 500 MiB (0 for no limit)",
         ],
         ["doctor"] = ["sudo n3ttrace doctor"],
         ["hash-endpoint"] =

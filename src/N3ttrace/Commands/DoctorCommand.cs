@@ -11,11 +11,13 @@ internal static class DoctorCommand
     public static Command Create()
     {
         var cmd = new Command("doctor", "Report what this kernel offers (BTF, tracepoints, tp_btf, raw_tp, ring buffer, fentry, kprobe) and which capture mode `run` would use.");
-        cmd.SetAction(_ => Run());
+        var stateDir = CommonOptions.StateDir();
+        cmd.Options.Add(stateDir);
+        cmd.SetAction(p => Run(p.GetValue(stateDir)!));
         return cmd;
     }
 
-    private static int Run()
+    private static int Run(string stateDir)
     {
         var report = KernelProbe.Run(NullLogger.Instance);
         foreach (var (name, ok, detail) in report.Checks)
@@ -25,6 +27,7 @@ internal static class DoctorCommand
         Console.WriteLine();
         Console.WriteLine($"run would use: {report.Mode}");
         FallbackDoctor.Print();
+        TrailDoctor.Print(stateDir);
         if (!Privileges.IsRoot)
         {
             Console.WriteLine("note: not running as root; BPF checks need root and report 'no' here.");

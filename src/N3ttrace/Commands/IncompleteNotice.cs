@@ -18,9 +18,11 @@ internal static class IncompleteNotice
             yield break;
         }
         var known = gaps.Where(g => g.Records is not null).Sum(g => g.Records!.Value);
-        var unknown = gaps.Count(g => g.Records is null);
+        var unknown = gaps.Count(g => g.Records is null && g.Cause != Trail.Segments.PrunedWindow.Cause);
+        var pruned = gaps.Any(g => g.Cause == Trail.Segments.PrunedWindow.Cause);
         yield return $"INCOMPLETE: {gaps.Count} gap record(s) in this window, {known} record(s) not seen"
-            + (unknown > 0 ? $" and {unknown} window(s) of unknown count (the tracer was not running)" : "") + ":";
+            + (unknown > 0 ? $" and {unknown} window(s) of unknown count (the tracer was not running)" : "")
+            + (pruned ? "; part of the window was PRUNED by retention" : "") + ":";
         foreach (var g in gaps.Take(Shown))
         {
             yield return $"  gap: {Text.TextEscaper.Escape(g.ToString())}";

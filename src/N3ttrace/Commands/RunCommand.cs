@@ -33,6 +33,8 @@ internal sealed record RunArguments(string StateDir, string LogFile, bool NoTui,
     /// <summary>--endpoint-key: the fleet's HMAC key for remote_hash instead of this host's own.</summary>
     public string? EndpointKey { get; init; }
     public UdpIdleTimeouts UdpIdle { get; init; } = UdpIdleTimeouts.Default;
+    /// <summary>Retention and segment cadence (--retain, --max-disk, --segment-size, --segment-age).</summary>
+    public TrailOptions Trail { get; init; } = new();
 }
 
 /// <summary>`n3ttrace run`: capture until the duration ends or SIGINT/SIGTERM, then flush and detach.</summary>
@@ -68,15 +70,17 @@ internal static class RunCommand
         var shipHost = FleetOptions.Host();
         var shipBatch = FleetOptions.BatchRows();
         var endpointKey = FleetOptions.EndpointKey();
+        var retention = new RetentionOptions();
         var cmd = new Command("run", "Trace every connection of this host: outbound and inbound TCP, listeners, UDP flows (needs root).")
         {
             stateDir, logFile, noTui, duration, verbose, fallbackProc, interval, seal, rules, forward, forwardQueue, forwardCa, forwardCert, forwardKey, verifyKeyOut, detachKernel,
             ship, shipHost, shipBatch, endpointKey, udpIdle, udpIdleReplied,
         };
-        foreach (var o in live.All)
+        foreach (var o in live.All.Concat(retention.All))
         {
             cmd.Options.Add(o);
         }
+        retention.Validate(cmd);
         cmd.SetAction((p, ct) => RunAsync(new RunArguments(p.GetValue(stateDir)!, p.GetValue(logFile)!, p.GetValue(noTui), p.GetValue(duration).TotalSeconds, p.GetValue(verbose), live.Read(p),
             p.GetValue(fallbackProc), p.GetValue(interval).TotalSeconds, p.GetValue(seal).TotalSeconds, p.GetValue(rules))
         {
@@ -92,6 +96,7 @@ internal static class RunCommand
             ShipBatch = p.GetValue(shipBatch),
             EndpointKey = p.GetValue(endpointKey),
             UdpIdle = new UdpIdleTimeouts(p.GetValue(udpIdle), p.GetValue(udpIdleReplied)),
+            Trail = retention.Apply(p, new TrailOptions()),
         }, ct));
         return cmd;
     }
@@ -106,6 +111,11 @@ internal static class RunCommand
             return ExitCodes.Failure;
         }
         var startNs = BootClock.NowBootNs();
+        if (RetentionOptions.Check(args.Trail.MaxDiskBytes, args.Trail.SegmentBytes) is { } retentionError)
+        {
+            Console.Error.WriteLine($"n3ttrace: {retentionError}");
+            return ExitCodes.Usage;
+        }
         if (RulesOption.Load(args.Rules) is not { } rulesConfig)
         {
             return ExitCodes.Usage;
@@ -170,7 +180,7 @@ internal static class RunCommand
         TrailSink trail;
         try
         {
-            trail = new TrailSink(dir, new TrailOptions { EpochLength = TimeSpan.FromSeconds(args.SealSeconds), KernelCapturingSince = capturingSince });
+            trail = new TrailSink(dir, args.Trail with { EpochLength = TimeSpan.FromSeconds(args.SealSeconds), KernelCapturingSince = capturingSince });
         }
         catch (Exception e) when (e is StateDirectoryException or IOException)
         {
@@ -197,8 +207,11 @@ internal static class RunCommand
         using var shipLoop = shipClient is null ? null
             : new Trail.Fleet.ShipLoop(new Trail.Fleet.TrailShipper(dir, shipClient, Trail.Fleet.FleetHost.Local(args.ShipHost), args.ShipBatch), log, TimeSpan.FromSeconds(1));
         liveView.Counters = () => shipLoop?.Stats is { } ship
-            ? new Live.LiveCounters(trail.Gaps, trail.LostRows, forwarder?.Stats.Queued, ship.Pending, ship.LagSeconds)
-            : new Live.LiveCounters(trail.Gaps, trail.LostRows, forwarder?.Stats.Queued);
+            ? new Live.LiveCounters(trail.Gaps, trail.LostRows, forwarder?.Stats.Queued, ship.Pending, ship.LagSeconds, trail.DiskFull)
+            : new Live.LiveCounters(trail.Gaps, trail.LostRows, forwarder?.Stats.Queued, DiskFull: trail.DiskFull);
+        // A full disk is said loudly (stderr through the logger, the log file's header line through the counters).
+        trail.Warn = m => log.LogWarning("{Message}", m);
+        trail.Inform = m => log.LogInformation("{Message}", m);
         using var verdicts = new Inference.VerdictEngine(rulesConfig, new HostBaseline(dir, rulesConfig.BaselineMaxPairs), processes.Reader,
             new Capture.Proc.ProcFs.ExecutableIdentity(rulesConfig));
         verdicts.Peers = processes.Peers;
@@ -276,6 +289,9 @@ internal static class RunCommand
         log.LogInformation("stopped: {Births} births, {Fails} failed connects, {Deaths} deaths, {Active} still open; kernel dropped {Dropped}, untracked {Untracked} (socket map full), {Orphans} transitions of connections older than the tracer; {Malformed} malformed records; {Unattributed} unattributed; {LostDeaths} lost deaths retired; {Unowned} accepted connections whose listener predates the tracer; {Unmatched} deaths without a seen birth; {Emitted} records from the source, {Events} events processed",
             s.Births, s.Fails, s.Deaths, pipeline.Active.Count, s.SourceDropped, s.SourceUntracked, s.SourceOrphans, s.SourceMalformed, s.Unattributed, s.LostDeaths,
             s.SourceUnowned, s.UnmatchedDeaths, s.SourceEmitted, s.Events);
+        log.LogInformation("trail: {Cut} segments cut ({CutFailures} cuts failed), {Compressed} compressed ({CompressionFailures} compressions failed), {Pruned} pruned in {Prunes} prunes ({PruneFailures} failed), writing paused {Pauses} time(s) by a full disk{LastPrune}",
+            trail.SegmentsCut, trail.SegmentCutFailures, trail.SegmentsCompressed, trail.SegmentCompressionFailures, trail.SegmentsPruned, trail.Prunes,
+            trail.PruneFailures, trail.DiskFullPauses, trail.LastPrune is { } lp ? "; last: " + lp : "");
         if (trail.WriteFailures > 0)
         {
             log.LogError("trail: {Failures} failed writes, {Lost} rows lost (each loss is recorded in the chain as write-failure): {Error}",

@@ -123,7 +123,15 @@ internal static class VerifyCommand
             }
             var span = f.FirstTs is null ? "" : $", {f.FirstTs} .. {f.LastTs}";
             var unsealed = f.File == CheckpointColumns.FileName ? "" : f.Rows == f.SealedRows ? ", all sealed" : $", {f.Rows - f.SealedRows} rows after the last checkpoint (running, or crashed and not restarted)";
-            Console.WriteLine($"  {f.File,-18} {f.Rows} rows ({f.DataRows} records{(f.Starts > 0 ? $", {f.Starts} starts, {f.Stops} stops" : "")}){span}{unsealed}");
+            var pruned = f.PrunedThrough > 0 ? $", begins after rows 1..{f.PrunedThrough} pruned by retention (anchored)" : "";
+            Console.WriteLine($"  {f.File,-18} {f.Rows} rows ({f.DataRows} records{(f.Starts > 0 ? $", {f.Starts} starts, {f.Stops} stops" : "")}){span}{unsealed}{pruned}");
+        }
+        foreach (var f in r.Files.Where(f => f.Prunes.Count > 0))
+        {
+            foreach (var x in f.Prunes.TakeLast(20))
+            {
+                Console.WriteLine($"  {f.File}: {Text.TextEscaper.Escape(x)}");
+            }
         }
         if (r.Checkpoints > 0)
         {

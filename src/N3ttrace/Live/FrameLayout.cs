@@ -142,7 +142,7 @@ public static class FrameLayout
         var skipped = f.ViewSkipped > 0 ? string.Create(c, $"  view skipped {f.ViewSkipped}") : "";
         var seen = f.LevelCounts is [var n, var a, var t] ? string.Create(c, $"  seen THREAT {t} ANOMALY {a} NORMAL {n}") : "";
         var gaps = f.Counters is { } k
-            ? string.Create(c, $"  gaps {k.Gaps}{(k.LostRows > 0 ? $"  LOST ROWS {k.LostRows}" : "")}{(k.ForwardPending is { } fp ? $"  fwd pending {fp}" : "")}{(k.ShipPending is { } sp ? $"  ship pending {sp} lag {k.ShipLagSeconds ?? 0:0.0}s" : "")}")
+            ? string.Create(c, $"  gaps {k.Gaps}{(k.DiskFull ? "  DISK FULL: TRAIL WRITING PAUSED" : "")}{(k.LostRows > 0 ? $"  LOST ROWS {k.LostRows}" : "")}{(k.ForwardPending is { } fp ? $"  fwd pending {fp}" : "")}{(k.ShipPending is { } sp ? $"  ship pending {sp} lag {k.ShipLagSeconds ?? 0:0.0}s" : "")}")
             : "";
         yield return string.Create(c, $"events/s {f.EventsPerSecond:0}  drops {f.Dropped}{gaps}  active {f.Active}  p90 {f.P90}  longest {f.Longest}{skipped}{seen}");
         yield return string.Create(c, $"lifetimes {HistogramBar(f.Histogram)}  (n={f.LifetimeSamples}, ended in {DurationText.Format(f.Window.TotalSeconds)} + active)");
