@@ -193,7 +193,8 @@ public static class TrailVerifier
         var stopped = false;
         var stopSeq = 0L;
         var span = new TsSpan();
-        var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum, trailFile.LegacyDataColumns, trailFile.Format2DataColumns);
+        var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum, trailFile.LegacyDataColumns, trailFile.Format2DataColumns,
+            trailFile.EarlierHeaderLines);
         scanner.Scan(TrailReader.OpenShared(path), (ref ChainScanner.Row row) =>
         {
             while (next < seals.Count && seals[next].Rows < row.Seq)
