@@ -21,7 +21,7 @@ CONFIG ?= Release
 DEB_PACKAGES := clickhouse-server clickhouse-client clang llvm libbpf-dev libbpf1 bpftool libbpf-tools make gcc tmux rsyslog rsyslog-gnutls groff-base zsh ksh tcl socat ncat python3 curl perl \
   libc6-dev-arm64-cross linux-libc-dev-arm64-cross \
   ruby php-cli nodejs lua5.4 lua-socket gawk mawk busybox netcat-openbsd netcat-traditional telnet openssl wget bsdutils \
-  openssh-server openssh-client cron at supervisor rsync git
+  openssh-server openssh-client cron at supervisor rsync git iproute2 util-linux
 RUN_ARGS ?=
 
 .PHONY: build bpf deps run test unit-test bench publish publish-arm64-managed clean doctor fuzz

@@ -184,6 +184,8 @@ static __always_inline void emit_conn(__u32 kind, const struct sock *sk, __u64 k
 	e->start_ticks = cs->start_ticks;
 	e->cgroup_id = cs->cgroup_id;
 	__builtin_memcpy(e->comm, cs->comm, sizeof(e->comm));
+	e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	e->_pad0 = 0;
 	fill_addrs(e, sk);
 	bpf_ringbuf_submit(e, submit_flags());
 	stat_inc(N3T_STAT_EMITTED);
@@ -845,7 +847,7 @@ static __always_inline __u64 udp_idle_ns(bool replied)
 
 /* The birth of a flow, in the sending task's context: its identity, as connect() takes it for TCP. */
 static __always_inline void emit_udp_birth(__u64 flow_id, __u64 cookie, __u32 connected, __u64 prev_last_ns,
-					   __u32 prev_replied, __u16 family,
+					   __u32 prev_replied, __u32 netns, __u16 family,
 					   const __u8 *saddr, __u16 sport, const __u8 *daddr, __u16 dport, __u64 now)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
@@ -877,6 +879,8 @@ static __always_inline void emit_udp_birth(__u64 flow_id, __u64 cookie, __u32 co
 	__builtin_memcpy(e->saddr, saddr, 16);
 	__builtin_memcpy(e->daddr, daddr, 16);
 	__builtin_memcpy(e->comm, cs.comm, sizeof(e->comm));
+	e->netns = netns;
+	e->_pad0 = 0;
 	b->cookie = cookie;
 	b->prev_last_ns = prev_last_ns;
 	b->connected = connected;
@@ -952,7 +956,10 @@ static __always_inline int on_udp_sendmsg(struct bpf_sock_addr *ctx, bool v6)
 	} else {
 		*(__u32 *)saddr = sk->src_ip4;
 	}
-	emit_udp_birth(flow_id, k.cookie, 0, prev_last, prev_replied, k.family, saddr, sk->src_port, k.daddr, k.dport, now);
+	/* A sock_addr program has no path to the kernel socket: the sending task's namespace, which is the socket's
+	 * unless the socket was handed over from another namespace. */
+	__u32 netns = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
+	emit_udp_birth(flow_id, k.cookie, 0, prev_last, prev_replied, netns, k.family, saddr, sk->src_port, k.daddr, k.dport, now);
 	return 1;
 }
 
@@ -1063,7 +1070,7 @@ int BPF_PROG(n3t_udp_send_btf, struct sock *sk, int ret, int flags)
 		bpf_probe_read_kernel(saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
 		bpf_probe_read_kernel(daddr, 16, &sk->__sk_common.skc_v6_daddr);
 	}
-	emit_udp_birth(id, bpf_get_socket_cookie(sk), 1, 0, 0, family, saddr, sk->__sk_common.skc_num,
+	emit_udp_birth(id, bpf_get_socket_cookie(sk), 1, 0, 0, BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum), family, saddr, sk->__sk_common.skc_num,
 		       daddr, __builtin_bswap16(sk->__sk_common.skc_dport), now);
 	return 0;
 }

@@ -143,6 +143,8 @@ struct n3t_conn {
 	__u8 saddr[16];       /* IPv4 in the first 4 bytes */
 	__u8 daddr[16];
 	char comm[N3T_COMM_LEN]; /* comm of the connecting task at connect() */
+	__u32 netns;          /* network namespace inode of the socket (/proc/PID/ns/net); 0 unknown */
+	__u32 _pad0;
 };
 
 struct n3t_fork {

@@ -30,6 +30,15 @@ public static class KernelProbe
         checks.Add(("tp_btf", tpBtf.Ok, tpBtf.Detail));
         var rawTp = TryLoad(AttachMode.RawTp, log, btf);
         checks.Add(("raw_tp", rawTp.Ok, rawTp.Detail));
+        // Hook by hook, as run would attach them (the cgroup programs once: both sets load the same ones).
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (hook, ok, detail) in tpBtf.Hooks.Concat(rawTp.Hooks))
+        {
+            if (seen.Add(hook))
+            {
+                checks.Add(($"hook {hook}", ok, detail));
+            }
+        }
         checks.Add(("ring buffer", tpBtf.Ok || rawTp.Ok, tpBtf.Ok || rawTp.Ok ? "BPF_MAP_TYPE_RINGBUF created" : "not tested: no program loaded"));
         // Listeners (CLOSE->LISTEN, in listen()'s task) and accepted connections (SYN_RECV->ESTABLISHED) come from the same hook.
         checks.Add(("listen + inbound TCP", tpBtf.Ok || rawTp.Ok, tpBtf.Ok || rawTp.Ok
@@ -49,24 +58,24 @@ public static class KernelProbe
         return new Report(checks, mode);
     }
 
-    private static (bool Ok, string Detail) TryLoad(AttachMode mode, ILogger log, bool btf)
+    private static (bool Ok, string Detail, IReadOnlyList<(string Hook, bool Attached, string Detail)> Hooks) TryLoad(AttachMode mode, ILogger log, bool btf)
     {
         if (!btf)
         {
-            return (false, "needs BTF");
+            return (false, "needs BTF", []);
         }
         try
         {
             using var p = KernelPrograms.Load(mode, log);
-            return (true, "loaded and attached");
+            return (true, "loaded and attached", p.Hooks.ToArray());
         }
         catch (BpfLoadException e)
         {
-            return (false, e.Message.Split('\n')[0]);
+            return (false, e.Message.Split('\n')[0], []);
         }
         catch (DllNotFoundException e)
         {
-            return (false, $"libbpf not found: {e.Message}");
+            return (false, $"libbpf not found: {e.Message}", []);
         }
     }
 }

@@ -170,6 +170,7 @@ internal sealed unsafe class KernelPrograms : IDisposable
             obj.Dispose();
             var without = Load(mode, log, cgroup: false);
             without.UdpUnavailable = $"loading the cgroup programs failed: {Marshal.GetPInvokeErrorMessage(-err)}";
+            without._hooks.Add(("cgroup/*", false, without.UdpUnavailable));
             log.LogWarning("unconnected UDP flows are not captured: {Reason} (grant CAP_NET_ADMIN to capture them)", without.UdpUnavailable);
             return without;
         }
@@ -195,6 +196,8 @@ internal sealed unsafe class KernelPrograms : IDisposable
         foreach (var (prog, name) in programs)
         {
             var link = IsCgroupProgram(name) ? Libbpf.ProgramAttachCgroup(prog, (int)cgroupRoot!.DangerousGetHandle()) : Libbpf.ProgramAttach(prog);
+            var section = Marshal.PtrToStringUTF8((nint)Libbpf.ProgramSectionName(prog)) ?? name;
+            loaded._hooks.Add((section, !link.IsInvalid, link.IsInvalid ? Marshal.GetLastPInvokeErrorMessage() : $"{name} attached"));
             if (link.IsInvalid && IsCgroupProgram(name))
             {
                 // Attaching to a cgroup needs CAP_NET_ADMIN, which a unit may withhold: TCP capture goes on without
@@ -218,6 +221,11 @@ internal sealed unsafe class KernelPrograms : IDisposable
         }
         return loaded;
     }
+
+    /// <summary>Each hook (its section: tp_btf/..., raw_tp/..., cgroup/...) as the load tried to attach it: what doctor shows.</summary>
+    public IReadOnlyList<(string Hook, bool Attached, string Detail)> Hooks => _hooks;
+
+    private readonly List<(string Hook, bool Attached, string Detail)> _hooks = [];
 
     /// <summary>Why unconnected UDP flows are not captured (a cgroup program did not attach), or null when they are.</summary>
     public string? UdpUnavailable { get; private set; }

@@ -75,7 +75,7 @@ internal sealed class RecordDecoder(Func<ulong, string> cgroupPath)
         var v4 = r.Family == AfInet;
         var local = new IPAddress(new ReadOnlySpan<byte>(r.Saddr, v4 ? 4 : 16));
         var remote = new IPAddress(new ReadOnlySpan<byte>(r.Daddr, v4 ? 4 : 16));
-        var ep = new SocketEndpoints(local, r.Sport, remote, r.Dport);
+        var ep = new SocketEndpoints(local, r.Sport, remote, r.Dport, r.Netns);
         return (EventKind)r.Kind switch
         {
             EventKind.ConnBirth => new ConnectionOpened((long)r.ConnectNs, r.SockId, ep, owner, (long)r.TsNs, false, 0),
@@ -92,7 +92,7 @@ internal sealed class RecordDecoder(Func<ulong, string> cgroupPath)
         var owner = new SocketOwner(new ProcessKey((int)r.Tgid, r.StartTicks), (int)r.Tid, r.Uid, Comm(new ReadOnlySpan<byte>(r.Comm, 16)));
         var v4 = r.Family == AfInet;
         var ep = new SocketEndpoints(new IPAddress(new ReadOnlySpan<byte>(r.Saddr, v4 ? 4 : 16)), r.Sport,
-            new IPAddress(new ReadOnlySpan<byte>(r.Daddr, v4 ? 4 : 16)), r.Dport);
+            new IPAddress(new ReadOnlySpan<byte>(r.Daddr, v4 ? 4 : 16)), r.Dport, r.Netns);
         var opened = new ConnectionOpened((long)r.TsNs, r.SockId, ep, owner, (long)r.TsNs, false, 0, FlowDirection.Outbound, FlowProtocol.Udp);
         var key = new UdpFlowKey { Cookie = b.Cookie, Dport = r.Dport, Family = r.Family };
         new ReadOnlySpan<byte>(r.Daddr, 16).CopyTo(new Span<byte>(key.Daddr, 16));

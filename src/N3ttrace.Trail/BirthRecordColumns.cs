@@ -28,6 +28,7 @@ public static class BirthRecordColumns
         ("remote_scope", c => c.RemoteScope),
         ("remote_hash", c => c.RemoteHash),
         ("rport", c => c.RemotePort.ToString(CultureInfo.InvariantCulture)),
+        (Netns, c => c.Netns == 0 ? "" : c.Netns.ToString(CultureInfo.InvariantCulture)),
         ("pid", c => c.Pid.ToString(CultureInfo.InvariantCulture)),
         ("tid", c => c.Tid.ToString(CultureInfo.InvariantCulture)),
         ("ppid", c => c.PPid.ToString(CultureInfo.InvariantCulture)),
@@ -42,6 +43,7 @@ public static class BirthRecordColumns
         ("session", c => c.Context.Session.ToString(CultureInfo.InvariantCulture)),
         ("tty", c => c.Context.Tty),
         ("cgroup", c => c.Context.Cgroup),
+        (Container, c => c.Container?.ToString() ?? ""),
         ("process_id", c => c.ProcessId),
         ("ancestry_id", c => c.AncestryId),
         ("ancestry", c => c.Ancestry),
@@ -58,7 +60,7 @@ public static class BirthRecordColumns
     public static IReadOnlyList<string> Names { get; } = All.Select(c => c.Name).ToArray();
 
     /// <summary>The columns of format 1 (every birth record complete; no direction yet).</summary>
-    public static IReadOnlyList<string> Format1Names { get; } = Names.Where(n => n is not Direction and not Holds).ToArray();
+    public static IReadOnlyList<string> Format1Names { get; } = Names.Where(n => n is not Direction and not Holds and not Netns and not Container).ToArray();
 
     private static readonly Func<Connection, string>[] Format1Getters = Format1Names.Select(n => All.First(c => c.Name == n).Value).ToArray();
 
@@ -72,6 +74,10 @@ public static class BirthRecordColumns
     public const string Direction = "direction";
     /// <summary>An outbound connection's process also held, at birth: inbound, listen, both or nothing (a relay's mark).</summary>
     public const string Holds = "holds";
+    /// <summary>The socket's network namespace inode (empty: not known, or a trail written before the column).</summary>
+    public const string Netns = "netns";
+    /// <summary>runtime:id[;pod=uid] from the process's cgroup path (<see cref="ContainerRef"/>), a process certificate column.</summary>
+    public const string Container = "container";
 
     /// <summary>What birth_records.tsv stores per socket (format 2): what belongs to the socket, not to its process.</summary>
     public static IReadOnlyList<string> StoredNames { get; } =
@@ -111,7 +117,17 @@ public static class BirthRecordColumns
         CompactCodes.Columns.Select(c => (c, Format3Names.ToList().IndexOf(c))).ToArray();
 
     /// <summary>What format-2 files stored before the direction column (still read, verified and appended to).</summary>
-    public static IReadOnlyList<string> StoredNamesBeforeDirection { get; } = StoredNames.Where(n => n is not Direction and not Holds and not Proto).ToArray();
+    public static IReadOnlyList<string> StoredNamesBeforeDirection { get; } = StoredNames.Where(n => n is not Direction and not Holds and not Proto and not Netns).ToArray();
+
+    /// <summary>
+    /// Headers of format 3 written by earlier releases (before proto, before netns): still read and verified; not
+    /// appended to (a file keeps one header), which `run` says at start.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<string>> EarlierFormat3Names { get; } =
+    [
+        Format3Names.Where(n => n is not Proto and not Netns).ToArray(),
+        Format3Names.Where(n => n is not Netns).ToArray(),
+    ];
 
     private static readonly Func<Connection, string>[] StoredOwn =
         StoredNames.Where(n => n != ProcessCert && n != ReasonColumns.Id).Select(n => All.First(c => c.Name == n).Value).ToArray();

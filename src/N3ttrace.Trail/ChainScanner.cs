@@ -37,8 +37,13 @@ internal sealed class ChainScanner
     private readonly VerifyReport _report;
     private readonly ChainSummary _summary;
 
-    public ChainScanner(string file, IReadOnlyList<string> dataColumns, bool sealedFile, VerifyReport report, ChainSummary summary, IReadOnlyList<string>? legacyDataColumns = null, IReadOnlyList<string>? format2DataColumns = null)
+    /// <summary>Headers an earlier release wrote in the current format (a column added since).</summary>
+    private readonly byte[][] _earlierHeaders;
+
+    public ChainScanner(string file, IReadOnlyList<string> dataColumns, bool sealedFile, VerifyReport report, ChainSummary summary, IReadOnlyList<string>? legacyDataColumns = null, IReadOnlyList<string>? format2DataColumns = null,
+        IEnumerable<string>? earlierHeaders = null)
     {
+        _earlierHeaders = (earlierHeaders ?? []).Select(h => Encoding.UTF8.GetBytes(h)).ToArray();
         _file = file;
         _header = Encoding.UTF8.GetBytes(string.Join('\t', ChainColumns.With(format2DataColumns ?? dataColumns, sealedFile)));
         _legacyHeader = Encoding.UTF8.GetBytes(string.Join('\t', ChainColumns.With(legacyDataColumns ?? dataColumns, sealedFile, legacy: true)));
@@ -76,7 +81,12 @@ internal sealed class ChainScanner
         }
         _storesPrev = header.SequenceEqual(_legacyHeader) || (!header.SequenceEqual(_header) && header.IndexOf("\tchain_prev\t"u8) >= 0);
         _headOnly = header.SequenceEqual(_headHeader) || (!header.SequenceEqual(_header) && header.EndsWith("\tchain_head"u8));
-        if (!(header.SequenceEqual(_header) || header.SequenceEqual(_legacyHeader) || header.SequenceEqual(_headHeader)) || !headerDone)
+        var known = header.SequenceEqual(_header) || header.SequenceEqual(_legacyHeader) || header.SequenceEqual(_headHeader);
+        foreach (var h in _earlierHeaders)
+        {
+            known |= header.SequenceEqual(h);
+        }
+        if (!known || !headerDone)
         {
             Add(1, DamageKind.Edit, "the header line differs from the one n3ttrace writes");
         }

@@ -13,9 +13,12 @@ public static class ProcessCertificateColumns
 
     /// <summary>Birth-certificate columns that belong to the process, in <see cref="BirthRecordColumns.Names"/> order.</summary>
     public static readonly IReadOnlyList<string> Joined =
-        ["exe", "cmdline", "cwd", "env_sha256", "gid", "loginuid", "session", "tty", "cgroup", "process_id", "ancestry_id", "ancestry", "parent", "truncated", "facts"];
+        ["exe", "cmdline", "cwd", "env_sha256", "gid", "loginuid", "session", "tty", "cgroup", BirthRecordColumns.Container, "process_id", "ancestry_id", "ancestry", "parent", "truncated", "facts"];
 
     public static readonly IReadOnlyList<string> Names = ["ts", BirthRecordColumns.ProcessCert, .. Joined];
+
+    /// <summary>The header of earlier releases (before the container column): still read and verified, not appended to.</summary>
+    public static readonly IReadOnlyList<IReadOnlyList<string>> EarlierNames = [Names.Where(n => n != BirthRecordColumns.Container).ToArray()];
 
     private static readonly Func<Connection, string>[] Getters =
         Joined.Select(n => BirthRecordColumns.All.First(c => c.Name == n).Value).ToArray();

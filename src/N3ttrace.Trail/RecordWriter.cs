@@ -24,6 +24,11 @@ public sealed class RecordWriter : IDisposable
     private readonly ChainHash _hash;
     private readonly Func<long, string, string>? _seal;
     private readonly int _dataColumns;
+    /// <summary>A file an earlier release began (a column added since): the positions of its columns in the rows handed in.</summary>
+    private readonly int[]? _keep;
+
+    /// <summary>Columns this file has no place for (an earlier release's header): appended rows leave them out.</summary>
+    public IReadOnlyList<string> LeftOut { get; } = [];
     /// <summary>Format 1: chain_prev is written beside chain_hash.</summary>
     private readonly bool _storesPrev;
     /// <summary>Format 3: the chain head is written on the last row of each write only (chain_head).</summary>
@@ -124,6 +129,18 @@ public sealed class RecordWriter : IDisposable
             }
             {
                 format = file.FormatOf(firstLine);
+                if (format == 0 && file.EarlierOf(firstLine) is { } earlier)
+                {
+                    var missing = file.DataColumns.Except(earlier.Columns).ToArray();
+                    if (!earlier.Appendable)
+                    {
+                        throw new StateDirectoryException($"{dir.FilePath(name)} was written by an earlier release (no {string.Join(", ", missing)} column): query, at and verify read it, but run cannot append to it; move the trail files aside or use another --state-dir");
+                    }
+                    // Rows go on in the file's own columns: what it has no column for is left out (said at start).
+                    _keep = earlier.Columns.Select(c => file.DataColumns.ToList().IndexOf(c)).ToArray();
+                    LeftOut = missing;
+                    format = file.HeadOnly ? 3 : 2;
+                }
                 if (format == 0)
                 {
                     throw new StateDirectoryException($"{dir.FilePath(name)} has a different header than this version writes; move it aside or use another --state-dir");
@@ -161,7 +178,7 @@ public sealed class RecordWriter : IDisposable
         Format = format;
         _storesPrev = legacy;
         _headOnly = format == 3 && seal is null;
-        _dataColumns = file.DataColumnsOf(format).Count;
+        _dataColumns = _keep?.Length ?? file.DataColumnsOf(format).Count;
         if (background)
         {
             _background = new BackgroundAppender(name, AppendRow, toDisk => WriteAndSync(toDisk));
@@ -224,6 +241,15 @@ public sealed class RecordWriter : IDisposable
     private void Enqueue(IReadOnlyList<string> fields, string chainEvent)
     {
         Enqueued++;
+        if (_keep is not null && chainEvent.Length == 0)
+        {
+            var kept = new string[_keep.Length];
+            for (var i = 0; i < kept.Length; i++)
+            {
+                kept[i] = fields[_keep[i]];
+            }
+            fields = kept;
+        }
         if (_background is null)
         {
             AppendRow(fields, chainEvent);

@@ -8,8 +8,20 @@ namespace N3ttrace.Trail;
 /// write only) instead of chain_hash on every row; files of format 2 (chain_hash) are still read and appended to.
 /// </summary>
 /// <paramref name="Format2DataColumns"/>: the data columns of format 2 when format 3 changed them.
-public sealed record TrailFile(string Name, IReadOnlyList<string> DataColumns, bool Sealed, IReadOnlyList<string>? LegacyDataColumns = null, bool HeadOnly = false, IReadOnlyList<string>? Format2DataColumns = null)
+/// <paramref name="Earlier"/>: data columns earlier releases wrote in the current format (a column added since), read and
+/// verified like the current ones; Appendable when the columns missing there may be left out of appended rows.
+public sealed record TrailFile(string Name, IReadOnlyList<string> DataColumns, bool Sealed, IReadOnlyList<string>? LegacyDataColumns = null, bool HeadOnly = false, IReadOnlyList<string>? Format2DataColumns = null,
+    IReadOnlyList<(IReadOnlyList<string> Columns, bool Appendable)>? Earlier = null)
 {
+    /// <summary>The earlier release's columns whose header this is (as this file's format stores chain columns), or null.</summary>
+    public (IReadOnlyList<string> Columns, bool Appendable)? EarlierOf(string headerLine) =>
+        Earlier?.Where(e => string.Join('\t', ChainColumns.With(e.Columns, Sealed, headOnly: HeadOnly)) == headerLine)
+            .Select(e => ((IReadOnlyList<string> Columns, bool Appendable)?)e).FirstOrDefault();
+
+    /// <summary>Every header line an earlier release of the current format wrote (the chain scanner accepts them).</summary>
+    public IEnumerable<string> EarlierHeaderLines =>
+        (Earlier ?? []).Select(e => string.Join('\t', ChainColumns.With(e.Columns, Sealed, headOnly: HeadOnly)));
+
     /// <summary>Data columns, then <see cref="ChainColumns.Names"/> (or HeadNames), then mac in a sealed file.</summary>
     public IReadOnlyList<string> Columns { get; } = ChainColumns.With(DataColumns, Sealed, headOnly: HeadOnly);
 

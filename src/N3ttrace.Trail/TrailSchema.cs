@@ -9,11 +9,14 @@ namespace N3ttrace.Trail;
 public static class TrailSchema
 {
     public static readonly TrailFile BirthRecords = new(StateDirectory.BirthRecordsFile, BirthRecordColumns.Format3Names, Sealed: false,
-        BirthRecordColumns.Format1Names, HeadOnly: true, BirthRecordColumns.StoredNamesBeforeDirection);
+        BirthRecordColumns.Format1Names, HeadOnly: true, BirthRecordColumns.StoredNamesBeforeDirection,
+        // Before proto a UDP row would read as tcp: not appended to. Before netns: appended to without it.
+        [(BirthRecordColumns.EarlierFormat3Names[0], false), (BirthRecordColumns.EarlierFormat3Names[1], true)]);
     public static readonly TrailFile Timeline = new(StateDirectory.TimelineFile, TimelineColumns.StoredNames, Sealed: false,
         TimelineColumns.LegacyNames, HeadOnly: true, TimelineColumns.StoredNamesBeforeDirection);
     /// <summary>Format 2: the process certificates birth records point to (process_cert).</summary>
-    public static readonly TrailFile Processes = new(ProcessCertificateColumns.FileName, ProcessCertificateColumns.Names, Sealed: false);
+    public static readonly TrailFile Processes = new(ProcessCertificateColumns.FileName, ProcessCertificateColumns.Names, Sealed: false,
+        Earlier: [(ProcessCertificateColumns.EarlierNames[0], true)]);
     /// <summary>Format 2: the reasons texts birth and timeline rows point to (reasons_id).</summary>
     public static readonly TrailFile Reasons = new(ReasonColumns.FileName, ReasonColumns.Names, Sealed: false);
     public static readonly TrailFile Checkpoints = new(CheckpointColumns.FileName, CheckpointColumns.Names, Sealed: true);

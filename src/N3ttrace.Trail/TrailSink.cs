@@ -48,6 +48,8 @@ public sealed partial class TrailSink : PipelineSink
 
     /// <summary>Set when this start created the sealing key: show it once, then it is gone.</summary>
     public VerifyKey? NewVerifyKey { get; }
+    /// <summary>Files an earlier release began, whose rows go on without the columns added since: one line each, said at start.</summary>
+    public IReadOnlyList<string> ColumnsLeftOut { get; }
     /// <summary>What the start recovered (torn lines, unclean stop), one line each.</summary>
     public IReadOnlyList<string> Recoveries { get; }
 
@@ -126,6 +128,9 @@ public sealed partial class TrailSink : PipelineSink
             recoveries.Add(note);
         }
         Recoveries = recoveries;
+        ColumnsLeftOut = _data.Where(w => w.LeftOut.Count > 0)
+            .Select(w => $"{w.Name} was begun by an earlier release without the column(s) {string.Join(", ", w.LeftOut)}: appended rows leave them out; move the trail files aside (or use another --state-dir) to record them")
+            .ToArray();
         if (_opt.KernelCapturingSince is not null)
         {
             _written = RecentConnIds.Read(dir, TrailSchema.BirthRecords.Name);

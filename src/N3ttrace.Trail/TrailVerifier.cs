@@ -236,7 +236,8 @@ public static class TrailVerifier
         var stopped = false;
         var stopSeq = 0L;
         var span = new TsSpan();
-        var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum, trailFile.LegacyDataColumns, trailFile.Format2DataColumns)
+        var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum, trailFile.LegacyDataColumns, trailFile.Format2DataColumns,
+            trailFile.EarlierHeaderLines)
         {
             Anchors = anchors.ToDictionary(a => a.Key, a => a.Value.Head),
         };
@@ -385,7 +386,8 @@ public static class TrailVerifier
         }
         var span = new TsSpan();
         long sealedThrough = 0;
-        var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum, trailFile.LegacyDataColumns, trailFile.Format2DataColumns);
+        var scanner = new ChainScanner(file, trailFile.DataColumns, trailFile.Sealed, report, sum, trailFile.LegacyDataColumns, trailFile.Format2DataColumns,
+            trailFile.EarlierHeaderLines);
         using var stream = TrailReader.OpenShared(path);
         scanner.Scan(stream, (ref ChainScanner.Row row) =>
         {

@@ -16,7 +16,7 @@ int main(void)
 	F(n3t_conn, ts_ns); F(n3t_conn, connect_ns); F(n3t_conn, sock_id); F(n3t_conn, start_ticks);
 	F(n3t_conn, cgroup_id); F(n3t_conn, bytes_acked); F(n3t_conn, bytes_received);
 	F(n3t_conn, family); F(n3t_conn, sport); F(n3t_conn, dport); F(n3t_conn, oldstate);
-	F(n3t_conn, saddr); F(n3t_conn, daddr); F(n3t_conn, comm);
+	F(n3t_conn, saddr); F(n3t_conn, daddr); F(n3t_conn, comm); F(n3t_conn, netns); F(n3t_conn, _pad0);
 
 	S(n3t_fork);
 	F(n3t_fork, kind); F(n3t_fork, parent_tgid); F(n3t_fork, ts_ns); F(n3t_fork, parent_start_ticks);

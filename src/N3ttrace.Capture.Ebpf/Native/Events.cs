@@ -89,6 +89,8 @@ internal unsafe struct ConnRecord
     public fixed byte Saddr[16];
     public fixed byte Daddr[16];
     public fixed byte Comm[16];
+    public uint Netns;
+    public uint Pad0;
 
     /// <summary>Bytes of a DEATH record: everything before <see cref="StartTicks"/> (its <see cref="ConnectNs"/> is the birth's).</summary>
     public static readonly int DeathSize = (int)Marshal.OffsetOf<ConnRecord>(nameof(StartTicks));

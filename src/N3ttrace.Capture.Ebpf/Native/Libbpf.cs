@@ -25,6 +25,9 @@ internal static unsafe partial class Libbpf
     [LibraryImport(Lib, EntryPoint = "bpf_program__name")]
     public static partial byte* ProgramName(nint prog);
 
+    [LibraryImport(Lib, EntryPoint = "bpf_program__section_name")]
+    public static partial byte* ProgramSectionName(nint prog);
+
     [LibraryImport(Lib, EntryPoint = "bpf_program__set_autoload")]
     public static partial int ProgramSetAutoload(nint prog, [MarshalAs(UnmanagedType.U1)] bool autoload);
 

@@ -37,6 +37,10 @@ public sealed class Connection
     public required string RemoteMasked { get; init; }
     public required string RemoteScope { get; init; }
     public required string RemoteHash { get; init; }
+    /// <summary>The socket's network namespace inode (0: not known, e.g. a /proc row without it).</summary>
+    public uint Netns { get; init; }
+    /// <summary>The container the process runs in, from its cgroup path (null: none recognised).</summary>
+    public ContainerRef? Container => ContainerRef.Parse(Context.Cgroup);
 
     public required int Pid { get; init; }
     public int Tid { get; init; }

@@ -19,7 +19,8 @@ public sealed record ProcessExited(long BootNs, ProcessKey Process) : CaptureEve
 /// <summary>Who asked for a socket, taken while it was asking (eBPF) or found owning it (/proc).</summary>
 public sealed record SocketOwner(ProcessKey Process, int Tid, uint Uid, string Comm);
 
-public sealed record SocketEndpoints(IPAddress Local, int LocalPort, IPAddress Remote, int RemotePort);
+/// <param name="Netns">The socket's network namespace inode (as /proc/PID/ns/net names it); 0 when the source does not know it.</param>
+public sealed record SocketEndpoints(IPAddress Local, int LocalPort, IPAddress Remote, int RemotePort, uint Netns = 0);
 
 /// <summary>
 /// A connection was established (outbound: BootNs is connect() time when known; inbound: the handshake's end),

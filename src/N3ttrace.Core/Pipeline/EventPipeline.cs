@@ -320,6 +320,7 @@ public sealed class EventPipeline : IEventSink
             RemoteMasked = masked,
             RemoteScope = scope,
             RemoteHash = hash,
+            Netns = ep.Netns,
             Pid = owner?.Process.Tgid ?? 0,
             Tid = owner?.Tid ?? 0,
             Uid = owner?.Uid ?? ctx.Uid,

@@ -15,7 +15,7 @@ public static class FlatRecordJson
     private static readonly HashSet<string> Numeric = new(StringComparer.Ordinal)
     {
         "resolution_ms", "rport", "pid", "tid", "ppid", "uid", "gid", "loginuid", "session", "score", "duration_s", "lifetime_s", "age_s",
-        TimelineColumns.BytesSent, TimelineColumns.BytesReceived, "chain_seq",
+        TimelineColumns.BytesSent, TimelineColumns.BytesReceived, "chain_seq", BirthRecordColumns.Netns,
     };
 
     /// <summary>Columns written as a JSON number (null when empty).</summary>

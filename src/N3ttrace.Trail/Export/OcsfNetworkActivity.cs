@@ -88,6 +88,10 @@ public static partial class OcsfNetworkActivity
         w.WriteString("version", SchemaVersion);
         w.WriteStartArray("profiles");
         w.WriteStringValue("host");
+        if (ContainerRef.FromText(b?.Get(BirthRecordColumns.Container)) is not null)
+        {
+            w.WriteStringValue("container");
+        }
         if (techniques.Count > 0)
         {
             w.WriteStringValue("security_control");
@@ -177,6 +181,19 @@ public static partial class OcsfNetworkActivity
             w.WriteStartObject("user");
             w.WriteString("uid", b["uid"]);
             w.WriteEndObject();
+            if (ContainerRef.FromText(b.Get(BirthRecordColumns.Container)) is { } container)
+            {
+                // The container profile: what the cgroup path names (no image or name: those need the runtime's API).
+                w.WriteStartObject("container");
+                w.WriteString("uid", container.Id);
+                w.WriteString("runtime", container.Runtime);
+                if (container.PodUid.Length > 0)
+                {
+                    w.WriteString("pod_uuid", container.PodUid);
+                    w.WriteString("orchestrator", "Kubernetes");
+                }
+                w.WriteEndObject();
+            }
             // OCSF wants a name or uid for a process: with the parent unknown to the trail there is none to give.
             if (chain.Count > 1 && chain[1].Pid is not null)
             {
@@ -289,7 +306,7 @@ public static partial class OcsfNetworkActivity
         }
         if (b is not null)
         {
-            foreach (var name in (string[])["process_id", "ancestry", "remote_scope", "birth", "resolution_ms", "env_sha256", "gid", "loginuid", "session", "tty", "cgroup", "parent", "truncated", "facts", "source"])
+            foreach (var name in (string[])["process_id", "ancestry", "remote_scope", "birth", "resolution_ms", "env_sha256", "gid", "loginuid", "session", "tty", "cgroup", BirthRecordColumns.Container, BirthRecordColumns.Netns, "parent", "truncated", "facts", "source"])
             {
                 if (b.Get(name) is { } v)
                 {

@@ -40,6 +40,14 @@ public static class SyslogStructuredData
         Param("conn_id", c.ConnId);
         Param("direction", FlowDirections.Name(c.Direction));
         Param("proto", FlowProtocols.Name(c.Protocol));
+        if (c.Netns != 0)
+        {
+            Param("netns", c.Netns.ToString(CultureInfo.InvariantCulture));
+        }
+        if (c.Container is { } container)
+        {
+            Param("container", container.ToString());
+        }
         Param("level", Verdict.LevelName(c.Verdict.Level));
         Param("score", c.Verdict.Score.ToString(CultureInfo.InvariantCulture));
         Param("purpose", c.Verdict.Purpose);

@@ -10,7 +10,7 @@ internal static class DoctorCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("doctor", "Report what this kernel offers (BTF, tracepoints, tp_btf, raw_tp, ring buffer, fentry, kprobe) and which capture mode `run` would use.");
+        var cmd = new Command("doctor", "Report what this kernel offers (BTF, tracepoints, tp_btf, raw_tp, ring buffer, fentry, kprobe), which hooks attach (each tracepoint and cgroup program) and which capture mode `run` would use.");
         var stateDir = CommonOptions.StateDir();
         cmd.Options.Add(stateDir);
         cmd.SetAction(p => Run(p.GetValue(stateDir)!));

@@ -23,5 +23,9 @@ internal static class TrailNotices
         {
             log.LogWarning("trail recovered after an unclean stop: {Recovery}", r);
         }
+        foreach (var l in trail.ColumnsLeftOut)
+        {
+            log.LogWarning("{LeftOut}", l);
+        }
     }
 }

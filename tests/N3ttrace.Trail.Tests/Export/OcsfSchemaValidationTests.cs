@@ -91,6 +91,40 @@ public sealed class OcsfSchemaValidationTests
         }
     }
 
+    [Theory]
+    [InlineData("/docker/3f4a9c2b7d1e8f60a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2", "docker", null)]
+    [InlineData("/kubepods/burstable/pod0b8c7f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f/3f4a9c2b7d1e8f60a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2", "kubepods", "0b8c7f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f")]
+    public void A_container_is_the_process_container_with_its_profile_and_netns_is_unmapped(string cgroup, string runtime, string? pod)
+    {
+        var (e, b) = TrailText.Pair("birth", "NORMAL");
+        var container = N3ttrace.Connections.ContainerRef.Parse(cgroup)!;
+        var header = b.Header.ToDictionary(kv => kv.Key, kv => kv.Value);
+        var fields = b.Columns().Select(c => c.Value).ToList();
+        header[BirthRecordColumns.Container] = fields.Count;
+        fields.Add(container.ToString());
+        header[BirthRecordColumns.Netns] = fields.Count;
+        fields.Add("4026532174");
+        var birth = new TrailRow(header, fields.ToArray(), string.Join('\t', fields));
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms))
+        {
+            OcsfNetworkActivity.Write(w, e, birth, "9.9.9", null, Host);
+        }
+        var o = JsonDocument.Parse(ms.ToArray()).RootElement;
+        var errors = new OcsfSchema(SchemaRoot).Validate(o, NetworkActivity);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        Assert.Contains("container", o.GetProperty("metadata").GetProperty("profiles").EnumerateArray().Select(p => p.GetString()));
+        var c = o.GetProperty("actor").GetProperty("process").GetProperty("container");
+        Assert.Equal(container.Id, c.GetProperty("uid").GetString());
+        Assert.Equal(runtime, c.GetProperty("runtime").GetString());
+        Assert.Equal(pod, c.TryGetProperty("pod_uuid", out var p) ? p.GetString() : null);
+        Assert.Equal(4026532174, o.GetProperty("unmapped").GetProperty("netns").GetInt64());
+        // Without the profile declared, the container is refused: the validator sees it.
+        var undeclared = o.GetRawText().Replace("\"profiles\":[\"host\",\"container\"]", "\"profiles\":[\"host\"]", StringComparison.Ordinal);
+        Assert.NotEqual(o.GetRawText(), undeclared);
+        Assert.NotEmpty(new OcsfSchema(SchemaRoot).Validate(JsonDocument.Parse(undeclared).RootElement, NetworkActivity));
+    }
+
     [Fact]
     public void The_validator_catches_unknown_attributes_wrong_types_and_missing_requirements()
     {
