@@ -21,17 +21,20 @@ def rows(path):
 
 
 def n3t(state_dir, pid):
-    births = deaths = fails = 0
+    # Outbound connections of the storm only (it also accepts its own connections), matched by conn_id: format-3
+    # timeline rows carry no pid.
+    conns = set()
     for col, r in rows(f"{state_dir}/birth_records.tsv"):
-        if r[col["pid"]] == pid:
-            births += 1
+        if r[col["pid"]] == pid and ("direction" not in col or r[col["direction"]] == "outbound"):
+            conns.add(r[col["conn_id"]])
+    deaths = fails = 0
     for col, r in rows(f"{state_dir}/snapshots.tsv"):
-        if r[col["pid"]] == pid:
+        if r[col["conn_id"]] in conns:
             e = r[col["event"]]
             deaths += e == "death"
             fails += e == "fail"
     # A failed connect also gets a birth record; count births of established sockets only.
-    print(f"births={births - fails} deaths={deaths} fails={fails}")
+    print(f"births={len(conns) - fails} deaths={deaths} fails={fails}")
 
 
 def tcplife_lines(path):
