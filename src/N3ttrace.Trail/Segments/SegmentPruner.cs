@@ -14,6 +14,12 @@ public static class SegmentPruner
 {
     private static readonly string[] ChainedFiles = [StateDirectory.BirthRecordsFile, StateDirectory.TimelineFile];
 
+    /// <summary>
+    /// Room kept under --max-disk for what applying a plan writes after it was made: a prune record in each chained
+    /// file and four checkpoint rows (each well under 1 KiB). Without it a prune that met the cap ended just over it.
+    /// </summary>
+    internal const long AnchorHeadroom = 8 * 1024;
+
     /// <summary>The prune due now, or null. Reads the segments it would remove (their spans and last heads).</summary>
     public static PrunePlan? Plan(StateDirectory dir, TrailOptions opt, DateTime now, bool diskFull)
     {
@@ -48,7 +54,7 @@ public static class SegmentPruner
         {
             var size = byNumber[n].Sum(x => Length(x.Segment.Path));
             var old = cutoff is not null && string.CompareOrdinal(LastTs(index, byNumber[n]), cutoff) < 0;
-            var over = opt.MaxDiskBytes > 0 && total > opt.MaxDiskBytes;
+            var over = opt.MaxDiskBytes > 0 && total + AnchorHeadroom > opt.MaxDiskBytes;
             var full = diskFull && chosen.Count == 0;
             if (!old && !over && !full)
             {
