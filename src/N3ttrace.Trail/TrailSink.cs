@@ -497,6 +497,7 @@ public sealed partial class TrailSink : PipelineSink
             return;
         }
         _stopped = true;
+        _reserve?.Release(); // on a full disk the reserved room is for the trail's last seal
         var now = _opt.UtcNow();
         _births.AppendEvent(ChainColumns.Stop, now);
         _timeline.AppendEvent(ChainColumns.Stop, now);
